@@ -1,0 +1,55 @@
+"""Who is acting: the logged-in user as the plain `Actor` the permission rules take."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from states import Actor, Role, Subject, State
+
+from .errors import Forbidden
+from .models import Department, Nomination, User
+
+
+def load_actor(session: Session, user_id: int) -> tuple[User, Actor]:
+    """The active user and their Actor; Forbidden if the account is gone or disabled."""
+    user = session.get(User, user_id)
+    if user is None or not user.active:
+        raise Forbidden("inactive_user", "Tài khoản không tồn tại hoặc đã bị khóa.")
+    return user, actor_of(session, user)
+
+
+def actor_of(session: Session, user: User) -> Actor:
+    headed = frozenset()
+    department_id = None
+    if user.person_id is not None:
+        headed = frozenset(session.scalars(
+            select(Department.id).where(Department.head_person_id == user.person_id)
+        ))
+        department_id = user.person.department_id if user.person else None
+    return Actor(user_id=user.id, roles=user.roles, person_id=user.person_id,
+                 department_id=department_id, headed_department_ids=headed)
+
+
+def subject_of(nomination: Nomination) -> Subject:
+    return Subject(
+        state=State(nomination.state),
+        department_id=nomination.department_id,
+        person_id=nomination.person_id,
+        held_from=State(nomination.held_from) if nomination.held_from else None,
+    )
+
+
+AGENCY_WIDE_ROLES = (Role.COUNCIL_SECRETARY, Role.COUNCIL_MEMBER, Role.AGENCY_HEAD, Role.DEPUTY_HEAD, Role.ADMIN)
+
+
+def sees_all_nominations(actor: Actor) -> bool:
+    return any(actor.has(r) for r in AGENCY_WIDE_ROLES)
+
+
+def can_view(actor: Actor, nomination: Nomination) -> bool:
+    """Council, head and admin see everything; a department head their department; staff their own."""
+    if sees_all_nominations(actor):
+        return True
+    if nomination.department_id in actor.headed_department_ids:
+        return True
+    return nomination.person_id is not None and nomination.person_id == actor.person_id

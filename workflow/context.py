@@ -1,0 +1,25 @@
+"""What every use case needs: the database, the settings, the clock, and who listens to events."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .clock import Clock
+from .config import Settings
+from .db import Database
+
+
+@dataclass
+class Context:
+    db: Database
+    settings: Settings
+    clock: Clock
+    # Called inside the transaction that records each domain event (notifications
+    # turn events into outbox rows there, so no email exists for a rolled-back change).
+    subscribers: list[Callable] = field(default_factory=list)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, clock: Clock | None = None) -> "Context":
+        db = Database(settings.database_url,
+                      sqlite_busy_timeout=float(settings.section("database").get("sqlite_busy_timeout", 15)))
+        return cls(db=db, settings=settings, clock=clock or Clock(settings.timezone))

@@ -1,0 +1,161 @@
+"""The plan's criteria (section III.2, DOMAIN.md §1), evaluated from the evidence registers.
+
+The result is a checklist: each line says what the plan asks, whether it is met, and the
+evidence used (initiatives with their decision numbers, contest prizes, task ratings).
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .models import (
+    CONTEST_KINDS, TASK_RATINGS, ContestResult, Initiative, InitiativeAuthor, ReviewCycle, TaskRating,
+)
+
+
+@dataclass
+class Line:
+    code: str
+    label: str
+    met: bool
+    evidence: list[dict] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass
+class Checklist:
+    """`met` is the verdict; `rule` says how the lines combine ('all' or 'any')."""
+
+    nominee_type: str
+    cycle_kind: str
+    rule: str
+    lines: list[Line]
+    # Whether the verdict rests on initiatives: then the council needs their recognition decisions.
+    uses_initiative: bool = False
+
+    @property
+    def met(self) -> bool:
+        checks = [line.met for line in self.lines]
+        return all(checks) if self.rule == "all" else any(checks)
+
+    def unmet_lines(self) -> list[Line]:
+        return [line for line in self.lines if not line.met]
+
+    def as_dict(self) -> dict:
+        return {"met": self.met, "rule": self.rule, "nominee_type": self.nominee_type,
+                "cycle_kind": self.cycle_kind, "uses_initiative": self.uses_initiative,
+                "lines": [asdict(line) for line in self.lines]}
+
+
+def _initiative_evidence(i: Initiative, *, with_appraisal=False, with_contest=False) -> dict:
+    item = {"type": "initiative", "id": i.id, "title": i.title, "year": i.year,
+            "recognition_number": i.recognition_number,
+            "recognition_date": i.recognition_date.isoformat() if i.recognition_date else None}
+    if with_appraisal:
+        item["appraisal_number"] = i.appraisal_number
+        item["appraisal_date"] = i.appraisal_date.isoformat() if i.appraisal_date else None
+    if with_contest:
+        item["contest_recognition_number"] = i.contest_recognition_number
+        item["contest_recognition_date"] = (
+            i.contest_recognition_date.isoformat() if i.contest_recognition_date else None)
+    return item
+
+
+def _ratings(session: Session, *, person_id=None, department_id=None, years: range) -> dict[int, TaskRating]:
+    q = select(TaskRating).where(TaskRating.year.in_(list(years)))
+    q = q.where(TaskRating.person_id == person_id) if person_id else q.where(TaskRating.department_id == department_id)
+    return {r.year: r for r in session.scalars(q)}
+
+
+def _excellent_line(settings, ratings: dict[int, TaskRating], years: range, code: str, who: str) -> Line:
+    excellent = [r for y, r in sorted(ratings.items()) if r.rating == settings.excellent_rating]
+    needed = len(years) if not settings.final_excellent_years else min(settings.final_excellent_years, len(years))
+    evidence = [{"type": "task_rating", "id": r.id, "year": r.year, "rating": r.rating,
+                 "rating_title": TASK_RATINGS.get(r.rating, r.rating)} for _, r in sorted(ratings.items())]
+    if len(years) == 1:
+        label = f"{who} hoàn thành xuất sắc nhiệm vụ CCHC năm {years[0]}"
+        note = "" if excellent else f"Chưa có xếp loại “Hoàn thành xuất sắc nhiệm vụ” năm {years[0]}."
+    else:
+        label = (f"{who} hoàn thành xuất sắc nhiệm vụ CCHC giai đoạn {years[0]}-{years[-1]}"
+                 f" ({needed}/{len(years)} năm)")
+        missing = [str(y) for y in years if y not in ratings or ratings[y].rating != settings.excellent_rating]
+        note = "" if len(excellent) >= needed else "Chưa đạt “Hoàn thành xuất sắc” các năm: " + ", ".join(missing) + "."
+    return Line(code, label, len(excellent) >= needed, evidence, note)
+
+
+def _person_initiatives(session: Session, person_id: int):
+    return session.scalars(
+        select(Initiative).join(InitiativeAuthor).where(InitiativeAuthor.person_id == person_id)
+        .order_by(Initiative.year, Initiative.id)
+    ).all()
+
+
+def _department_initiatives(session: Session, department_id: int):
+    return session.scalars(
+        select(Initiative).where(Initiative.department_id == department_id).order_by(Initiative.year, Initiative.id)
+    ).all()
+
+
+def _recognised_in(initiatives, first: int, last: int):
+    return [i for i in initiatives if i.recognition_date and first <= i.recognition_date.year <= last]
+
+
+def _many_line(settings, initiatives, first: int, last: int, code: str) -> Line:
+    recognised = _recognised_in(initiatives, first, last)
+    many = settings.many_initiatives
+    note = "" if len(recognised) >= many else (
+        f"Có {len(recognised)} sáng kiến được công nhận tại cơ quan trong giai đoạn; cần ít nhất {many}.")
+    return Line(code, f"Có nhiều (từ {many}) giải pháp, sáng kiến CCHC được công nhận tại cơ quan"
+                      f" giai đoạn {first}-{last}",
+                len(recognised) >= many, [_initiative_evidence(i) for i in recognised], note)
+
+
+def evaluate(session: Session, settings, cycle: ReviewCycle, *, nominee_type: str,
+             person_id: int | None = None, department_id: int | None = None) -> Checklist:
+    """Evaluate the plan's criteria for one nominee in one cycle."""
+    first, last = cycle.period
+    years = range(first, last + 1)
+    if nominee_type == "collective":
+        ratings = _ratings(session, department_id=department_id, years=years)
+        initiatives = _department_initiatives(session, department_id)
+        excellent = _excellent_line(settings, ratings, years, "excellent_tasks", "Tập thể")
+        if cycle.kind == "annual":
+            recognised = [i for i in initiatives
+                          if i.contest_recognition_date and i.contest_recognition_date.year == first]
+            line = Line("contest_recognised_initiative",
+                        f"Có mô hình, giải pháp, sáng kiến CCHC được Sở Nội vụ công nhận tại cuộc thi năm {first}",
+                        bool(recognised), [_initiative_evidence(i, with_contest=True) for i in recognised],
+                        "" if recognised else "Chưa có sáng kiến của phòng được Sở Nội vụ công nhận tại cuộc thi.")
+        else:
+            line = _many_line(settings, initiatives, first, last, "many_recognised_initiatives")
+        return Checklist(nominee_type, cycle.kind, "all", [excellent, line], uses_initiative=True)
+
+    initiatives = _person_initiatives(session, person_id)
+    if cycle.kind == "final":
+        ratings = _ratings(session, person_id=person_id, years=years)
+        lines = [_excellent_line(settings, ratings, years, "excellent_tasks", "Cá nhân"),
+                 _many_line(settings, initiatives, first, last, "many_recognised_initiatives")]
+        return Checklist(nominee_type, cycle.kind, "all", lines, uses_initiative=True)
+
+    prizes = session.scalars(
+        select(ContestResult).where(ContestResult.person_id == person_id, ContestResult.year == first,
+                                    ContestResult.prize.is_not(None))
+    ).all()
+    contest = Line("contest_prize",
+                   f"Đạt thành tích (giải) trong cuộc thi trực tuyến tìm hiểu CCHC hoặc cuộc thi viết"
+                   f" tìm kiếm sáng kiến CCHC năm {first}",
+                   bool(prizes),
+                   [{"type": "contest_result", "id": c.id, "year": c.year, "contest_kind": c.contest_kind,
+                     "contest_title": CONTEST_KINDS[c.contest_kind], "round": c.round, "prize": c.prize}
+                    for c in prizes],
+                   "" if prizes else f"Không có giải thưởng cuộc thi nào năm {first}.")
+    appraised = [i for i in _recognised_in(initiatives, first, first) if i.appraisal_number]
+    initiative = Line("recognised_and_appraised_initiative",
+                      f"Có sáng kiến CCHC được công nhận tại cơ quan năm {first} và được Sở Nội vụ thẩm định",
+                      bool(appraised), [_initiative_evidence(i, with_appraisal=True) for i in appraised],
+                      "" if appraised else f"Không có sáng kiến được công nhận năm {first} và được thẩm định.")
+    # When both are met the contest prize suffices, so no recognition decision is required.
+    return Checklist(nominee_type, cycle.kind, "any", [contest, initiative],
+                     uses_initiative=initiative.met and not contest.met)

@@ -1,0 +1,155 @@
+"""Departments, people, user accounts and API tokens."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from .audit import audit
+from .auth import MIN_PASSWORD_LENGTH, hash_password, new_token, token_hash, verify_password
+from .errors import Conflict, Invalid, Problem, not_found
+from .models import ROLES, ApiToken, Department, Person, User, UserRole
+from .text import nfc
+
+
+def create_department(ctx, actor_id: int | None, *, code: str, name: str, functions: str = "",
+                      head_person_id: int | None = None) -> int:
+    if not nfc(code) or not nfc(name):
+        raise Invalid(Problem("department", "Cần mã và tên phòng."))
+    with ctx.db.transaction() as s:
+        dept = Department(code=nfc(code), name=name, functions=nfc(functions) or "", head_person_id=head_person_id,
+                          active=True)
+        s.add(dept)
+        try:
+            s.flush()
+        except IntegrityError:
+            raise Conflict("duplicate_department", f"Mã phòng “{code}” đã tồn tại.") from None
+        audit(s, ctx, actor_id=actor_id, action="create_department", entity_type="department", entity_id=dept.id,
+              payload={"code": code, "name": dept.name})
+        return dept.id
+
+
+def set_department_head(ctx, actor_id: int | None, department_id: int, person_id: int | None) -> None:
+    with ctx.db.transaction() as s:
+        dept = s.get(Department, department_id)
+        if dept is None:
+            raise not_found("phòng")
+        previous = dept.head_person_id
+        dept.head_person_id = person_id
+        audit(s, ctx, actor_id=actor_id, action="set_department_head", entity_type="department",
+              entity_id=dept.id, payload={"person_id": person_id, "previous": previous})
+
+
+def create_person(ctx, actor_id: int | None, *, full_name: str, department_id: int | None = None,
+                  birth_date: date | None = None, hometown: str | None = None, position: str | None = None,
+                  email: str | None = None, gender: str | None = None, residence: str | None = None) -> int:
+    if not nfc(full_name):
+        raise Invalid(Problem("full_name", "Cần nhập họ và tên."))
+    if gender not in (None, "nam", "nu"):
+        raise Invalid(Problem("gender", "Giới tính phải là 'nam' hoặc 'nu'."))
+    with ctx.db.transaction() as s:
+        if department_id is not None and s.get(Department, department_id) is None:
+            raise not_found("phòng")
+        person = Person(full_name=full_name, department_id=department_id, birth_date=birth_date,
+                        hometown=hometown, position=position, email=(email or None), gender=gender,
+                        residence=residence, active=True)
+        s.add(person)
+        s.flush()
+        audit(s, ctx, actor_id=actor_id, action="create_person", entity_type="person", entity_id=person.id,
+              payload={"full_name": person.full_name, "department_id": department_id})
+        return person.id
+
+
+def _check_roles(roles) -> list[str]:
+    roles = list(dict.fromkeys(roles))
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown:
+        raise Invalid(Problem("roles", "Vai trò không hợp lệ: " + ", ".join(unknown)
+                              + ". Vai trò hợp lệ: " + ", ".join(ROLES) + "."))
+    return roles
+
+
+def _check_password(password: str) -> None:
+    if not password or len(password) < MIN_PASSWORD_LENGTH:
+        raise Invalid(Problem("password_too_short", f"Mật khẩu cần ít nhất {MIN_PASSWORD_LENGTH} ký tự."))
+
+
+def create_user(ctx, actor_id: int | None, *, username: str, password: str, roles: list[str],
+                person_id: int | None = None, email: str | None = None, display_name: str = "") -> int:
+    username = (username or "").strip().lower()
+    if not username or not username.replace(".", "").replace("_", "").replace("-", "").isalnum():
+        raise Invalid(Problem("username", "Tên đăng nhập chỉ gồm chữ không dấu, số, dấu chấm, gạch dưới."))
+    roles = _check_roles(roles)
+    _check_password(password)
+    with ctx.db.transaction() as s:
+        if person_id is not None and s.get(Person, person_id) is None:
+            raise not_found("cá nhân")
+        user = User(username=username, password_hash=hash_password(password), person_id=person_id,
+                    email=email or None, display_name=nfc(display_name) or "", active=True,
+                    created_at=ctx.clock.now())
+        user.role_rows = [UserRole(role=r) for r in roles]
+        s.add(user)
+        try:
+            s.flush()
+        except IntegrityError:
+            raise Conflict("duplicate_user", f"Tên đăng nhập “{username}” đã tồn tại"
+                                             " hoặc cá nhân này đã có tài khoản.") from None
+        audit(s, ctx, actor_id=actor_id, action="create_user", entity_type="user", entity_id=user.id,
+              payload={"username": username, "roles": roles, "person_id": person_id})
+        return user.id
+
+
+def set_roles(ctx, actor_id: int | None, user_id: int, roles: list[str]) -> None:
+    roles = _check_roles(roles)
+    with ctx.db.transaction() as s:
+        user = s.get(User, user_id)
+        if user is None:
+            raise not_found("tài khoản")
+        previous = sorted(user.roles)
+        user.role_rows = [UserRole(role=r) for r in roles]
+        audit(s, ctx, actor_id=actor_id, action="set_roles", entity_type="user", entity_id=user.id,
+              payload={"roles": roles, "previous": previous})
+
+
+def set_password(ctx, actor_id: int | None, username: str, password: str) -> None:
+    _check_password(password)
+    with ctx.db.transaction() as s:
+        user = s.scalars(select(User).where(User.username == username.strip().lower())).first()
+        if user is None:
+            raise not_found(f"tài khoản “{username}”")
+        user.password_hash = hash_password(password)
+        audit(s, ctx, actor_id=actor_id, action="set_password", entity_type="user", entity_id=user.id)
+
+
+def authenticate(ctx, username: str, password: str) -> int | None:
+    """The user id if the password is right and the account active, else None."""
+    with ctx.db.reading() as s:
+        user = s.scalars(select(User).where(User.username == (username or "").strip().lower())).first()
+        if user is None or not user.active or not verify_password(user.password_hash, password or ""):
+            return None
+        return user.id
+
+
+def create_token(ctx, username: str, label: str = "") -> str:
+    """A new API token for the user; printed once, stored hashed."""
+    token, digest = new_token()
+    with ctx.db.transaction() as s:
+        user = s.scalars(select(User).where(User.username == username.strip().lower())).first()
+        if user is None or not user.active:
+            raise not_found(f"tài khoản “{username}”")
+        row = ApiToken(user_id=user.id, token_hash=digest, label=label, created_at=ctx.clock.now())
+        s.add(row)
+        s.flush()
+        audit(s, ctx, actor_id=user.id, action="create_token", entity_type="api_token", entity_id=row.id,
+              payload={"label": label})
+    return token
+
+
+def user_for_token(ctx, token: str) -> int | None:
+    with ctx.db.reading() as s:
+        row = s.scalars(select(ApiToken).where(ApiToken.token_hash == token_hash(token),
+                                               ApiToken.revoked_at.is_(None))).first()
+        if row is None or not row.user.active:
+            return None
+        return row.user_id

@@ -1,0 +1,90 @@
+"""The append-only audit log, the domain events and the email outbox."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, UTCDateTime
+
+
+class AuditEntry(Base):
+    """Who did what, when, acting for whom. Triggers in the migration forbid UPDATE and DELETE."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    on_behalf_of: Mapped[str | None] = mapped_column(String(200))  # e.g. "KT. Trưởng Ban"
+    action: Mapped[str] = mapped_column(String(50))
+    entity_type: Mapped[str] = mapped_column(String(30))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nomination.id"), index=True)
+    from_state: Mapped[str | None] = mapped_column(String(30))
+    to_state: Mapped[str | None] = mapped_column(String(30))
+    comment: Mapped[str | None] = mapped_column(Text)
+    payload: Mapped[dict | None] = mapped_column(JSON)
+
+    actor = relationship("User")
+
+    __table_args__ = (Index("ix_audit_log_entity", "entity_type", "entity_id"),)
+
+
+class DomainEvent(Base):
+    """A past-tense fact recorded in the same transaction as the change it describes."""
+
+    __tablename__ = "domain_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    name: Mapped[str] = mapped_column(String(50), index=True)
+    nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nomination.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+OUTBOX_STATES = ("pending", "sending", "sent", "failed")
+
+
+class OutboxMessage(Base):
+    """An email waiting to go out; written in the transaction that caused it."""
+
+    __tablename__ = "outbox_message"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    message_id: Mapped[str] = mapped_column(String(200), unique=True)
+    situation: Mapped[str] = mapped_column(String(80))  # template name, e.g. "nomination_sent_back"
+    recipient_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    to_address: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(String(500))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
+    nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nomination.id"), index=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("domain_event.id"))
+    state: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        CheckConstraint("state IN ('pending', 'sending', 'sent', 'failed')", name="state"),
+        CheckConstraint("state <> 'sent' OR sent_at IS NOT NULL", name="sent_has_time"),
+    )
+
+
+class ReminderSent(Base):
+    """The ledger that makes each reminder go out once: one row per (cycle, deadline, offset, recipient)."""
+
+    __tablename__ = "reminder_sent"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("review_cycle.id"))
+    deadline: Mapped[str] = mapped_column(String(40))
+    offset_days: Mapped[int] = mapped_column(Integer)  # positive: before; negative: escalation after
+    recipient_user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    due_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_message.id"))
+
+    __table_args__ = (UniqueConstraint("cycle_id", "deadline", "offset_days", "recipient_user_id"),)

@@ -1,0 +1,137 @@
+"""The agency, its departments, people and the users who log in."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from ..text import fold, nfc, person_sort_key, sort_key
+from .base import Base, SortKey, UTCDateTime
+
+
+class AgencyIdentity(Base):
+    """Name, head's title and document symbol in force from `valid_from` (the 2025 reorganisation)."""
+
+    __tablename__ = "agency_identity"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    valid_from: Mapped[date] = mapped_column(Date, unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    short_name: Mapped[str] = mapped_column(String(200))
+    superior_name: Mapped[str] = mapped_column(String(300), default="")
+    head_title: Mapped[str] = mapped_column(String(100))
+    deputy_title: Mapped[str] = mapped_column(String(100))
+    symbol: Mapped[str] = mapped_column(String(30))
+    place: Mapped[str] = mapped_column(String(100))
+    office_name: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Department(Base):
+    __tablename__ = "department"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(30), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    search_name: Mapped[str] = mapped_column(String(200), index=True)
+    sort_key: Mapped[str] = mapped_column(SortKey)
+    functions: Mapped[str] = mapped_column(Text, default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    phone: Mapped[str] = mapped_column(String(50), default="")
+    email: Mapped[str | None] = mapped_column(String(200))
+    head_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", use_alter=True, name="fk_department_head_person_id_person")
+    )
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    head: Mapped["Person | None"] = relationship(foreign_keys=[head_person_id], post_update=True)
+
+    @validates("name")
+    def _normalise_name(self, key, value):
+        value = nfc(value)
+        self.search_name = fold(value)
+        self.sort_key = sort_key(value)
+        return value
+
+
+class Person(Base):
+    __tablename__ = "person"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    search_name: Mapped[str] = mapped_column(String(200), index=True)
+    sort_key: Mapped[str] = mapped_column(SortKey, index=True)
+    gender: Mapped[str | None] = mapped_column(String(10))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    hometown: Mapped[str | None] = mapped_column(String(300))
+    residence: Mapped[str | None] = mapped_column(String(300))
+    position: Mapped[str | None] = mapped_column(String(200))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
+    email: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    department: Mapped[Department | None] = relationship(foreign_keys=[department_id])
+
+    __table_args__ = (CheckConstraint("gender IS NULL OR gender IN ('nam', 'nu')", name="gender"),)
+
+    @validates("full_name")
+    def _normalise_name(self, key, value):
+        value = nfc(value)
+        if not value:
+            raise ValueError("full_name is empty")
+        self.search_name = fold(value)
+        self.sort_key = person_sort_key(value)
+        return value
+
+    @validates("hometown", "residence", "position")
+    def _normalise_text(self, key, value):
+        return nfc(value)
+
+
+class User(Base):
+    __tablename__ = "user_account"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), unique=True)
+    email: Mapped[str | None] = mapped_column(String(200))
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    person: Mapped[Person | None] = relationship()
+    role_rows: Mapped[list["UserRole"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(r.role for r in self.role_rows)
+
+    @property
+    def name(self) -> str:
+        return self.person.full_name if self.person else (self.display_name or self.username)
+
+    @property
+    def contact_email(self) -> str | None:
+        return self.email or (self.person.email if self.person else None)
+
+
+ROLES = ("staff", "department_head", "council_secretary", "council_member", "agency_head", "deputy_head", "admin")
+
+
+class UserRole(Base):
+    __tablename__ = "user_role"
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(30), primary_key=True)
+    __table_args__ = (CheckConstraint("role IN (%s)" % ", ".join(f"'{r}'" for r in ROLES), name="role"),)
+
+
+class ApiToken(Base):
+    """Bearer tokens for the JSON API; only a SHA-256 of the token is kept."""
+
+    __tablename__ = "api_token"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
