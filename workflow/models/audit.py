@@ -67,10 +67,15 @@ class OutboxMessage(Base):
     locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # How a sent message left: "smtp" (a mail server accepted it) or "sink" (no SMTP
+    # configured: kept here and shown in the web app's "Thư đã gửi" page).
+    transport: Mapped[str | None] = mapped_column(String(10))
 
     __table_args__ = (
         CheckConstraint("state IN ('pending', 'sending', 'sent', 'failed')", name="state"),
         CheckConstraint("state <> 'sent' OR sent_at IS NOT NULL", name="sent_has_time"),
+        CheckConstraint("transport IS NULL OR transport IN ('smtp', 'sink')", name="transport"),
+        CheckConstraint("state <> 'sent' OR transport IS NOT NULL", name="sent_has_transport"),
     )
 
 
@@ -84,7 +89,12 @@ class ReminderSent(Base):
     offset_days: Mapped[int] = mapped_column(Integer)  # positive: before; negative: escalation after
     recipient_user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     due_on: Mapped[date] = mapped_column(Date)
+    # The as-of date of the sweep that sent it: one digest per recipient per day.
+    sent_on: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_message.id"))
 
-    __table_args__ = (UniqueConstraint("cycle_id", "deadline", "offset_days", "recipient_user_id"),)
+    __table_args__ = (
+        UniqueConstraint("cycle_id", "deadline", "offset_days", "recipient_user_id"),
+        Index("ix_reminder_sent_recipient_sent_on", "recipient_user_id", "sent_on"),
+    )
