@@ -67,12 +67,9 @@ class Database:
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        """A session for queries; nothing it does is committed."""
+        """A session for queries; nothing it does is committed (closing rolls back, keeps loaded objects)."""
         with self._read_sessions() as session:
-            try:
-                yield session
-            finally:
-                session.rollback()
+            yield session
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -1,0 +1,59 @@
+"""The Flask app factory: HTTP only. Each view parses input, calls one use case, renders."""
+from __future__ import annotations
+
+from flask import Flask
+
+from workflow.config import Settings
+from workflow.context import Context
+
+
+def create_app(settings: Settings | None = None, context: Context | None = None) -> Flask:
+    """Build the app around one Context (database, settings, clock)."""
+    if context is None:
+        context = Context.from_settings(settings or Settings.load())
+    app = Flask(__name__)
+    app_settings = context.settings.section("app")
+    secure = app_settings.get("secure_cookies")
+    if secure is None:  # plain http (a laptop, localhost) cannot carry Secure cookies
+        secure = not context.settings.base_url.startswith("http://")
+    app.config.update(
+        SECRET_KEY=context.settings.secret_key,
+        MAX_CONTENT_LENGTH=context.settings.max_upload_bytes + 1024 * 1024,
+        JSON_AS_ASCII=False,
+        SESSION_COOKIE_SECURE=bool(secure),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=bool(secure),
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=8 * 3600,  # a working day: long forms must not expire mid-way
+        BABEL_DEFAULT_LOCALE=app_settings.get("default_locale", "vi"),
+        BABEL_DEFAULT_TIMEZONE=str(context.settings.timezone),
+        LOGIN_RATE_LIMIT=app_settings.get("login_rate_limit", "10 per minute"),
+    )
+    app.json.ensure_ascii = False
+    app.extensions["thidua"] = context
+    _install_subscribers(context)
+
+    from .api import bp as api_bp
+    app.register_blueprint(api_bp)
+
+    from . import auth, pages, security, templating
+    security.init_app(app)
+    app.extensions["csrf"].exempt(api_bp)
+    auth.init_app(app)
+    templating.init_app(app)
+    pages.init_app(app)
+    return app
+
+
+def _install_subscribers(context: Context) -> None:
+    """Let the notifications package turn events into emails, once per Context."""
+    try:
+        import notifications
+    except ImportError:  # pragma: no cover - the package ships with the project
+        return
+    subscribe = getattr(notifications, "subscribe", None)
+    if subscribe is not None and not getattr(context, "_thidua_subscribed", False):
+        subscribe(context)
+        context._thidua_subscribed = True

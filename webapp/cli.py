@@ -1,0 +1,172 @@
+"""The `thidua` command: init, demo, serve, users, tokens (and the notification/document groups)."""
+from __future__ import annotations
+
+import sys
+
+import click
+from sqlalchemy import select
+
+from workflow import bootstrap, directory, schema
+from workflow.config import Settings
+from workflow.context import Context
+from workflow.errors import DomainError
+from workflow.models import Department, User
+
+
+def _ctx() -> Context:
+    return click.get_current_context().find_root().obj
+
+
+class DomainAwareGroup(click.Group):
+    """Turns domain errors into a readable message and exit code 2, not a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except DomainError as exc:
+            for problem in exc.problems:
+                click.echo(f"Lỗi: {problem.message}", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=DomainAwareGroup)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+              help="Tệp cấu hình (mặc định: THIDUA_CONFIG hoặc config.toml của dự án).")
+@click.pass_context
+def main(click_ctx, config_path):
+    """thidua — quy trình thi đua, khen thưởng."""
+    settings = Settings.load(config_path)
+    click_ctx.obj = Context.from_settings(settings)
+    _install_subscribers(click_ctx.obj)
+
+
+def _install_subscribers(context: Context) -> None:
+    try:
+        import notifications
+    except ImportError:  # pragma: no cover - the package ships with the project
+        return
+    subscribe = getattr(notifications, "subscribe", None)
+    if subscribe is not None:
+        subscribe(context)
+
+
+@main.command()
+def init():
+    """Tạo/cập nhật cơ sở dữ liệu lên phiên bản mới nhất và nạp cấu hình."""
+    added = bootstrap.init(_ctx())
+    click.echo(f"Cơ sở dữ liệu đã ở phiên bản {schema.head_revision()} ({_ctx().db.url.split('://')[0]}).")
+    click.echo(f"Đã thêm: {added['identities']} thông tin cơ quan, {added['campaigns']} phong trào,"
+               f" {added['cycles']} kỳ xét.")
+
+
+@main.command()
+@click.option("--reset", is_flag=True, help="Xóa toàn bộ dữ liệu hiện có rồi tạo lại dữ liệu mẫu.")
+def demo(reset):
+    """Tạo cơ quan mẫu (theo Kế hoạch gốc) với dữ liệu 2021–2025 và kỳ xét 2026 đang diễn ra."""
+    from workflow import demo as demo_data
+
+    ctx = _ctx()
+    if reset:
+        schema.drop_everything(ctx.db.engine)
+    bootstrap.init(ctx)
+    with ctx.db.reading() as s:
+        exists = s.scalars(select(User.id).where(User.username == "admin")).first() is not None
+    if exists:
+        click.echo("Dữ liệu mẫu đã có (dùng --reset để tạo lại).")
+    else:
+        with click.progressbar(length=100, label="Đang tạo dữ liệu mẫu") as bar:
+            demo_data.build(ctx, progress=bar.update)
+    click.echo(demo_data.credentials_text())
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int, help="Số tiến trình web (gunicorn).")
+@click.option("--no-scheduler", is_flag=True, help="Không chạy bộ nhắc việc trong tiến trình này.")
+def serve(host, port, workers, no_scheduler):
+    """Chạy dịch vụ web bằng gunicorn (không dùng máy chủ phát triển của Flask)."""
+    from .server import run
+
+    ctx = _ctx()
+    if not schema.is_up_to_date(ctx.db.engine):
+        bootstrap.init(ctx)
+    click.echo(f"thidua đang chạy tại http://{host}:{port}/ (Ctrl+C để dừng)")
+    run(ctx.settings, host=host, port=port, workers=workers, scheduler=not no_scheduler)
+
+
+@main.group()
+def users():
+    """Quản lý tài khoản."""
+
+
+@users.command("list")
+def users_list():
+    """Liệt kê tài khoản: tên đăng nhập, vai trò, phòng."""
+    with _ctx().db.reading() as s:
+        rows = s.scalars(select(User).order_by(User.username)).all()
+        heads = {d.head_person_id: d.name for d in s.scalars(select(Department)) if d.head_person_id}
+        click.echo(f"{'Tên đăng nhập':<22} {'Vai trò':<44} Phòng")
+        for u in rows:
+            dept = u.person.department.name if u.person and u.person.department else ""
+            if u.person_id in heads:
+                dept = f"{heads[u.person_id]} (trưởng phòng)"
+            state = "" if u.active else " [đã khóa]"
+            click.echo(f"{u.username:<22} {','.join(sorted(u.roles)):<44} {dept}{state}")
+
+
+@users.command("create")
+@click.argument("username")
+@click.option("--role", "roles", multiple=True, required=True, help="Vai trò (lặp lại để thêm nhiều vai trò).")
+@click.option("--person-id", type=int, default=None, help="Gắn với cán bộ (mã trong danh sách cán bộ).")
+@click.option("--email", default=None)
+@click.password_option(help="Mật khẩu (ít nhất 8 ký tự).")
+def users_create(username, roles, person_id, email, password):
+    """Tạo tài khoản."""
+    uid = directory.create_user(_ctx(), None, username=username, password=password, roles=list(roles),
+                                person_id=person_id, email=email)
+    click.echo(f"Đã tạo tài khoản {username} (mã {uid}).")
+
+
+@users.command("passwd")
+@click.argument("username")
+@click.password_option(help="Mật khẩu mới (ít nhất 8 ký tự).")
+def users_passwd(username, password):
+    """Đặt lại mật khẩu."""
+    directory.set_password(_ctx(), None, username, password)
+    click.echo(f"Đã đổi mật khẩu của {username}.")
+
+
+@main.group()
+def token():
+    """Token cho API."""
+
+
+@token.command("create")
+@click.argument("username")
+@click.option("--label", default="", help="Ghi chú (dùng cho việc gì).")
+def token_create(username, label):
+    """In một token mới (dòng cuối cùng) cho USERNAME."""
+    value = directory.create_token(_ctx(), username, label)
+    click.echo(f"Token cho {username} (chỉ hiện một lần):", err=True)
+    click.echo(value)
+
+
+def _register_optional_groups() -> None:
+    """Command groups owned by other packages (notifications, documents)."""
+    try:
+        from notifications import cli as notifications_cli
+        for name in ("reminders", "outbox", "scheduler"):
+            command = getattr(notifications_cli, name, None)
+            if command is not None:
+                main.add_command(command, name)
+    except ImportError:
+        pass
+    try:
+        from workflow.documents import cli as documents_cli
+        main.add_command(documents_cli.documents, "documents")
+    except ImportError:
+        pass
+
+
+_register_optional_groups()

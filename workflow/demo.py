@@ -1,0 +1,451 @@
+"""`thidua demo`: the seed's agency with five years of history and a 2026 cycle in progress.
+
+Everything is created through the real use cases, with a clock walked through the years, so
+the audit trail, versions and dates look like an agency that has used the tool since 2021.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from states import State
+
+from . import council, criteria, directory, dossier, nominations, registers
+from .clock import FixedClock
+from .context import Context
+from .errors import DomainError
+from .models import Campaign, Nomination, Registration, ReviewCycle
+from .nominations import ActionInput
+
+DEMO_PASSWORD = "thidua@2026"
+
+DEPARTMENTS = [
+    ("VP", "Văn phòng Ban", "Tham mưu tổng hợp, hành chính, tổ chức, thi đua - khen thưởng; thường trực Hội đồng TĐKT."),
+    ("CS", "Phòng Chính sách Dân tộc", "Tham mưu thực hiện chính sách dân tộc, chương trình mục tiêu quốc gia."),
+    ("KH", "Phòng Kế hoạch - Tổng hợp", "Tham mưu kế hoạch, đầu tư, tổng hợp báo cáo, cải cách hành chính."),
+    ("DT", "Phòng Địa bàn - Tuyên truyền", "Theo dõi địa bàn vùng đồng bào dân tộc thiểu số, tuyên truyền, phổ biến."),
+    ("TT", "Thanh tra Ban", "Thanh tra, giải quyết khiếu nại, tố cáo, phòng chống tham nhũng."),
+]
+HEADS = {
+    "VP": ("Huỳnh Thị Thanh Hoà", "Chánh Văn phòng"),
+    "CS": ("Đinh Văn Lía", "Trưởng phòng"),
+    "KH": ("Nguyễn Quốc Việt", "Trưởng phòng"),
+    "DT": ("Phạm Thị Nhanh", "Trưởng phòng"),
+    "TT": ("Trần Đức Thắng", "Chánh Thanh tra"),
+}
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Phan", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Đinh"]
+MIDDLE_M = ["Văn", "Đức", "Minh", "Quốc", "Hữu", "Thanh", "Công", "Xuân"]
+MIDDLE_F = ["Thị", "Thị Thu", "Ngọc", "Thị Kim", "Thanh", "Thị Mỹ", "Thuỳ"]
+GIVEN_M = ["An", "Bình", "Cường", "Dũng", "Đạt", "Hùng", "Khánh", "Long", "Nam", "Phúc", "Quang", "Sơn", "Tuấn",
+           "Trung", "Hiếu", "Lộc", "Tín", "Vũ"]
+GIVEN_F = ["Hà", "Hạnh", "Lan", "Linh", "Mai", "Nga", "Thảo", "Trang", "Yến", "Ánh", "Nhung", "Thuỷ", "Hương",
+           "Oanh", "Diễm", "Vy"]
+# Quảng Ngãi's ethnic minorities (Hrê, Co, Ca Dong) carry names like these.
+MINORITY = ["Đinh Văn Pương", "Hồ Thị Hoa", "Đinh Thị Ngoan", "Phạm Văn Chiến", "Hồ Văn Niên"]
+HOMETOWNS = ["xã Nghĩa Hà, thành phố Quảng Ngãi", "xã Ba Động, huyện Ba Tơ", "thị trấn Di Lăng, huyện Sơn Hà",
+             "xã Trà Phong, huyện Trà Bồng", "xã Phổ Văn, thị xã Đức Phổ", "xã Hành Thiện, huyện Nghĩa Hành",
+             "xã Bình Sơn, huyện Bình Sơn", "xã Long Sơn, huyện Minh Long", "xã Sơn Tây, huyện Sơn Tây"]
+INITIATIVE_TITLES = [
+    ("e_government", "Số hoá hồ sơ chính sách đối với người có uy tín trong đồng bào dân tộc thiểu số"),
+    ("procedures", "Rút ngắn thời gian giải quyết thủ tục hỗ trợ đất ở cho hộ nghèo dân tộc thiểu số"),
+    ("direction", "Bảng theo dõi tiến độ nhiệm vụ CCHC trên phần mềm Q-Office"),
+    ("civil_service", "Quy trình đánh giá, xếp loại công chức hằng tháng bằng phiếu điện tử"),
+    ("e_government", "Ứng dụng bản đồ số theo dõi dự án đầu tư vùng đồng bào dân tộc thiểu số"),
+    ("institutions", "Rà soát, hệ thống hoá văn bản quy phạm về công tác dân tộc của tỉnh"),
+    ("public_finance", "Khoán chi hành chính gắn với kết quả thực hiện nhiệm vụ"),
+    ("organisation", "Sắp xếp lại quy trình phối hợp giữa các phòng chuyên môn"),
+    ("e_government", "Tiếp nhận phản ánh của người dân qua Zalo OA của cơ quan"),
+    ("procedures", "Một cửa liên thông trong xét duyệt hỗ trợ học sinh dân tộc thiểu số"),
+    ("e_government", "Chữ ký số trong xử lý văn bản nội bộ"),
+    ("direction", "Sổ tay hướng dẫn thực hiện Chương trình MTQG 1719 cho cấp xã"),
+    ("civil_service", "Khảo sát mức độ hài lòng của người dân (SIPAS) bằng biểu mẫu trực tuyến"),
+    ("e_government", "Cơ sở dữ liệu người có uy tín dùng chung với UBND các huyện"),
+]
+TINY_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+            b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>"
+            b">>endobj\n4 0 obj<</Length 58>>stream\nBT /F1 14 Tf 72 770 Td (Tai lieu mau - du lieu demo) Tj ET\n"
+            b"endstream endobj\n5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Times-Roman>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+@dataclass
+class Demo:
+    ctx: Context
+    clock: FixedClock
+    rng: random.Random
+    users: dict[str, int] = field(default_factory=dict)
+    departments: dict[str, int] = field(default_factory=dict)
+    staff: dict[str, list[int]] = field(default_factory=dict)  # department code -> person ids
+    decision_seq: int = 0
+    excellence: dict[int, float] = field(default_factory=dict)
+
+    def at(self, day: date) -> None:
+        self.clock.set(day)
+
+
+def build(ctx: Context, progress=lambda n: None) -> None:
+    """Create the demo agency in an initialised, empty database."""
+    clock = FixedClock(date(2021, 1, 4), tz=ctx.clock.tz)
+    # History is built without notifications: nobody needs 2021's emails in their inbox.
+    demo = Demo(Context(db=ctx.db, settings=ctx.settings, clock=clock, subscribers=[]), clock, random.Random(2021))
+    _people_and_users(demo)
+    progress(15)
+    for year in range(2021, 2026):
+        _evidence(demo, year)
+        progress(5)
+    for year in range(2021, 2026):
+        _annual_history(demo, year)
+        progress(8)
+    _final_review(demo)
+    progress(15)
+    # The cycle in progress is built with the real subscribers, so the mail page has mail.
+    demo.ctx = Context(db=ctx.db, settings=ctx.settings, clock=clock, subscribers=ctx.subscribers)
+    _evidence(demo, 2026, partial=True)
+    _cycle_in_progress(demo)
+    progress(100 - 15 - 25 - 40 - 15)
+
+
+def credentials_text() -> str:
+    lines = [
+        "Tài khoản mẫu (mật khẩu chung: " + DEMO_PASSWORD + "):",
+        "  admin               quản trị hệ thống",
+        "  truongban           Trưởng Ban (Thủ trưởng cơ quan), Chủ tịch Hội đồng TĐKT",
+        "  photruongban        Phó Trưởng Ban (ký KT.), Phó Chủ tịch Hội đồng",
+        "  thuky               Thư ký Hội đồng TĐKT (Văn phòng Ban)",
+        "  hoidong1, hoidong2  thành viên Hội đồng TĐKT",
+        "  truongphong_vp, truongphong_cs, truongphong_kh, truongphong_dt, truongphong_tt   trưởng các phòng",
+        "  canbo_1 … canbo_40  cán bộ, công chức",
+    ]
+    return "\n".join(lines)
+
+
+# --- people -------------------------------------------------------------------------------
+
+def _person(demo: Demo, dept_code: str | None, name: str, position: str, female: bool | None = None) -> int:
+    rng = demo.rng
+    female = female if female is not None else (" Thị" in name or name.split()[-1] in GIVEN_F)
+    return directory.create_person(
+        demo.ctx, None, full_name=name, department_id=demo.departments.get(dept_code), position=position,
+        birth_date=date(rng.randint(1968, 1996), rng.randint(1, 12), rng.randint(1, 28)),
+        hometown=rng.choice(HOMETOWNS) + ", tỉnh Quảng Ngãi", gender="nu" if female else "nam",
+        email=None)
+
+
+def _user(demo: Demo, username: str, roles: list[str], person_id: int | None, display_name: str = "") -> None:
+    demo.users[username] = directory.create_user(
+        demo.ctx, None, username=username, password=DEMO_PASSWORD, roles=roles, person_id=person_id,
+        email=f"{username}@sodttg.quangngai.gov.vn", display_name=display_name)
+
+
+def _people_and_users(demo: Demo) -> None:
+    for code, name, functions in DEPARTMENTS:
+        demo.departments[code] = directory.create_department(demo.ctx, None, code=code, name=name, functions=functions)
+        demo.staff[code] = []
+    _user(demo, "admin", ["admin"], None, "Quản trị hệ thống")
+    head = _person(demo, None, "Lê Văn Minh", "Trưởng Ban")
+    _user(demo, "truongban", ["agency_head", "council_member"], head)
+    deputy = _person(demo, None, "Đặng Tấn Giản", "Phó Trưởng Ban")
+    _user(demo, "photruongban", ["deputy_head", "council_member"], deputy)
+    for code, (name, position) in HEADS.items():
+        pid = _person(demo, code, name, position)
+        directory.set_department_head(demo.ctx, None, demo.departments[code], pid)
+        _user(demo, f"truongphong_{code.lower()}", ["department_head", "staff", "council_member"] if code == "VP"
+              else ["department_head", "staff"], pid)
+        demo.staff[code].append(pid)
+    secretary = _person(demo, "VP", "Võ Thị Kim Oanh", "Chuyên viên, Thư ký Hội đồng TĐKT")
+    _user(demo, "thuky", ["council_secretary", "council_member", "staff"], secretary)
+    demo.staff["VP"].append(secretary)
+    for i, username in enumerate(("hoidong1", "hoidong2")):
+        code = ("CS", "KH")[i]
+        pid = _person(demo, code, ("Phan Văn Tín", "Bùi Thị Hạnh")[i], "Phó Trưởng phòng")
+        _user(demo, username, ["council_member", "staff"], pid)
+        demo.staff[code].append(pid)
+    names = set()
+    codes = [c for c, _, _ in DEPARTMENTS]
+    minority = list(MINORITY)
+    n = 0
+    while n < 40:
+        female = demo.rng.random() < 0.5
+        if minority and demo.rng.random() < 0.15:
+            name = minority.pop()
+        else:
+            name = " ".join([demo.rng.choice(FAMILY), demo.rng.choice(MIDDLE_F if female else MIDDLE_M),
+                             demo.rng.choice(GIVEN_F if female else GIVEN_M)])
+        if name in names:
+            continue
+        names.add(name)
+        n += 1
+        code = codes[n % len(codes)]
+        position = demo.rng.choice(["Chuyên viên", "Chuyên viên", "Chuyên viên chính", "Cán sự", "Kế toán viên"])
+        pid = _person(demo, code, name, position)
+        demo.staff[code].append(pid)
+        _user(demo, f"canbo_{n}", ["staff"], pid)
+
+
+# --- evidence ------------------------------------------------------------------------------
+
+def _secretary(demo: Demo) -> int:
+    return demo.users["thuky"]
+
+
+def _evidence(demo: Demo, year: int, partial: bool = False) -> None:
+    """Task ratings (December), the online contest (autumn) and initiatives of one year."""
+    rng, ctx, sec = demo.rng, demo.ctx, _secretary(demo)
+    demo.at(date(year, 3, 15))
+    everyone = [pid for people in demo.staff.values() for pid in people]
+    # Initiatives: recognised at the agency mid-year, some appraised by Sở Nội vụ, some winning at its contest.
+    for k in range(3 if partial else 6):
+        field_, title = INITIATIVE_TITLES[(year * 3 + k) % len(INITIATIVE_TITLES)]
+        code = rng.choice(list(demo.staff))
+        authors = rng.sample(demo.staff[code], k=min(len(demo.staff[code]), rng.randint(1, 2)))
+        recognised = date(year, 6, 10 + k)
+        demo.at(recognised + timedelta(days=1))
+        demo.decision_seq += 1
+        appraised = rng.random() < 0.6
+        contest = rng.random() < 0.4
+        registers.save_initiative(
+            ctx, sec, title=f"{title} ({year})", field=field_, year=year, topic="Cải cách hành chính",
+            department_id=demo.departments[code], author_ids=authors,
+            recognition_number=f"{demo.decision_seq + 40}/QĐ-{'BDT' if recognised < date(2025, 3, 1) else 'SDTTG'}",
+            recognition_date=recognised,
+            appraisal_number=f"{200 + demo.decision_seq}/SNV-CCHC" if appraised and not partial else None,
+            appraisal_date=date(year, 9, 20) if appraised and not partial else None,
+            contest_recognition_number=f"{300 + demo.decision_seq}/QĐ-SNV" if contest and not partial else None,
+            contest_recognition_date=date(year, 10, 15) if contest and not partial else None)
+    if partial:
+        return
+    demo.at(date(year, 10, 30))
+    for pid in everyone:
+        participated = rng.random() < 0.92
+        prize = rng.choice(["Giải Nhất", "Giải Nhì", "Giải Ba", "Giải Khuyến khích"]) if (
+            participated and rng.random() < 0.12) else None
+        registers.save_contest_result(ctx, sec, contest_kind="online_cchc", year=year, person_id=pid,
+                                      participated=participated, score=round(rng.uniform(60, 100), 1)
+                                      if participated else None, prize=prize, round="Vòng chung kết")
+    demo.at(date(year, 11, 25))
+    for pid in everyone:
+        # Each person has a steady level of performance: some are excellent year after year.
+        level = demo.excellence.setdefault(pid, rng.choice([0.97, 0.97, 0.8, 0.6, 0.5, 0.35]))
+        rating = "excellent" if rng.random() < level else rng.choice(["good", "good", "completed"])
+        registers.save_task_rating(ctx, sec, year=year, rating=rating, person_id=pid)
+    for code, did in demo.departments.items():
+        registers.save_task_rating(ctx, sec, year=year, rating="excellent" if rng.random() < 0.9 else "good",
+                                   department_id=did)
+
+
+# --- nominations ---------------------------------------------------------------------------
+
+def _cycle(demo: Demo, code: str, kind: str, year: int) -> ReviewCycle:
+    with demo.ctx.db.reading() as s:
+        return s.scalars(select(ReviewCycle).join(Campaign).options(joinedload(ReviewCycle.campaign)).where(
+            Campaign.code == code, ReviewCycle.kind == kind, ReviewCycle.year == year)).one()
+
+
+def _eligible(demo: Demo, cycle: ReviewCycle, *, person_id=None, department_id=None) -> tuple[bool, bool]:
+    """(criteria met, rests on an initiative)."""
+    with demo.ctx.db.reading() as s:
+        c = s.get(ReviewCycle, cycle.id)
+        result = criteria.evaluate(s, demo.ctx.settings, c, nominee_type="individual" if person_id else "collective",
+                                   person_id=person_id, department_id=department_id)
+        return result.met, result.uses_initiative
+
+
+def _head_of(demo: Demo, code: str) -> int:
+    return demo.users[f"truongphong_{code.lower()}"]
+
+
+def _version(demo: Demo, nid: int) -> int:
+    with demo.ctx.db.reading() as s:
+        return s.get(Nomination, nid).version
+
+
+def _act(demo: Demo, user: int, nid: int, action: str, **kw) -> None:
+    nominations.take_action(demo.ctx, user, nid, action, ActionInput(version=_version(demo, nid), **kw))
+
+
+def _nominate(demo: Demo, cycle: ReviewCycle, code: str, *, person_id=None, uses_initiative=False) -> int:
+    head = _head_of(demo, code)
+    nid = nominations.create_nomination(
+        demo.ctx, head, cycle_id=cycle.id, nominee_type="individual" if person_id else "collective",
+        person_id=person_id, department_id=None if person_id else demo.departments[code],
+        award_form="agency_certificate",
+        summary="Có thành tích tiêu biểu trong phong trào thi đua “Mô hình, sáng kiến cải cách hành chính”.")
+    dossier.upload_for_nomination(demo.ctx, head, nid, "achievement_report", "bao-cao-thanh-tich.pdf", TINY_PDF)
+    if uses_initiative:
+        dossier.upload_for_nomination(demo.ctx, demo.users["thuky"], nid, "recognition_decision",
+                                      "quyet-dinh-cong-nhan-sang-kien.pdf", TINY_PDF)
+    return nid
+
+
+def _candidates(demo: Demo, cycle: ReviewCycle, limit_per_department: int) -> list[tuple[str, int | None, bool]]:
+    out = []
+    for code, people in demo.staff.items():
+        taken = 0
+        met, uses = _eligible(demo, cycle, department_id=demo.departments[code])
+        if met:
+            out.append((code, None, uses))
+        for pid in people:
+            if taken >= limit_per_department:
+                break
+            met, uses = _eligible(demo, cycle, person_id=pid)
+            if met:
+                out.append((code, pid, uses))
+                taken += 1
+    return out
+
+
+def _through_department(demo: Demo, cycle: ReviewCycle, picks) -> list[int]:
+    demo.at(cycle.dossier_deadline - timedelta(days=20))
+    nids = [(code, _nominate(demo, cycle, code, person_id=pid, uses_initiative=uses)) for code, pid, uses in picks]
+    demo.at(cycle.dossier_deadline - timedelta(days=8))
+    for code in {c for c, _ in nids}:
+        dossier.upload_for_department(demo.ctx, _head_of(demo, code), cycle.id, demo.departments[code],
+                                      "department_minutes", f"bien-ban-hop-xet-{code.lower()}.pdf", TINY_PDF)
+    demo.at(cycle.dossier_deadline - timedelta(days=5))
+    reviewed = []
+    for code, nid in nids:
+        try:
+            _act(demo, _head_of(demo, code), nid, "department_review")
+            reviewed.append(nid)
+        except DomainError:
+            pass
+    return reviewed
+
+
+def _council(demo: Demo, cycle: ReviewCycle, nids: list[int], held_on: date, *, against: set[int] = frozenset()) -> int:
+    demo.at(held_on)
+    sec = demo.users["thuky"]
+    meeting = council.record_meeting(demo.ctx, sec, cycle.id, held_on=held_on, members_total=7, members_present=6,
+                                     chair_name="Lê Văn Minh")
+    for nid in nids:
+        yes = 2 if nid in against else 6
+        council.record_vote(demo.ctx, sec, meeting, nomination_id=nid, votes_for=yes, votes_against=6 - yes)
+    council.advance_passed(demo.ctx, sec, meeting)
+    return meeting
+
+
+def _decision_number(demo: Demo, on: date) -> str:
+    demo.decision_seq += 1
+    return f"{demo.decision_seq}/QĐ-{'BDT' if on < date(2025, 3, 1) else 'SDTTG'}"
+
+
+def _approve_and_award(demo: Demo, cycle: ReviewCycle, nids: list[int], *, deputy: bool = False) -> None:
+    approve_on = cycle.ceremony_on - timedelta(days=5)
+    demo.at(approve_on)
+    approver = demo.users["photruongban" if deputy else "truongban"]
+    for nid in nids:
+        _act(demo, approver, nid, "head_approve")
+    decided_on = cycle.ceremony_on - timedelta(days=2)
+    demo.at(decided_on)
+    number = _decision_number(demo, decided_on)
+    for nid in nids:
+        _act(demo, demo.users["thuky"], nid, "award", decision_number=number, decision_date=decided_on)
+
+
+def _states(demo: Demo, nids) -> dict[int, str]:
+    with demo.ctx.db.reading() as s:
+        return {nid: s.get(Nomination, nid).state for nid in nids}
+
+
+def _annual_history(demo: Demo, year: int) -> None:
+    cycle = _cycle(demo, "CCHC-2021-2025", "annual", year)
+    _registrations(demo, "CCHC-2021-2025", year, all_approved=True)
+    reviewed = _through_department(demo, cycle, _candidates(demo, cycle, limit_per_department=2))
+    if not reviewed:
+        return
+    # One dossier each year is sent back by the secretary and completed again by the department.
+    demo.at(cycle.dossier_deadline - timedelta(days=2))
+    first = reviewed[0]
+    _act(demo, demo.users["thuky"], first, "send_back",
+         comment="Báo cáo thành tích chưa nêu số quyết định công nhận sáng kiến; đề nghị bổ sung.")
+    with demo.ctx.db.reading() as s:
+        dept_code = next(c for c, d in demo.departments.items() if d == s.get(Nomination, first).department_id)
+    _act(demo, _head_of(demo, dept_code), first, "department_review")
+    if year == 2022 and len(reviewed) > 4:
+        # The department withdrew one dossier itself before the council met.
+        withdrawn = reviewed.pop(1)
+        with demo.ctx.db.reading() as s:
+            code = next(c for c, d in demo.departments.items() if d == s.get(Nomination, withdrawn).department_id)
+        _act(demo, _head_of(demo, code), withdrawn, "withdraw", comment="Cá nhân chuyển công tác, Phòng rút đề nghị.")
+    against = {reviewed[-1]} if len(reviewed) > 3 else set()
+    _council(demo, cycle, reviewed, cycle.council_meeting_on, against=against)
+    passed = [nid for nid, state in _states(demo, reviewed).items() if state == State.COUNCIL_REVIEWED]
+    # The council did not pass one: the secretary records the rejection with the reason.
+    for nid in against:
+        demo.at(cycle.council_meeting_on + timedelta(days=1))
+        _act(demo, demo.users["thuky"], nid, "reject", comment="Hội đồng biểu quyết không đạt tỷ lệ đề nghị khen thưởng.")
+    _approve_and_award(demo, cycle, passed, deputy=(year == 2023))
+
+
+def _final_review(demo: Demo) -> None:
+    cycle = _cycle(demo, "CCHC-2021-2025", "final", 2025)
+    picks = _candidates(demo, cycle, limit_per_department=1)
+    reviewed = _through_department(demo, cycle, picks)
+    if len(reviewed) >= 2:
+        # A complaint is pending against one nominee: the law forbids awarding meanwhile.
+        demo.at(cycle.council_meeting_on - timedelta(days=3))
+        _act(demo, demo.users["thuky"], reviewed[-1], "hold",
+             comment="Đang giải quyết đơn khiếu nại liên quan (Thanh tra Ban thụ lý).")
+        reviewed = reviewed[:-1]
+    _council(demo, cycle, reviewed, cycle.council_meeting_on)
+    passed = [nid for nid, state in _states(demo, reviewed).items() if state == State.COUNCIL_REVIEWED]
+    _approve_and_award(demo, cycle, passed)
+
+
+def _registrations(demo: Demo, campaign_code: str, year: int, *, all_approved: bool) -> None:
+    with demo.ctx.db.reading() as s:
+        campaign_id = s.scalars(select(Campaign.id).where(Campaign.code == campaign_code)).one()
+    demo.at(date(year, 3, 10))
+    codes = list(demo.departments)
+    for i, code in enumerate(codes):
+        submit = all_approved or i < 3
+        reg = registers.save_registration(
+            demo.ctx, _head_of(demo, code), campaign_id=campaign_id, department_id=demo.departments[code], year=year,
+            collective=True, person_ids=demo.staff[code][: 3 + i], submit=submit,
+            target="Phấn đấu đạt Giấy khen về thành tích thi đua chuyên đề CCHC")
+        if submit and (all_approved or i < 2):
+            demo.at(date(year, 3, 20))
+            registers.decide_registration(demo.ctx, demo.users["thuky"], reg, approve=True)
+
+
+def _cycle_in_progress(demo: Demo) -> None:
+    """2026, first year of the 2026–2030 campaign: every role has something waiting."""
+    cycle = _cycle(demo, "CCHC-2026-2030", "annual", 2026)
+    _registrations(demo, "CCHC-2026-2030", 2026, all_approved=False)
+    # 2026's contest results and ratings are in by mid-November.
+    demo.at(date(2026, 11, 10))
+    rng, sec = demo.rng, demo.users["thuky"]
+    for people in demo.staff.values():
+        for pid in people:
+            participated = rng.random() < 0.85
+            registers.save_contest_result(demo.ctx, sec, contest_kind="online_cchc", year=2026, person_id=pid,
+                                          participated=participated,
+                                          prize=rng.choice(["Giải Ba", "Giải Khuyến khích"])
+                                          if participated and rng.random() < 0.2 else None)
+    picks = _candidates(demo, cycle, limit_per_department=3)
+    demo.at(date(2026, 11, 12))
+    created = [(code, _nominate(demo, cycle, code, person_id=pid, uses_initiative=uses)) for code, pid, uses in picks]
+    # Two departments have held their review meeting; the others have not yet.
+    reviewed = []
+    demo.at(date(2026, 11, 18))
+    for code in ("CS", "KH"):
+        dossier.upload_for_department(demo.ctx, _head_of(demo, code), cycle.id, demo.departments[code],
+                                      "department_minutes", f"bien-ban-hop-xet-{code.lower()}-2026.pdf", TINY_PDF)
+        for c, nid in created:
+            if c == code:
+                _act(demo, _head_of(demo, code), nid, "department_review")
+                reviewed.append(nid)
+    if len(reviewed) >= 3:
+        demo.at(date(2026, 11, 20))
+        _act(demo, sec, reviewed[0], "send_back",
+             comment="Thiếu xác nhận của Sở Nội vụ về giải thưởng cuộc thi; đề nghị Phòng bổ sung.")
+        # An early council meeting took up part of the agenda; the head approved one.
+        held = date(2026, 11, 24)
+        _council(demo, cycle, reviewed[1:3], held)
+        demo.at(date(2026, 11, 25))
+        if _states(demo, [reviewed[1]])[reviewed[1]] == State.COUNCIL_REVIEWED:
+            _act(demo, demo.users["truongban"], reviewed[1], "head_approve")
+    demo.at(date(2026, 11, 26))

@@ -1,0 +1,225 @@
+"""Read side for the web pages: what each role's page shows. Plain dicts, like `queries`."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload
+
+from states import State
+
+from .actors import sees_all_nominations
+from .dossier import department_minutes, missing_documents
+from .models import (
+    AuditEntry, Campaign, CouncilVote, Department, Nomination, Person, Registration, ReviewCycle, User,
+)
+from .queries import WAITING_ON, cycle_dict, document_dict, inbox, nomination_summary, visible_nominations
+from .register_queries import list_meetings, list_registrations, registration_dict
+
+# The calendar date each waiting step is due by.
+STEP_DEADLINE = {
+    State.REGISTERED: "dossier_deadline",
+    State.DEPARTMENT_REVIEWED: "council_meeting_on",
+    State.COUNCIL_REVIEWED: "ceremony_on",
+    State.HEAD_APPROVED: "ceremony_on",
+}
+
+
+def last_moves(s: Session, nomination_ids: list[int]) -> dict[int, AuditEntry]:
+    """The latest state change of each nomination (who moved it, why)."""
+    if not nomination_ids:
+        return {}
+    latest = (select(func.max(AuditEntry.id)).where(AuditEntry.nomination_id.in_(nomination_ids),
+                                                    AuditEntry.to_state.is_not(None))
+              .group_by(AuditEntry.nomination_id))
+    rows = s.scalars(select(AuditEntry).options(joinedload(AuditEntry.actor)).where(AuditEntry.id.in_(latest)))
+    return {e.nomination_id: e for e in rows}
+
+
+def _returned(entry: AuditEntry | None) -> dict | None:
+    if entry is None or entry.action != "send_back":
+        return None
+    return {"reason": entry.comment, "by": entry.actor.name if entry.actor else "Hệ thống", "at": entry.at,
+            "from_state": entry.from_state, "from_title": State(entry.from_state).title}
+
+
+def inbox_groups(s: Session, actor) -> list[dict]:
+    """The user's inbox, grouped by step and cycle, oldest cycle first, with the deadline of each."""
+    rows = inbox(s, actor)
+    moves = last_moves(s, [n.id for n in rows])
+    groups: dict[tuple, dict] = {}
+    for n in rows:
+        state = State(n.state)
+        key = (n.cycle_id, list(WAITING_ON).index(state))
+        group = groups.get(key)
+        if group is None:
+            deadline = getattr(n.cycle, STEP_DEADLINE[state])
+            group = groups[key] = {"state": state.value, "state_title": state.title,
+                                   "action": WAITING_ON[state].value, "action_title": WAITING_ON[state].title,
+                                   "cycle": cycle_dict(n.cycle), "deadline": deadline, "items": []}
+        group["items"].append({**nomination_summary(n), "returned": _returned(moves.get(n.id))})
+    ordered = [groups[k] for k in sorted(groups)]
+    for g in ordered:
+        g["count"] = len(g["items"])
+        g["returned_count"] = sum(1 for i in g["items"] if i["returned"])
+    return ordered
+
+
+def recently_returned(s: Session, actor, limit: int = 20) -> list[dict]:
+    """Visible nominations whose last move was a send-back: what came back, and why."""
+    ids = [n.id for n in s.scalars(visible_nominations(actor).where(
+        Nomination.state.in_([st.value for st in WAITING_ON])).order_by(Nomination.updated_at.desc()).limit(200))]
+    moves = last_moves(s, ids)
+    back = [m for m in moves.values() if m.action == "send_back"]
+    back.sort(key=lambda e: e.id, reverse=True)
+    out = []
+    for entry in back[:limit]:
+        nom = s.get(Nomination, entry.nomination_id)
+        out.append({**nomination_summary(nom), "returned": _returned(entry)})
+    return out
+
+
+def cycle_choices(s: Session) -> list[tuple[int, str]]:
+    rows = s.scalars(select(ReviewCycle).join(Campaign).options(joinedload(ReviewCycle.campaign))
+                     .order_by(ReviewCycle.council_meeting_on.desc(), ReviewCycle.kind))
+    return [(c.id, f"{c.title} — {c.campaign.period}" if c.kind == "annual" else c.title) for c in rows]
+
+
+def open_cycle_choices(s: Session, today: date) -> list[tuple[int, str]]:
+    """Cycles still taking nominations (their council has not met yet)."""
+    rows = s.scalars(select(ReviewCycle).options(joinedload(ReviewCycle.campaign))
+                     .where(ReviewCycle.council_meeting_on >= today).order_by(ReviewCycle.council_meeting_on))
+    return [(c.id, c.title) for c in rows]
+
+
+def default_cycle_id(s: Session, today: date) -> int | None:
+    """The cycle being worked on now: the next council meeting, else the latest cycle."""
+    upcoming = s.scalars(select(ReviewCycle.id).where(ReviewCycle.council_meeting_on >= today)
+                         .order_by(ReviewCycle.council_meeting_on)).first()
+    if upcoming is not None:
+        return upcoming
+    return s.scalars(select(ReviewCycle.id).order_by(ReviewCycle.council_meeting_on.desc())).first()
+
+
+def cycle_info(s: Session, cycle_id: int) -> dict | None:
+    c = s.get(ReviewCycle, cycle_id)
+    return cycle_dict(c) if c else None
+
+
+def _nominations(s: Session, query) -> list[Nomination]:
+    return s.scalars(query.options(joinedload(Nomination.person), joinedload(Nomination.department),
+                                   joinedload(Nomination.cycle).joinedload(ReviewCycle.campaign))).unique().all()
+
+
+def _by_name(rows: list[Nomination]) -> list[Nomination]:
+    # Vietnamese order: people by given name, departments by name.
+    return sorted(rows, key=lambda n: (n.nominee_type, n.person.sort_key if n.person else n.department.sort_key))
+
+
+def agenda(s: Session, ctx, cycle_id: int) -> dict:
+    """The council's agenda for a cycle: every department-reviewed nomination, and the meetings."""
+    rows = _by_name(_nominations(s, select(Nomination).where(Nomination.cycle_id == cycle_id,
+                                                             Nomination.state == State.DEPARTMENT_REVIEWED)))
+    votes = {}
+    for v in s.scalars(select(CouncilVote).where(CouncilVote.nomination_id.in_([n.id for n in rows]))):
+        votes.setdefault(v.nomination_id, []).append(v)
+    items = [{**nomination_summary(n), "missing_documents": missing_documents(s, n),
+              "votes": {v.meeting_id: {"for": v.votes_for, "against": v.votes_against}
+                        for v in votes.get(n.id, [])}} for n in rows]
+    return {"items": items, "meetings": list_meetings(s, ctx.settings, cycle_id)}
+
+
+def in_state(s: Session, actor, state: State, cycle_id: int | None = None) -> list[dict]:
+    """Visible nominations in one state (for the head's page), in name order."""
+    q = visible_nominations(actor).where(Nomination.state == state.value)
+    if cycle_id:
+        q = q.where(Nomination.cycle_id == cycle_id)
+    return [nomination_summary(n) for n in _by_name(_nominations(s, q))]
+
+
+def nominations_by_ids(s: Session, actor, ids: list[int]) -> list[dict]:
+    """The visible ones among `ids`, in the order given (a bulk action's confirmation)."""
+    rows = {n.id: n for n in _nominations(s, visible_nominations(actor).where(Nomination.id.in_(ids)))}
+    return [nomination_summary(rows[i]) for i in ids if i in rows]
+
+
+def campaign_for_year(s: Session, year: int) -> Campaign | None:
+    return s.scalars(select(Campaign).where(Campaign.start_year <= year, Campaign.end_year >= year)
+                     .order_by(Campaign.start_year.desc())).first()
+
+
+def headed_departments(s: Session, actor) -> list[dict]:
+    rows = s.scalars(select(Department).where(Department.id.in_(actor.headed_department_ids))
+                     .order_by(Department.sort_key))
+    return [{"id": d.id, "name": d.name, "code": d.code} for d in rows]
+
+
+def department_overview(s: Session, actor, department_id: int, cycle_id: int | None, year: int) -> dict:
+    """A department head's page: staff, the year's registration, the cycle's nominations and minutes."""
+    dept = s.get(Department, department_id)
+    staff = s.scalars(select(Person).where(Person.department_id == department_id, Person.active.is_(True))
+                      .order_by(Person.sort_key)).all()
+    campaign = campaign_for_year(s, year)
+    registration = None
+    if campaign is not None:
+        reg = s.scalars(select(Registration).where(Registration.campaign_id == campaign.id,
+                                                   Registration.department_id == department_id,
+                                                   Registration.year == year)).first()
+        registration = registration_dict(reg) if reg else None
+    nominations, minutes = [], []
+    if cycle_id:
+        q = visible_nominations(actor).where(Nomination.department_id == department_id,
+                                             Nomination.cycle_id == cycle_id)
+        nominations = [{**nomination_summary(n), "missing_documents": missing_documents(s, n)}
+                       for n in _by_name(_nominations(s, q))]
+        minutes = [document_dict(d) for d in department_minutes(s, cycle_id, department_id)]
+        from .dossier import active_documents
+        minutes += [document_dict(d) for d in active_documents(s, kind="department_list", cycle_id=cycle_id,
+                                                                department_id=department_id)]
+    return {"department": {"id": dept.id, "name": dept.name, "code": dept.code},
+            "staff": [{"id": p.id, "full_name": p.full_name, "position": p.position} for p in staff],
+            "campaign": {"id": campaign.id, "name": campaign.name, "period": campaign.period} if campaign else None,
+            "registration": registration, "nominations": nominations, "documents": minutes}
+
+
+def awaiting_registrations(s: Session) -> list[dict]:
+    return list_registrations(s, state="awaiting")
+
+
+def campaigns(s: Session) -> list[dict]:
+    rows = s.scalars(select(Campaign).order_by(Campaign.start_year.desc()))
+    return [{"id": c.id, "code": c.code, "name": c.name, "period": c.period, "plan_reference": c.plan_reference,
+             "cycles": [cycle_dict(cy) for cy in c.cycles]} for c in rows]
+
+
+def users(s: Session) -> list[dict]:
+    rows = s.scalars(select(User).options(joinedload(User.person).joinedload(Person.department))
+                     .order_by(User.username)).unique().all()
+    return [{"id": u.id, "username": u.username, "name": u.name, "roles": sorted(u.roles), "active": u.active,
+             "department": u.person.department.name if u.person and u.person.department else None}
+            for u in rows]
+
+
+def people_without_account(s: Session) -> list[tuple[int, str]]:
+    taken = select(User.person_id).where(User.person_id.is_not(None))
+    rows = s.scalars(select(Person).where(Person.id.not_in(taken), Person.active.is_(True)).order_by(Person.sort_key))
+    return [(p.id, p.full_name) for p in rows]
+
+
+def person_choices(s: Session, department_id: int | None = None) -> list[tuple[int, str]]:
+    q = select(Person).options(joinedload(Person.department)).where(Person.active.is_(True))
+    if department_id:
+        q = q.where(Person.department_id == department_id)
+    return [(p.id, f"{p.full_name} — {p.department.name}" if p.department else p.full_name)
+            for p in s.scalars(q.order_by(Person.sort_key))]
+
+
+def department_choices(s: Session, ids=None) -> list[tuple[int, str]]:
+    q = select(Department).where(Department.active.is_(True))
+    if ids is not None:
+        q = q.where(Department.id.in_(list(ids)))
+    return [(d.id, d.name) for d in s.scalars(q.order_by(Department.sort_key))]
+
+
+def sees_everything(actor) -> bool:
+    return sees_all_nominations(actor)
