@@ -1,0 +1,54 @@
+"""Who receives an email: users by role, a department's head, a nominee. Users without email are skipped."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workflow.models import Department, Person, User, UserRole
+from workflow.text import person_sort_key
+
+
+@dataclass(frozen=True)
+class Recipient:
+    user_id: int | None
+    name: str
+    address: str
+
+
+def _recipient(user: User) -> Recipient | None:
+    address = (user.contact_email or "").strip()
+    if not user.active or not address:
+        return None
+    return Recipient(user.id, user.name, address)
+
+
+def _sorted(users) -> list[Recipient]:
+    found = {r.user_id: r for r in (_recipient(u) for u in users) if r is not None}
+    return sorted(found.values(), key=lambda r: (person_sort_key(r.name), r.user_id))
+
+
+def users_with_roles(s: Session, *roles: str) -> list[Recipient]:
+    """Active users holding any of `roles`, with an email address."""
+    users = s.scalars(select(User).join(UserRole).where(UserRole.role.in_(roles), User.active)).unique()
+    return _sorted(users)
+
+
+def department_heads(s: Session, department_id: int) -> list[Recipient]:
+    """The user account(s) of the department's head person."""
+    dept = s.get(Department, department_id)
+    if dept is None or dept.head_person_id is None:
+        return []
+    return _sorted(s.scalars(select(User).where(User.person_id == dept.head_person_id, User.active)))
+
+
+def person_recipient(s: Session, person_id: int) -> Recipient | None:
+    """A person as a recipient: their user account if any, else the person's own email."""
+    user = s.scalars(select(User).where(User.person_id == person_id, User.active)).first()
+    if user is not None and _recipient(user):
+        return _recipient(user)
+    person = s.get(Person, person_id)
+    if person is None or not (person.email or "").strip():
+        return None
+    return Recipient(None, person.full_name, person.email.strip())
