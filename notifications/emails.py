@@ -51,7 +51,7 @@ def render(template: str, **variables) -> Rendered:
     context = text_template.new_context(variables)
     subject = " ".join("".join(text_template.blocks["subject"](context)).split())
     text = text_template.render(variables).strip() + "\n"
-    html = ENV.get_template(f"{template}.html").render(variables, subject=subject)
+    html = ENV.get_template(f"{template}.html").render(variables, subject=subject).strip() + "\n"
     return Rendered(subject=subject, text=text, html=html)
 
 
