@@ -2,17 +2,20 @@
 
 PostgreSQL is the one at 127.0.0.1:5432 (THIDUA_TEST_PG_URL overrides it). When it is
 unreachable its tests are skipped, unless THIDUA_REQUIRE_PG=1 (CI) makes that a failure.
-Each test gets a fresh schema, built by the Alembic migrations, not by create_all.
+Each test gets an empty database whose schema the Alembic migrations built (once per
+process: copied for SQLite, truncated for PostgreSQL), never create_all.
 """
 from __future__ import annotations
 
 import os
+import shutil
 from datetime import date
 
 import pytest
 from sqlalchemy import create_engine, text
 
-from workflow import bootstrap, schema
+from workflow import auth, bootstrap, schema
+from workflow.models import Base
 from workflow.clock import FixedClock
 from workflow.config import Settings
 from workflow.context import Context
@@ -21,6 +24,7 @@ from .factories import Factory
 
 PG_ADMIN_URL = os.environ.get("THIDUA_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 TODAY = date(2025, 11, 20)
+auth.use_cheap_hashing()
 
 
 def _pg_available() -> str | None:
@@ -44,25 +48,64 @@ def pg_url():
     return PG_ADMIN_URL
 
 
-def _worker_schema_url(base: str) -> str:
-    # pytest-xdist workers each get their own database so that they never collide.
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if not worker:
-        return base
-    name = f"thidua_test_{worker}"
+def _private_database(base: str) -> str:
+    """A database of this test process's own, so that parallel runs never drop each other's tables."""
+    name = f"thidua_test_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     return base.rsplit("/", 1)[0] + "/" + name
+
+
+def _drop_private_database(base: str, url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_private_url(pg_url):
+    """This process's own PostgreSQL database, migrated once; tests empty it between them."""
+    url = _private_database(pg_url)
+    engine = create_engine(url)
+    schema.upgrade(engine)
+    engine.dispose()
+    yield url
+    _drop_private_database(pg_url, url)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """A migrated SQLite file, copied for each test (much faster than migrating each time)."""
+    path = tmp_path_factory.mktemp("template") / "thidua.sqlite3"
+    engine = create_engine(f"sqlite:///{path}")
+    schema.upgrade(engine)
+    engine.dispose()
+    return path
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request, tmp_path):
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'thidua.sqlite3'}"
-    return _worker_schema_url(request.getfixturevalue("pg_url"))
+        target = tmp_path / "thidua.sqlite3"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), target)
+        return f"sqlite:///{target}"
+    url = request.getfixturevalue("pg_private_url")
+    _empty_postgres(url)
+    return url
+
+
+def _empty_postgres(url: str) -> None:
+    # TRUNCATE does not fire the audit log's row triggers, and resets the id sequences.
+    engine = create_engine(url)
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
 
 
 @pytest.fixture
@@ -83,7 +126,6 @@ def clock():
 @pytest.fixture
 def ctx(settings, clock):
     context = Context.from_settings(settings, clock=clock)
-    schema.drop_everything(context.db.engine)
     bootstrap.init(context)
     yield context
     context.db.dispose()

@@ -11,6 +11,12 @@ _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 8
 
 
+def use_cheap_hashing() -> None:
+    """For test suites only: Argon2 at minimal cost, so creating users takes microseconds."""
+    global _hasher
+    _hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 

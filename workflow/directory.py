@@ -20,9 +20,10 @@ def create_department(ctx, actor_id: int | None, *, code: str, name: str, functi
     with ctx.db.transaction() as s:
         dept = Department(code=nfc(code), name=name, functions=nfc(functions) or "", head_person_id=head_person_id,
                           active=True)
-        s.add(dept)
         try:
-            s.flush()
+            # a savepoint, so a duplicate rolls back only this insert and the message can be told
+            with s.begin_nested():
+                s.add(dept)
         except IntegrityError:
             raise Conflict("duplicate_department", f"Mã phòng “{code}” đã tồn tại.") from None
         audit(s, ctx, actor_id=actor_id, action="create_department", entity_type="department", entity_id=dept.id,
@@ -89,9 +90,10 @@ def create_user(ctx, actor_id: int | None, *, username: str, password: str, role
                     email=email or None, display_name=nfc(display_name) or "", active=True,
                     created_at=ctx.clock.now())
         user.role_rows = [UserRole(role=r) for r in roles]
-        s.add(user)
         try:
-            s.flush()
+            # a savepoint, so a duplicate rolls back only this insert and the message can be told
+            with s.begin_nested():
+                s.add(user)
         except IntegrityError:
             raise Conflict("duplicate_user", f"Tên đăng nhập “{username}” đã tồn tại"
                                              " hoặc cá nhân này đã có tài khoản.") from None

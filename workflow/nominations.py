@@ -82,9 +82,10 @@ def create_nomination(ctx, user_id: int, *, cycle_id: int, nominee_type: str, aw
                                 person_id=person_id, award_form=award_form, state=State.REGISTERED.value,
                                 version=1, summary=nfc(summary) or "", created_by_id=user.id,
                                 created_at=now, updated_at=now)
-        s.add(nomination)
         try:
-            s.flush()
+            # a savepoint, so a duplicate rolls back only this insert and the message can be told
+            with s.begin_nested():
+                s.add(nomination)
         except IntegrityError:
             raise Conflict("duplicate_nomination",
                            f"{nominee} đã có đề nghị {AWARD_FORMS[award_form]} trong {cycle.title}.") from None
