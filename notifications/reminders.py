@@ -1,0 +1,207 @@
+"""The reminder ladder and the daily sweep that sends each reminder exactly once.
+
+For every deadline of every review cycle, reminders go out `ladder_days` before it to
+whoever still has work pending, and escalations go out daily for `escalate_days` after
+it to the secretary and the agency head while someone is late. A step missed (the
+sweep did not run that day) is caught up on the next run, once, while its deadline has
+not passed; a stale pre-deadline reminder is never sent after the deadline (escalation
+covers that). All of one recipient's items of a day go in one digest.
+
+Exactly once: the ledger `reminder_sent` has a unique key (cycle, deadline, offset,
+recipient), and its rows are inserted in the transaction that queues the digest. A
+unique violation means another process sent that step; it is skipped.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from workflow.models import ReminderSent, ReviewCycle
+
+from . import emails, pending
+from .links import cycle_url, registrations_url
+from .recipients import Recipient
+from .settings import reminder_settings
+
+DEADLINES = {
+    "registration_deadline": "Hạn gửi đăng ký thi đua",
+    "dossier_deadline": "Hạn Phòng họp xét và gửi hồ sơ đề nghị khen thưởng",
+    "council_meeting_on": "Họp Hội đồng Thi đua - Khen thưởng xét hồ sơ",
+    "ceremony_on": "Phê duyệt và công bố khen thưởng",
+}
+SITUATION = "reminder_digest"
+TEMPLATE = "reminder_digest__recipient"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One item of a digest: a deadline of a cycle, the steps it settles, and what is pending."""
+
+    cycle_id: int
+    cycle_title: str
+    deadline: str
+    deadline_on: date
+    as_of: date
+    steps: tuple[tuple[int, date], ...]  # (offset, due_on); offset > 0 before, < 0 after
+    details: tuple[str, ...]
+    link: str
+
+    @property
+    def title(self) -> str:
+        return DEADLINES[self.deadline]
+
+    @property
+    def escalation(self) -> bool:
+        return self.steps[0][0] < 0
+
+    @property
+    def days(self) -> int:
+        """Days left before the deadline, or days late after it."""
+        return abs((self.deadline_on - self.as_of).days)
+
+
+@dataclass
+class Digest:
+    recipient: Recipient
+    lines: list[Line]
+
+
+@dataclass
+class SweepReport:
+    as_of: date
+    dry_run: bool
+    sent: list[Digest] = field(default_factory=list)       # queued (or, in a dry run, that would be)
+    deferred: list[Digest] = field(default_factory=list)   # recipient already had today's digest
+    taken_by_others: int = 0                               # steps another process sent first
+
+
+def due_steps(deadline_on: date, as_of: date, ladder: tuple[int, ...], escalate_days: int) -> list[tuple[int, date]]:
+    """The steps of one deadline due by `as_of` that may still go out on `as_of`."""
+    if as_of <= deadline_on:
+        steps = [(n, deadline_on - timedelta(days=n)) for n in ladder]
+    elif as_of <= deadline_on + timedelta(days=escalate_days):
+        steps = [(-k, deadline_on + timedelta(days=k)) for k in range(1, escalate_days + 1)]
+    else:
+        return []
+    return sorted((step for step in steps if step[1] <= as_of), key=lambda step: step[1])
+
+
+def _deadlines(cycles: list[ReviewCycle]):
+    annual = {(c.campaign_id, c.year) for c in cycles if c.kind == "annual"}
+    for cycle in cycles:
+        for deadline in DEADLINES:
+            on = getattr(cycle, deadline)
+            if on is None:
+                continue
+            # Registration is yearly: the annual cycle of the same year already reminds of it.
+            if deadline == "registration_deadline" and cycle.kind == "final" and (cycle.campaign_id, cycle.year) in annual:
+                continue
+            yield cycle, deadline, on
+
+
+def _link(settings, cycle: ReviewCycle, deadline: str) -> str:
+    return registrations_url(settings) if deadline == "registration_deadline" else cycle_url(settings, cycle.id)
+
+
+def plan(s: Session, ctx, as_of: date) -> list[Digest]:
+    """Who should get what on `as_of`, leaving out steps the ledger already holds."""
+    conf = reminder_settings(ctx.settings)
+    cycles = list(s.scalars(select(ReviewCycle).options(selectinload(ReviewCycle.campaign))
+                            .order_by(ReviewCycle.year, ReviewCycle.id)))
+    by_user: dict[int, Digest] = {}
+    for cycle, deadline, on in _deadlines(cycles):
+        steps = due_steps(on, as_of, conf.ladder_days, conf.escalate_days)
+        if not steps:
+            continue
+        work = pending.BY_DEADLINE[deadline](s, cycle)
+        if steps[0][0] < 0:
+            targets = {r.user_id: (r, work.late) for r in pending.escalation_recipients(s)} if work.late else {}
+        else:
+            targets = work.todo
+        if not targets:
+            continue
+        done = set(s.execute(select(ReminderSent.offset_days, ReminderSent.recipient_user_id).where(
+            ReminderSent.cycle_id == cycle.id, ReminderSent.deadline == deadline,
+            ReminderSent.offset_days.in_([o for o, _ in steps]))).all())
+        for user_id, (recipient, details) in targets.items():
+            todo = tuple(step for step in steps if (step[0], user_id) not in done)
+            if todo:
+                line = Line(cycle.id, cycle.title, deadline, on, as_of, todo, tuple(details),
+                            _link(ctx.settings, cycle, deadline))
+                by_user.setdefault(user_id, Digest(recipient, [])).lines.append(line)
+    for digest in by_user.values():
+        digest.lines.sort(key=lambda line: (not line.escalation, line.deadline_on, line.cycle_id))
+    return sorted(by_user.values(), key=lambda d: d.recipient.user_id)
+
+
+def _claim_steps(s: Session, ctx, user_id: int, line: Line, as_of: date) -> list[ReminderSent]:
+    rows = []
+    for offset, due_on in line.steps:
+        row = ReminderSent(cycle_id=line.cycle_id, deadline=line.deadline, offset_days=offset,
+                           recipient_user_id=user_id, due_on=due_on, sent_on=as_of, created_at=ctx.clock.now())
+        try:
+            with s.begin_nested():
+                s.add(row)
+                s.flush()
+        except IntegrityError:
+            continue  # another process holds this step: it sent it
+        rows.append(row)
+    return rows
+
+
+def _send(ctx, digest: Digest, as_of: date, report: SweepReport) -> None:
+    user_id = digest.recipient.user_id
+    with ctx.db.transaction() as s:
+        already = s.scalars(select(ReminderSent.id).where(ReminderSent.recipient_user_id == user_id,
+                                                          ReminderSent.sent_on == as_of).limit(1)).first()
+        if already is not None:
+            # One digest a day: what came up since goes out with tomorrow's (the ladder catches up).
+            report.deferred.append(digest)
+            return
+        kept, ledger = [], []
+        for line in digest.lines:
+            rows = _claim_steps(s, ctx, user_id, line, as_of)
+            report.taken_by_others += len(line.steps) - len(rows)
+            if rows:
+                kept.append(line)
+                ledger += rows
+        if not kept:
+            return
+        message = emails.queue(s, ctx, situation=SITUATION, template=TEMPLATE, to=digest.recipient,
+                               variables=digest_variables(kept, as_of))
+        s.flush()
+        for row in ledger:
+            row.outbox_id = message.id
+        report.sent.append(Digest(digest.recipient, kept))
+
+
+def digest_variables(lines: list[Line], as_of: date) -> dict:
+    upcoming = [line for line in lines if not line.escalation]
+    return {"as_of": as_of, "upcoming": upcoming, "overdue": [line for line in lines if line.escalation],
+            "nearest": min((line.deadline_on for line in upcoming), default=None), "count": len(lines)}
+
+
+def run_reminders(ctx, as_of: date, dry_run: bool = False) -> SweepReport:
+    """The sweep as of a date: queue each due reminder once, one digest per recipient."""
+    report = SweepReport(as_of=as_of, dry_run=dry_run)
+    with ctx.db.reading() as s:
+        digests = plan(s, ctx, as_of)
+    if dry_run:
+        report.sent = digests
+        return report
+    for digest in digests:
+        _send(ctx, digest, as_of, report)
+    return report
+
+
+def ledger_by_day(s: Session) -> dict[date, list[ReminderSent]]:
+    """The ledger grouped by the day each step was sent (for reports and tests)."""
+    days = defaultdict(list)
+    for row in s.scalars(select(ReminderSent).order_by(ReminderSent.sent_on, ReminderSent.id)):
+        days[row.sent_on].append(row)
+    return dict(days)
