@@ -83,20 +83,21 @@ def _require_importer(session: Session, user_id: int):
 
 
 def _plan(session: Session, ctx, kind, data: bytes, filename: str, options: dict,
-          progress: Callable[[int], None] | None) -> ImportResult:
+          progress: Callable[[int, int], None] | None) -> ImportResult:
+    """Plan every row; `progress(done, total)` is called after each."""
     table = read_table(data, filename)
     layout: Layout = find_layout(table, kind.columns, kind.title)
     if not layout.data:
         raise Invalid(Problem("empty_file", f"Tệp không có dòng dữ liệu nào dưới dòng tiêu đề ({kind.title})."))
     planner = kind.planner(session, ctx, layout, options)
-    rows = []
-    for raw in layout.data:
+    rows, total = [], len(layout.data)
+    for done, raw in enumerate(layout.data, start=1):
         try:
             rows.append(planner.plan(raw))
         except RowRefused as refused:
             rows.append(RowResult(raw.line, "refused", planner.label(raw), refused.message, refused.code))
         if progress:
-            progress(1)
+            progress(done, total)
     return ImportResult(kind.name, kind.title, filename, hashlib.sha256(data).hexdigest(), rows,
                         layout.found, layout.ignored, layout.header_lines)
 

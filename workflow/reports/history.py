@@ -1,0 +1,87 @@
+"""Award history: every award of a person or a department across campaigns, with decision numbers,
+and for a person the evidence the five-year criteria rest on."""
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, joinedload
+
+from ..actors import load_actor, sees_all_nominations
+from ..errors import Forbidden, not_found
+from ..models import AWARD_FORMS, CYCLE_KINDS, NOMINEE_TYPES, Campaign, Department, Nomination, Person, ReviewCycle
+from ..register_queries import list_contest_results, list_initiatives, list_task_ratings
+
+
+def _may_see(actor, *, person: Person | None = None, department_id: int | None = None) -> bool:
+    if sees_all_nominations(actor):
+        return True
+    if person is not None:
+        return person.id == actor.person_id or person.department_id in actor.headed_department_ids
+    return department_id in actor.headed_department_ids
+
+
+def award_dict(n: Nomination) -> dict:
+    c = n.cycle
+    return {"nomination_id": n.id, "campaign": c.campaign.name, "campaign_code": c.campaign.code,
+            "period": c.campaign.period, "cycle": c.title, "cycle_kind": CYCLE_KINDS[c.kind], "year": c.year,
+            "nominee_type": n.nominee_type, "nominee_type_title": NOMINEE_TYPES[n.nominee_type],
+            "nominee": n.nominee_name, "department": n.department.name,
+            "award_form": AWARD_FORMS[n.award_form], "decision_number": n.decision_number,
+            "decision_date": n.decision_date, "summary": n.summary}
+
+
+def _awards(s: Session, condition) -> list[dict]:
+    rows = s.scalars(select(Nomination).join(ReviewCycle).join(Campaign)
+                     .where(Nomination.state == "awarded", condition)
+                     .options(joinedload(Nomination.cycle).joinedload(ReviewCycle.campaign),
+                              joinedload(Nomination.person), joinedload(Nomination.department))
+                     .order_by(ReviewCycle.year.desc(), Campaign.start_year.desc(), Nomination.decision_date.desc(),
+                               Nomination.id)).unique().all()
+    return [award_dict(n) for n in rows]
+
+
+def person_history(s: Session, user_id: int, person_id: int) -> dict:
+    """A person's awards (newest first) with their initiatives, contest results and task ratings."""
+    _, actor = load_actor(s, user_id)
+    person = s.get(Person, person_id)
+    if person is None:
+        raise not_found("cá nhân")
+    if not _may_see(actor, person=person):
+        raise Forbidden("not_allowed", "Bạn chỉ xem được lịch sử khen thưởng của mình hoặc của phòng mình phụ trách.")
+    return {"person": {"id": person.id, "full_name": person.full_name,
+                       "department": person.department.name if person.department else None,
+                       "birth_date": person.birth_date, "position": person.position},
+            "awards": _awards(s, Nomination.person_id == person.id),
+            "initiatives": list_initiatives(s, person_id=person.id),
+            "contest_results": list_contest_results(s, person_id=person.id),
+            "task_ratings": list_task_ratings(s, person_id=person.id)}
+
+
+def department_history(s: Session, user_id: int, department_id: int) -> dict:
+    """The department's own (collective) awards and its staff's individual awards."""
+    _, actor = load_actor(s, user_id)
+    dept = s.get(Department, department_id)
+    if dept is None:
+        raise not_found("phòng")
+    if not _may_see(actor, department_id=dept.id):
+        raise Forbidden("not_allowed", "Bạn chỉ xem được lịch sử khen thưởng của phòng mình phụ trách.")
+    staff = select(Person.id).where(Person.department_id == dept.id).scalar_subquery()
+    awards = _awards(s, or_(Nomination.department_id == dept.id, Nomination.person_id.in_(staff)))
+    return {"department": {"id": dept.id, "name": dept.name},
+            "collective": [a for a in awards if a["nominee_type"] == "collective"],
+            "individual": [a for a in awards if a["nominee_type"] == "individual"],
+            "initiatives": list_initiatives(s, department_id=dept.id),
+            "task_ratings": list_task_ratings(s, department_id=dept.id)}
+
+
+def all_awards(s: Session, user_id: int, *, campaign_id: int | None = None) -> list[dict]:
+    """The award register of the agency (or of the departments a head sees)."""
+    _, actor = load_actor(s, user_id)
+    if sees_all_nominations(actor):
+        condition = Nomination.id.is_not(None)
+    elif actor.headed_department_ids:
+        condition = Nomination.department_id.in_(actor.headed_department_ids)
+    else:
+        condition = Nomination.person_id == actor.person_id
+    if campaign_id:
+        condition = condition & (ReviewCycle.campaign_id == campaign_id)
+    return _awards(s, condition)
