@@ -135,3 +135,19 @@ def ctx(settings, clock):
 def make(ctx):
     """Factories for departments, people, users, registers and nominations in a given state."""
     return Factory(ctx)
+
+
+# --- CI guard: the PostgreSQL half of the suite must really run ------------------------
+_postgres_tests_run = 0
+
+
+def pytest_runtest_logreport(report):
+    global _postgres_tests_run
+    if report.when == "call" and "[postgresql" in report.nodeid:
+        _postgres_tests_run += 1
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if os.environ.get("THIDUA_REQUIRE_PG") == "1" and session.testscollected and _postgres_tests_run == 0:
+        print("\nTHIDUA_REQUIRE_PG=1 but no PostgreSQL test ran.")
+        session.exitstatus = 1
