@@ -8,7 +8,6 @@ from sqlalchemy.orm import Session, joinedload
 
 from states import State
 
-from .actors import sees_all_nominations
 from .dossier import department_minutes, missing_documents
 from .models import (
     AuditEntry, Campaign, CouncilVote, Department, Nomination, Person, Registration, ReviewCycle, User,
@@ -221,5 +220,65 @@ def department_choices(s: Session, ids=None) -> list[tuple[int, str]]:
     return [(d.id, d.name) for d in s.scalars(q.order_by(Department.sort_key))]
 
 
-def sees_everything(actor) -> bool:
-    return sees_all_nominations(actor)
+def meetings_for(s: Session, settings, cycle_id: int) -> list[dict]:
+    return list_meetings(s, settings, cycle_id)
+
+
+def meetings_for_cycles(s: Session, settings, cycle_ids) -> list[dict]:
+    out = []
+    for cycle_id in sorted(cycle_ids):
+        out += list_meetings(s, settings, cycle_id)
+    return out
+
+
+def may_add_documents(actor, nom: Nomination) -> bool:
+    """Whether to offer the upload form (mirrors dossier.upload_for_nomination, which decides)."""
+    if actor.has("council_secretary"):
+        return True
+    if nom.state in ("awarded", "rejected", "withdrawn"):
+        return False
+    return nom.department_id in actor.headed_department_ids or (
+        nom.person_id is not None and nom.person_id == actor.person_id)
+
+
+def meeting_page(s: Session, ctx, meeting_id: int) -> dict | None:
+    """A council meeting with its votes, its cycle's agenda and its files."""
+    from .dossier import active_documents
+    from .models import CouncilMeeting
+    from .register_queries import meeting_dict
+    meeting = s.get(CouncilMeeting, meeting_id)
+    if meeting is None:
+        return None
+    return {"meeting": meeting_dict(meeting, ctx.settings), "cycle": cycle_dict(meeting.cycle),
+            "agenda": agenda(s, ctx, meeting.cycle_id)["items"],
+            "documents": [document_dict(d) for d in active_documents(s, council_meeting_id=meeting.id)]}
+
+
+def matching(rows: list[dict], q: str | None, key: str) -> list[dict]:
+    """Rows whose `key` contains `q`, ignoring case and diacritics."""
+    from .text import fold
+    if not q:
+        return rows
+    needle = fold(q)
+    return [r for r in rows if needle in fold(r.get(key) or "")]
+
+
+def initiative(s: Session, initiative_id: int) -> dict | None:
+    from .models import Initiative
+    from .register_queries import initiative_dict
+    row = s.get(Initiative, initiative_id)
+    return initiative_dict(row) if row else None
+
+
+def contest_result(s: Session, result_id: int) -> dict | None:
+    from .models import ContestResult
+    from .register_queries import contest_result_dict
+    row = s.get(ContestResult, result_id)
+    return contest_result_dict(row) if row else None
+
+
+def task_rating(s: Session, rating_id: int) -> dict | None:
+    from .models import TaskRating
+    from .register_queries import task_rating_dict
+    row = s.get(TaskRating, rating_id)
+    return task_rating_dict(row) if row else None

@@ -1,0 +1,11 @@
+"""The pages each role works in: one blueprint per area, and the Vietnamese error pages."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from . import admin, council, department, errors, head, help, inbox, mail, nominations, registers
+    for module in (inbox, nominations, department, council, head, registers, admin, mail, help):
+        app.register_blueprint(module.bp)
+    errors.init_app(app)

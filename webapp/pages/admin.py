@@ -1,0 +1,239 @@
+"""Administration: campaigns and cycle calendars; departments, people, users and roles."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from workflow import administration, page_queries, queries
+from workflow.errors import DomainError
+
+from ..auth import roles_required
+from ..context import get_ctx
+from ..forms import CampaignForm, CycleForm, DepartmentForm, DepartmentHeadForm, PasswordForm, PersonForm, \
+    RolesForm, UserForm
+from .common import form_errors, messages, reading
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+admin_only = roles_required("admin")
+
+
+@bp.get("")
+@admin_only
+def index():
+    return redirect(url_for(".campaigns"))
+
+
+# --- campaigns and cycles ---------------------------------------------------------------
+
+def _campaigns_page(form=None, errors=None, status=200):
+    with reading() as (s, _actor):
+        rows = page_queries.campaigns(s)
+    return render_template("admin/campaigns.html", rows=rows, form=form or CampaignForm(formdata=None),
+                           errors=errors or []), status
+
+
+@bp.get("/campaigns")
+@admin_only
+def campaigns():
+    return _campaigns_page()
+
+
+@bp.post("/campaigns")
+@admin_only
+def create_campaign():
+    form = CampaignForm()
+    if not form.validate():
+        return _campaigns_page(form, form_errors(form), 422)
+    try:
+        administration.create_campaign(get_ctx(), current_user.id, code=form.code.data, name=form.name.data,
+                                       start_year=form.start_year.data, end_year=form.end_year.data,
+                                       plan_reference=form.plan_reference.data or "")
+    except DomainError as exc:
+        return _campaigns_page(form, messages(exc), exc.status)
+    flash(_("Đã tạo phong trào và các kỳ xét với lịch mặc định; kiểm tra lại lịch từng kỳ."), "success")
+    return redirect(url_for(".campaigns"))
+
+
+@bp.route("/cycles/<int:cycle_id>", methods=["GET", "POST"])
+@admin_only
+def cycle(cycle_id: int):
+    with reading() as (s, _actor):
+        info = page_queries.cycle_info(s, cycle_id)
+    if info is None:
+        abort(404)
+    form = CycleForm() if request.method == "POST" else CycleForm(formdata=None, **{
+        k: date.fromisoformat(info[k]) if info[k] else None
+        for k in ("registration_deadline", "dossier_deadline", "council_meeting_on", "ceremony_on")})
+    errors = []
+    if request.method == "POST":
+        if form.validate():
+            try:
+                administration.update_cycle_calendar(
+                    get_ctx(), current_user.id, cycle_id, registration_deadline=form.registration_deadline.data,
+                    dossier_deadline=form.dossier_deadline.data, council_meeting_on=form.council_meeting_on.data,
+                    ceremony_on=form.ceremony_on.data)
+            except DomainError as exc:
+                errors = messages(exc)
+            else:
+                flash(_("Đã lưu lịch của kỳ xét."), "success")
+                return redirect(url_for(".campaigns"))
+        else:
+            errors = form_errors(form)
+    return render_template("admin/cycle.html", cycle=info, form=form, errors=errors), 422 if errors else 200
+
+
+# --- departments -----------------------------------------------------------------------------
+
+def _departments_page(form=None, errors=None, status=200):
+    with reading() as (s, _actor):
+        rows = queries.list_departments(s)
+        people = {d["id"]: page_queries.person_choices(s, d["id"]) for d in rows}
+    head_forms = {}
+    for d in rows:
+        f = DepartmentHeadForm(formdata=None, department_id=d["id"], person_id=d["head"]["id"] if d["head"] else None)
+        f.person_id.choices = [("", "— " + _("chưa có") + " —")] + people[d["id"]]
+        head_forms[d["id"]] = f
+    return render_template("admin/departments.html", rows=rows, form=form or DepartmentForm(formdata=None),
+                           head_forms=head_forms, errors=errors or []), status
+
+
+@bp.get("/departments")
+@admin_only
+def departments():
+    return _departments_page()
+
+
+@bp.post("/departments")
+@admin_only
+def create_department():
+    form = DepartmentForm()
+    if not form.validate():
+        return _departments_page(form, form_errors(form), 422)
+    try:
+        administration.create_department(get_ctx(), current_user.id, code=form.code.data, name=form.name.data,
+                                         functions=form.functions.data or "")
+    except DomainError as exc:
+        return _departments_page(form, messages(exc), exc.status)
+    flash(_("Đã thêm phòng."), "success")
+    return redirect(url_for(".departments"))
+
+
+@bp.post("/departments/head")
+@admin_only
+def set_head():
+    form = DepartmentHeadForm()
+    form.person_id.validate_choice = False  # the use case checks the person
+    if not form.validate() or not (form.department_id.data or "").isdigit():
+        abort(400)
+    try:
+        administration.set_department_head(get_ctx(), current_user.id, int(form.department_id.data),
+                                           form.person_id.data)
+    except DomainError as exc:
+        return _departments_page(None, messages(exc), exc.status)
+    flash(_("Đã cập nhật trưởng phòng."), "success")
+    return redirect(url_for(".departments"))
+
+
+# --- people ------------------------------------------------------------------------------------
+
+def _people_page(form=None, errors=None, status=200):
+    q = (request.args.get("q") or "").strip()[:200] or None
+    with reading() as (s, _actor):
+        rows = queries.search_people(s, q, limit=500)
+        departments = page_queries.department_choices(s)
+    form = form or PersonForm(formdata=None)
+    form.department_id.choices = [("", "—")] + departments
+    return render_template("admin/people.html", rows=rows, form=form, errors=errors or [], q=q), status
+
+
+@bp.get("/people")
+@admin_only
+def people():
+    return _people_page()
+
+
+@bp.post("/people")
+@admin_only
+def create_person():
+    form = PersonForm()
+    with reading() as (s, _actor):
+        form.department_id.choices = [("", "—")] + page_queries.department_choices(s)
+    if not form.validate():
+        return _people_page(form, form_errors(form), 422)
+    try:
+        administration.create_person(get_ctx(), current_user.id, full_name=form.full_name.data,
+                                     department_id=form.department_id.data, position=form.position.data or None,
+                                     email=form.email.data or None, gender=form.gender.data or None,
+                                     birth_date=form.birth_date.data)
+    except DomainError as exc:
+        return _people_page(form, messages(exc), exc.status)
+    flash(_("Đã thêm cán bộ."), "success")
+    return redirect(url_for(".people"))
+
+
+# --- users and roles ---------------------------------------------------------------------------
+
+def _users_page(form=None, errors=None, failed_id=None, status=200):
+    with reading() as (s, _actor):
+        rows = page_queries.users(s)
+        people = page_queries.people_without_account(s)
+    form = form or UserForm(formdata=None)
+    form.person_id.choices = [("", "— " + _("không gắn cán bộ") + " —")] + people
+    role_forms = {u["id"]: RolesForm(formdata=None, roles=u["roles"]) for u in rows}
+    return render_template("admin/users.html", rows=rows, form=form, role_forms=role_forms,
+                           password_form=PasswordForm(formdata=None), errors=errors or [], failed_id=failed_id), status
+
+
+@bp.get("/users")
+@admin_only
+def users():
+    return _users_page()
+
+
+@bp.post("/users")
+@admin_only
+def create_user():
+    form = UserForm()
+    with reading() as (s, _actor):
+        form.person_id.choices = [("", "—")] + page_queries.people_without_account(s)
+    if not form.validate():
+        return _users_page(form, form_errors(form), status=422)
+    try:
+        administration.create_user(get_ctx(), current_user.id, username=form.username.data,
+                                   password=form.password.data, roles=form.roles.data or [],
+                                   person_id=form.person_id.data, email=form.email.data or None)
+    except DomainError as exc:
+        return _users_page(form, messages(exc), status=exc.status)
+    flash(_("Đã tạo tài khoản %(u)s.", u=form.username.data), "success")
+    return redirect(url_for(".users"))
+
+
+@bp.post("/users/<int:user_id>/roles")
+@admin_only
+def set_roles(user_id: int):
+    form = RolesForm()
+    if not form.validate():
+        return _users_page(errors=form_errors(form), failed_id=user_id, status=422)
+    try:
+        administration.set_roles(get_ctx(), current_user.id, user_id, form.roles.data or [])
+    except DomainError as exc:
+        return _users_page(errors=messages(exc), failed_id=user_id, status=exc.status)
+    flash(_("Đã cập nhật vai trò."), "success")
+    return redirect(url_for(".users"))
+
+
+@bp.post("/users/<int:user_id>/password")
+@admin_only
+def set_password(user_id: int):
+    form = PasswordForm()
+    if not form.validate():
+        return _users_page(errors=form_errors(form), failed_id=user_id, status=422)
+    try:
+        administration.set_password(get_ctx(), current_user.id, user_id, form.password.data)
+    except DomainError as exc:
+        return _users_page(errors=messages(exc), failed_id=user_id, status=exc.status)
+    flash(_("Đã đặt lại mật khẩu."), "success")
+    return redirect(url_for(".users"))

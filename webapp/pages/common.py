@@ -1,0 +1,42 @@
+"""What the page views share: the acting user inside a read session, and domain errors as text."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+from flask import request
+from flask_login import current_user
+from sqlalchemy.orm import Session
+
+from states import Actor
+from workflow.actors import load_actor
+from workflow.errors import DomainError
+
+from ..context import get_ctx
+
+
+@contextmanager
+def reading() -> Iterator[tuple[Session, Actor]]:
+    """A read session and the current user's Actor, fresh from the database."""
+    with get_ctx().db.reading() as s:
+        _, actor = load_actor(s, current_user.id)
+        yield s, actor
+
+
+def messages(exc: DomainError) -> list[str]:
+    """Every problem of a refused use case, as sentences a user can act on."""
+    return [p.message for p in exc.problems] or [exc.message]
+
+
+def int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def form_errors(form) -> list[str]:
+    out = []
+    for field_name, errors in form.errors.items():
+        field = getattr(form, field_name, None)
+        label = field.label.text if field is not None and field.label else field_name
+        out.extend(f"{label}: {e}" for e in errors)
+    return out

@@ -1,0 +1,93 @@
+"""Jinja filters (Vietnamese dates), the interface language, and what every page template sees."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask, request, session
+from flask_babel import Babel
+
+from states import ACTION_TITLES, STATE_TITLES, Action, State
+
+from .context import get_ctx
+
+# Colours of the state badges; text always says the state too (colour is never the only cue).
+STATE_BADGES = {
+    State.REGISTERED: "secondary", State.DEPARTMENT_REVIEWED: "info", State.COUNCIL_REVIEWED: "primary",
+    State.HEAD_APPROVED: "warning", State.AWARDED: "success", State.REJECTED: "danger",
+    State.WITHDRAWN: "dark", State.ON_HOLD: "danger",
+}
+
+AUDIT_ACTION_TITLES = {
+    **{a.value: a.title for a in Action},
+    "create": "Tạo đề nghị",
+    "upload_document": "Tải lên tài liệu",
+    "generate_document": "Tạo tài liệu từ mẫu",
+    "record_vote": "Ghi nhận biểu quyết",
+}
+
+
+def _as_date(value) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.astimezone(get_ctx().clock.tz).date()
+    if isinstance(value, date):
+        return value
+    text = str(value)
+    if "T" in text:
+        return datetime.fromisoformat(text).astimezone(get_ctx().clock.tz).date()
+    return date.fromisoformat(text)
+
+
+def vn_date(value) -> str:
+    """05/02/2025 (days and months with a leading zero)."""
+    d = _as_date(value)
+    return f"{d:%d/%m/%Y}" if d else ""
+
+
+def vn_long_date(value) -> str:
+    """ngày 05 tháng 02 năm 2025, as in administrative documents."""
+    d = _as_date(value)
+    return f"ngày {d:%d} tháng {d:%m} năm {d:%Y}" if d else ""
+
+
+def vn_datetime(value) -> str:
+    """05/02/2025 14:30, in the agency's time zone."""
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, datetime):
+        value = datetime.fromisoformat(str(value))
+    local = value.astimezone(get_ctx().clock.tz)
+    return f"{local:%d/%m/%Y %H:%M}"
+
+
+def file_size(n: int | None) -> str:
+    if n is None:
+        return ""
+    for unit in ("B", "KB", "MB"):
+        if n < 1024 or unit == "MB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}".replace(".", ",")
+        n /= 1024
+    return ""
+
+
+def select_locale() -> str:
+    return session.get("lang") or get_ctx().settings.section("app").get("default_locale", "vi")
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
+    Babel(app, locale_selector=select_locale)
+    app.jinja_env.filters.update(vn_date=vn_date, vn_long_date=vn_long_date, vn_datetime=vn_datetime,
+                                 file_size=file_size)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def _globals():
+        return {"STATE_TITLES": {s.value: t for s, t in STATE_TITLES.items()},
+                "ACTION_TITLES": {a.value: t for a, t in ACTION_TITLES.items()},
+                "AUDIT_ACTION_TITLES": AUDIT_ACTION_TITLES,
+                "STATE_BADGES": {s.value: c for s, c in STATE_BADGES.items()},
+                "today": get_ctx().clock.today(), "current_lang": select_locale(),
+                "request_path": request.full_path.rstrip("?")}
