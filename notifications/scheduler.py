@@ -1,0 +1,195 @@
+"""APScheduler 3.x wiring: one daily reminder sweep and a frequent outbox drain, one scheduler per database.
+
+`thidua scheduler` runs it in its own process (BlockingScheduler); `thidua serve` calls
+`start_in_process_if_leader` (BackgroundScheduler), which starts it only in the process
+that wins the leader lock: a file lock in the instance folder for SQLite, a session-level
+`pg_try_advisory_lock` held on a dedicated connection for PostgreSQL. Should two ever
+run anyway (a lock lost with its connection), the ledger still sends each reminder once
+and the relay claims each email once.
+"""
+from __future__ import annotations
+
+import atexit
+import logging
+import time as _time
+from dataclasses import dataclass
+from typing import Callable
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from filelock import FileLock, Timeout
+from sqlalchemy import text
+
+from .outbox import drain
+from .reminders import run_reminders
+from .settings import reminder_settings
+
+log = logging.getLogger(__name__)
+
+# A fixed 64-bit key for pg_try_advisory_lock ("thidua" + 1); advisory locks are per database.
+ADVISORY_KEY = 0x7468696475610001
+SWEEP_MISFIRE_GRACE = 12 * 3600   # a sweep late by up to 12 hours still runs (then coalesced)
+DRAIN_MISFIRE_GRACE = 10 * 60
+
+
+class LeaderLock:
+    """Held by the one process allowed to run the scheduler for a database."""
+
+    def __init__(self, kind: str, release: Callable[[], None], alive: Callable[[], bool]):
+        self.kind = kind
+        self._release, self._alive = release, alive
+        self.released = False
+
+    def alive(self) -> bool:
+        """Still held? (A PostgreSQL lock dies with its connection.)"""
+        if self.released:
+            return False
+        try:
+            return self._alive()
+        except Exception:  # noqa: BLE001 - a broken connection means the lock is gone
+            return False
+
+    def release(self) -> None:
+        if not self.released:
+            self.released = True
+            self._release()
+
+
+def lock_path(ctx):
+    return ctx.settings.instance_path / "scheduler.lock"
+
+
+def _file_lock(ctx) -> LeaderLock | None:
+    path = lock_path(ctx)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(path), thread_local=False)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        return None
+    return LeaderLock("file", lock.release, lambda: lock.is_locked)
+
+
+def _advisory_lock(ctx) -> LeaderLock | None:
+    conn = ctx.db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+    try:
+        won = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": ADVISORY_KEY}).scalar()
+    except BaseException:
+        conn.close()
+        raise
+    if not won:
+        conn.close()
+        return None
+
+    def release():
+        try:
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_KEY})
+        finally:
+            conn.close()
+
+    def alive():
+        return bool(conn.execute(text(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted"
+        )).scalar())
+
+    return LeaderLock("postgresql", release, alive)
+
+
+def try_leader_lock(ctx) -> LeaderLock | None:
+    """Take the scheduler lock for this database without waiting; None if another process has it."""
+    return _file_lock(ctx) if ctx.db.is_sqlite else _advisory_lock(ctx)
+
+
+# --- jobs -------------------------------------------------------------------------------
+
+def sweep_job(ctx, lock: LeaderLock | None = None) -> None:
+    """The daily job: reminders as of today, then send what they queued."""
+    if lock is not None and not lock.alive():
+        log.error("scheduler lock lost; reminder sweep skipped")
+        return
+    report = run_reminders(ctx, ctx.clock.today())
+    log.info("reminders %s: %d digests, %d deferred", report.as_of, len(report.sent), len(report.deferred))
+    drain(ctx)
+
+
+def drain_job(ctx, lock: LeaderLock | None = None) -> None:
+    """The frequent job: send pending email."""
+    if lock is not None and not lock.alive():
+        log.error("scheduler lock lost; outbox drain skipped")
+        return
+    report = drain(ctx)
+    for line in report.errors:
+        log.warning("outbox: %s", line)
+
+
+def build_scheduler(ctx, kind=BackgroundScheduler, lock: LeaderLock | None = None, catch_up: bool = True):
+    """A scheduler with the two jobs, in the agency's time zone; not started."""
+    conf = reminder_settings(ctx.settings)
+    tz = ctx.settings.timezone
+    scheduler = kind(timezone=tz, job_defaults={"coalesce": True, "max_instances": 1,
+                                                "misfire_grace_time": DRAIN_MISFIRE_GRACE})
+    scheduler.add_job(sweep_job, CronTrigger(hour=conf.sweep_time.hour, minute=conf.sweep_time.minute, timezone=tz),
+                      args=[ctx, lock], id="reminders", name="Nhắc hạn hằng ngày", replace_existing=True,
+                      misfire_grace_time=SWEEP_MISFIRE_GRACE)
+    scheduler.add_job(drain_job, IntervalTrigger(minutes=conf.outbox_interval_minutes, timezone=tz),
+                      args=[ctx, lock], id="outbox", name="Gửi thư trong hàng đợi", replace_existing=True)
+    if catch_up and ctx.clock.local_now().time() >= conf.sweep_time:
+        # Started after today's sweep time (e.g. after downtime): sweep now; the ledger
+        # makes this harmless if today's sweep already ran.
+        scheduler.add_job(sweep_job, args=[ctx, lock], id="reminders_catch_up", name="Nhắc hạn (bù)",
+                          misfire_grace_time=SWEEP_MISFIRE_GRACE)
+    return scheduler
+
+
+@dataclass
+class Leader:
+    """A running in-process scheduler and the lock that entitles it to run."""
+
+    scheduler: BackgroundScheduler
+    lock: LeaderLock
+
+    def stop(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=True)
+        self.lock.release()
+
+
+def start_in_process_if_leader(ctx) -> Leader | None:
+    """For `thidua serve`: start a background scheduler if this process wins the lock, else None."""
+    lock = try_leader_lock(ctx)
+    if lock is None:
+        log.info("another process runs the scheduler for this database")
+        return None
+    leader = Leader(build_scheduler(ctx, BackgroundScheduler, lock), lock)
+    leader.scheduler.start()
+    atexit.register(leader.stop)
+    return leader
+
+
+def run_scheduler(ctx, *, wait: bool = True, poll_seconds: float = 30, echo=print) -> int:
+    """For `thidua scheduler`: take the lock (waiting as a standby if asked), then run until stopped."""
+    lock = try_leader_lock(ctx)
+    if lock is None:
+        if not wait:
+            echo("Đã có một bộ lập lịch khác đang chạy trên cơ sở dữ liệu này.")
+            return 1
+        echo("Đã có một bộ lập lịch khác đang chạy; chờ để thay thế khi bộ đó dừng…")
+    while lock is None:
+        _time.sleep(poll_seconds)
+        lock = try_leader_lock(ctx)
+    scheduler = build_scheduler(ctx, BlockingScheduler, lock)
+    conf = reminder_settings(ctx.settings)
+    echo(f"Bộ lập lịch đang chạy: nhắc hạn lúc {conf.sweep_time:%H:%M} hằng ngày ({ctx.settings.timezone.key}),"
+         f" gửi thư mỗi {conf.outbox_interval_minutes} phút. Nhấn Ctrl+C để dừng.")
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
+        lock.release()
+        echo("Đã dừng bộ lập lịch.")
+    return 0
