@@ -1,0 +1,337 @@
+"""One draft per document: which template, what it says, whom it belongs to, and who may make it.
+
+A draft is plain data (the template context is dicts and strings), so it can be rendered
+and converted to PDF after the database session has closed.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..actors import can_view
+from ..agency import identity_on, legal_basis_on
+from ..errors import Forbidden, Invalid, Problem, not_found
+from ..models import CouncilMeeting, Department, Nomination, ReviewCycle, User
+from . import facts, vn
+
+COUNCIL = "Hội đồng Thi đua - Khen thưởng"
+COUNCIL_SYMBOL = "HĐTĐKT"
+
+
+@dataclass
+class Draft:
+    kind: str
+    template: str | None          # a .docx template file name; None for generated-by-code files
+    context: dict
+    stem: str                     # file name without extension
+    owner: dict                   # the add_document owner keywords
+    folder: str = ""              # sub-folder when a whole cycle is written out
+    pdf_only: bool = False        # the certificate exists to be printed
+    make: Callable[[], bytes] | None = None
+    extension: str = "docx"
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def filename(self) -> str:
+        return f"{self.stem}.{'pdf' if self.pdf_only else self.extension}"
+
+
+# --- who may generate what -------------------------------------------------------------------
+
+def require_secretary(actor, what: str) -> None:
+    if not actor.has("council_secretary"):
+        raise Forbidden("not_allowed", f"Chỉ Thư ký Hội đồng TĐKT được tạo {what}.")
+
+
+def _require_department(actor, department_id: int, what: str) -> None:
+    if not (actor.has("council_secretary") or department_id in actor.headed_department_ids):
+        raise Forbidden("not_allowed", f"Chỉ Trưởng phòng (hoặc Thư ký Hội đồng TĐKT) được tạo {what}.")
+
+
+def _require_report_maker(actor, nom: Nomination) -> None:
+    own = nom.person_id is not None and nom.person_id == actor.person_id
+    if not (actor.has("council_secretary") or nom.department_id in actor.headed_department_ids or own):
+        raise Forbidden("not_allowed", "Chỉ Trưởng phòng của đối tượng, người được đề nghị hoặc Thư ký Hội đồng"
+                                       " TĐKT được tạo báo cáo thành tích.")
+
+
+# --- loading targets ----------------------------------------------------------------------------
+
+def load_nomination(s: Session, actor, nomination_id: int | None) -> Nomination:
+    if not nomination_id:
+        raise Invalid(Problem("nomination_required", "Cần chọn hồ sơ đề nghị khen thưởng."))
+    nom = s.get(Nomination, nomination_id)
+    if nom is None or not can_view(actor, nom):
+        raise not_found("đề nghị khen thưởng")
+    return nom
+
+
+def load_cycle(s: Session, cycle_id: int | None) -> ReviewCycle:
+    if not cycle_id:
+        raise Invalid(Problem("cycle_required", "Cần chọn kỳ xét."))
+    cycle = s.get(ReviewCycle, cycle_id)
+    if cycle is None:
+        raise not_found("kỳ xét")
+    return cycle
+
+
+def load_meeting(s: Session, meeting_id: int | None, cycle_id: int | None, *, with_states=None) -> CouncilMeeting:
+    """The meeting named, or the cycle's latest one (with nominations in `with_states`, if given)."""
+    if meeting_id:
+        meeting = s.get(CouncilMeeting, meeting_id)
+        if meeting is None or (cycle_id and meeting.cycle_id != cycle_id):
+            raise not_found("cuộc họp Hội đồng")
+        return meeting
+    cycle = load_cycle(s, cycle_id)
+    meeting = facts.latest_meeting(s, cycle.id, with_states=with_states)
+    if meeting is None:
+        raise Invalid(Problem("no_meeting", f"Chưa ghi nhận cuộc họp Hội đồng nào phù hợp cho {cycle.title}."))
+    return meeting
+
+
+def _common(cycle: ReviewCycle) -> dict:
+    return {"campaign_phrase": facts.campaign_phrase(cycle), "cycle_phrase": facts.cycle_phrase(cycle),
+            "cycle_title": cycle.title}
+
+
+# --- 1. the department's list ---------------------------------------------------------------------
+
+def department_list(s: Session, ctx, actor, cycle_id, department_id) -> Draft:
+    cycle = load_cycle(s, cycle_id)
+    dept = s.get(Department, department_id) if department_id else None
+    if dept is None:
+        raise not_found("phòng")
+    _require_department(actor, dept.id, "danh sách đề nghị khen thưởng của Phòng")
+    noms = sorted(s.scalars(select(Nomination).where(
+        Nomination.cycle_id == cycle.id, Nomination.department_id == dept.id,
+        Nomination.state.in_(facts.LIVE_STATES))), key=facts.nominee_sort_key)
+    if not noms:
+        raise Invalid(Problem("no_nominations", f"{dept.name} chưa có đề nghị khen thưởng nào trong {cycle.title}."))
+    h = facts.header(s, facts.dossier_date(ctx, cycle))
+    a = h["agency"]
+    h.update(superior=vn.upper(a["short_name"]), issuer=vn.upper(dept.name))
+    rows = [{"name": facts.nominee(n)["line"], "note": facts.list_note(n, a["head_title"])} for n in noms]
+    collectives = [r for r, n in zip(rows, noms) if n.person_id is None]
+    individuals = [r for r, n in zip(rows, noms) if n.person_id is not None]
+    context = {**h, **_common(cycle),
+               "addressee": f"{COUNCIL} {a['short_name']}",
+               "collectives": collectives, "individuals": individuals,
+               "collective_count": vn.count(len(collectives)), "individual_count": vn.count(len(individuals)),
+               "signer_title": "TRƯỞNG PHÒNG", "signer_name": facts.department_head_name(dept)}
+    return Draft("department_list", "danh_sach_de_nghi_phong.docx", context,
+                 f"danh-sach-de-nghi_{vn.slug(dept.name)}", {"cycle_id": cycle.id, "department_id": dept.id},
+                 folder="01-danh-sach-cac-phong")
+
+
+# --- 2. the achievement report -----------------------------------------------------------------------
+
+def _person_facts(nom: Nomination) -> dict:
+    p = nom.person
+    if p is None:
+        return {k: vn.BLANK for k in ("name", "birth", "gender", "hometown", "residence", "position", "unit")}
+    return {"name": p.full_name, "birth": vn.short_date(p.birth_date), "gender": vn.gender_title(p.gender),
+            "hometown": vn.or_blank(p.hometown), "residence": vn.or_blank(p.residence),
+            "position": vn.or_blank(p.position), "unit": p.department.name if p.department else nom.department.name}
+
+
+def _unit_facts(s: Session, dept: Department) -> dict:
+    return {"name": dept.name, "address": vn.or_blank(dept.address), "phone": vn.or_blank(dept.phone),
+            "email": vn.or_blank(dept.email), "functions": vn.or_blank(dept.functions),
+            "staff": vn.count(facts.staff_count(s, dept.id)), "head": vn.or_blank(facts.department_head_name(dept))}
+
+
+def achievement_report(s: Session, ctx, actor, nomination_id) -> Draft:
+    nom = load_nomination(s, actor, nomination_id)
+    _require_report_maker(actor, nom)
+    on = facts.dossier_date(ctx, nom.cycle)
+    basis = legal_basis_on(ctx.settings, on)
+    collective = nom.person_id is None
+    suffix = "collective" if collective else "individual"
+    h = facts.header(s, on)
+    a = h["agency"]
+    h.update(superior=vn.upper(a["short_name"]), issuer=vn.upper(nom.department.name))
+    who = facts.nominee(nom)
+    award = ("ĐỀ NGHỊ TẶNG " + vn.upper(facts.award_title(nom, a["authority"]))
+             if nom.award_form == "agency_certificate" else "ĐỀ NGHỊ CẤP TRÊN KHEN THƯỞNG")
+    head = facts.department_head_name(nom.department)
+    context = {**h, **_common(nom.cycle),
+               "form_number": basis.get(f"report_form_{suffix}", ""), "decree": basis.get("decree", ""),
+               "collective": collective, "award_line": award, "nominee_heading": who["heading"],
+               "person": _person_facts(nom), "unit": _unit_facts(s, nom.department),
+               "criteria": facts.criteria_lines(facts.checklist(s, ctx.settings, nom)),
+               "summary": nom.summary or vn.BLANK, "blank": vn.BLANK,
+               "past_awards": facts.past_awards(s, nom),
+               "head_name": head, "reporter_name": head if collective else who["name"],
+               "signer_title": "THỦ TRƯỞNG ĐƠN VỊ" if collective else "NGƯỜI BÁO CÁO THÀNH TÍCH",
+               "signer_note": "(Ký, đóng dấu)" if collective else "(Ký, ghi rõ họ tên)"}
+    return Draft("achievement_report", basis.get(f"report_template_{suffix}"), context,
+                 f"bao-cao-thanh-tich_{vn.slug(who['name'])}_hs{nom.id}", {"nomination_id": nom.id},
+                 folder=f"02-bao-cao-thanh-tich/{vn.slug(nom.department.name)}",
+                 meta={"legal_basis_from": str(basis.get("valid_from", ""))})
+
+
+# --- 3. the request letter and 4. the council minutes ---------------------------------------------------
+
+def _council_header(s: Session, on, doc_type: str) -> dict:
+    h = facts.header(s, on, with_number=True, doc_type=doc_type)
+    h["number_line"] = vn.number_line(None, doc_type, COUNCIL_SYMBOL)
+    h.update(superior=vn.upper(h["agency"]["short_name"]), issuer=vn.upper(COUNCIL))
+    return h
+
+
+def request_letter(s: Session, ctx, actor, meeting_id, cycle_id) -> Draft:
+    require_secretary(actor, "tờ trình đề nghị khen thưởng")
+    meeting = load_meeting(s, meeting_id, cycle_id)
+    h = _council_header(s, meeting.held_on, "TTr")
+    votes = [v for v in facts.meeting_votes(ctx.settings, meeting, h["agency"]["head_title"])
+             if v["passed"] and v["nomination"].state in facts.PROPOSED_STATES]
+    if not votes:
+        raise Invalid(Problem("nothing_passed", f"Cuộc họp ngày {vn.short_date(meeting.held_on)} chưa có hồ sơ"
+                                                " nào được Hội đồng biểu quyết thông qua."))
+    a = h["agency"]
+    collectives = [_vote_row(v) for v in votes if v["collective"]]
+    individuals = [_vote_row(v) for v in votes if not v["collective"]]
+    context = {**h, **_common(meeting.cycle),
+               "addressee": a["authority"], "head_title": a["head_title"],
+               "bases": facts.legal_bases(ctx.settings, meeting.held_on, meeting.cycle.campaign),
+               "meeting_date": vn.short_date(meeting.held_on),
+               "present": vn.count(meeting.members_present), "total": vn.count(meeting.members_total),
+               "collectives": collectives, "individuals": individuals,
+               "collective_count": vn.count(len(collectives)), "individual_count": vn.count(len(individuals)),
+               "chair_title": "CHỦ TỊCH", "chair_name": meeting.chair_name}
+    return Draft("request_letter", "to_trinh_de_nghi_khen_thuong.docx", context,
+                 f"to-trinh_hop-hoi-dong-{meeting.held_on.isoformat()}_cuoc-hop-{meeting.id}",
+                 {"cycle_id": meeting.cycle_id, "council_meeting_id": meeting.id}, folder="03-hoi-dong")
+
+
+def _vote_row(v: dict) -> dict:
+    return {"name": v["name"], "position": v["position"], "unit": v["unit"], "award": v["award"],
+            "votes_for": str(v["votes_for"]), "votes_against": str(v["votes_against"]), "ratio": v["ratio"],
+            "result": v["result"]}
+
+
+def council_minutes(s: Session, ctx, actor, meeting_id, cycle_id) -> Draft:
+    require_secretary(actor, "biên bản họp Hội đồng")
+    meeting = load_meeting(s, meeting_id, cycle_id)
+    h = _council_header(s, meeting.held_on, "BB")
+    votes = facts.meeting_votes(ctx.settings, meeting, h["agency"]["head_title"])
+    quorum_ok, quorum_sentence = facts.meeting_quorum(ctx.settings, meeting)
+    a = h["agency"]
+    passed = [v for v in votes if v["passed"]]
+    secretary = s.get(User, meeting.created_by_id)
+    ratio = ctx.settings.pass_ratio
+    conclusion = (f"Hội đồng thống nhất đề nghị {a['authority']} khen thưởng"
+                  f" {vn.count(sum(v['collective'] for v in passed))} tập thể và"
+                  f" {vn.count(sum(not v['collective'] for v in passed))} cá nhân có số phiếu đồng ý trên"
+                  f" {ratio.numerator}/{ratio.denominator} số thành viên dự họp.")
+    if len(passed) < len(votes):
+        conclusion += f" {vn.count(len(votes) - len(passed))} trường hợp không đạt tỷ lệ phiếu đồng ý theo quy định."
+    if not quorum_ok:
+        conclusion = "Cuộc họp không đủ số thành viên theo quy định; Hội đồng sẽ họp lại để xét khen thưởng."
+    context = {**h, **_common(meeting.cycle),
+               "meeting_long_date": vn.long_date(meeting.held_on), "venue": f"trụ sở {a['name']}",
+               "chair_name": meeting.chair_name or vn.BLANK, "chair_signature": meeting.chair_name,
+               "secretary_name": secretary.name if secretary else "",
+               "present": vn.count(meeting.members_present), "total": vn.count(meeting.members_total),
+               "present_ratio": facts.percent(meeting.members_present, meeting.members_total),
+               "quorum_sentence": quorum_sentence,
+               "voted_collectives": vn.count(sum(v["collective"] for v in votes)),
+               "voted_individuals": vn.count(sum(not v["collective"] for v in votes)),
+               "votes": [_vote_row(v) for v in votes], "conclusion": conclusion, "note": meeting.note or ""}
+    return Draft("council_minutes", "bien_ban_hop_hoi_dong.docx", context,
+                 f"bien-ban-hop-hoi-dong-{meeting.held_on.isoformat()}_cuoc-hop-{meeting.id}",
+                 {"cycle_id": meeting.cycle_id, "council_meeting_id": meeting.id}, folder="03-hoi-dong")
+
+
+# --- 5. the award decision and 6. the certificate --------------------------------------------------------
+
+def _decision_of(noms: list[Nomination]):
+    """The awarded ones under their most common decision number, else all approved ones as a draft."""
+    awarded = [n for n in noms if n.state == "awarded"]
+    if not awarded:
+        return noms, None, None
+    (number, when), _ = Counter((n.decision_number, n.decision_date) for n in awarded).most_common(1)[0]
+    return [n for n in awarded if (n.decision_number, n.decision_date) == (number, when)], number, when
+
+
+def award_decision(s: Session, ctx, actor, meeting_id, cycle_id) -> Draft:
+    require_secretary(actor, "quyết định khen thưởng")
+    meeting = load_meeting(s, meeting_id, cycle_id, with_states=facts.APPROVED_STATES)
+    noms = list(s.scalars(select(Nomination).where(
+        Nomination.council_meeting_id == meeting.id, Nomination.state.in_(facts.APPROVED_STATES),
+        Nomination.award_form == "agency_certificate")))
+    if not noms:
+        raise Invalid(Problem("nothing_approved", "Chưa có hồ sơ nào của cuộc họp này được Thủ trưởng phê duyệt"
+                                                  " tặng Giấy khen."))
+    noms, number, when = _decision_of(sorted(noms, key=facts.nominee_sort_key))
+    on = when or ctx.clock.today()
+    h = facts.header(s, on, number=number, doc_type="QĐ", with_number=True)
+    a = h["agency"]
+    if when is None:
+        h["date_line"] = vn.place_date_draft(a["place"], on)
+    identity = identity_on(s, on)
+    rows = [{**facts.nominee(n)} for n in noms]
+    collectives = [r for r, n in zip(rows, noms) if n.person_id is None]
+    individuals = [r for r, n in zip(rows, noms) if n.person_id is not None]
+    number_short = h["number_line"].removeprefix("Số:").strip()
+    context = {**h, **_common(meeting.cycle),
+               "authority": a["authority"], "authority_upper": vn.upper(a["authority"]),
+               "bases": facts.legal_bases(ctx.settings, on, meeting.cycle.campaign),
+               "proposal": f"Xét đề nghị của {COUNCIL} tại cuộc họp ngày {vn.short_date(meeting.held_on)}.",
+               "collectives": collectives, "individuals": individuals,
+               "collective_count": vn.count(len(collectives)), "individual_count": vn.count(len(individuals)),
+               "annex_ref": f"(Kèm theo Quyết định số {number_short} {vn.long_date(when)} của {a['authority']})",
+               "sign": facts.head_signature(s, identity, noms)}
+    return Draft("award_decision", "quyet_dinh_khen_thuong.docx", context,
+                 f"quyet-dinh-khen-thuong_cuoc-hop-{meeting.id}",
+                 {"cycle_id": meeting.cycle_id, "council_meeting_id": meeting.id}, folder="03-hoi-dong",
+                 meta={"nomination_ids": [n.id for n in noms], "signed_for_head": bool(
+                     context["sign"]["on_behalf"])})
+
+
+def certificate(s: Session, ctx, actor, nomination_id) -> Draft:
+    require_secretary(actor, "Giấy khen")
+    nom = load_nomination(s, actor, nomination_id)
+    if nom.state != "awarded":
+        raise Invalid(Problem("not_awarded", "Chỉ in Giấy khen cho hồ sơ đã có quyết định khen thưởng."))
+    if nom.award_form != "agency_certificate":
+        raise Invalid(Problem("not_agency_award", "Hồ sơ này đề nghị cấp trên khen thưởng; cơ quan không in Giấy khen."))
+    h = facts.header(s, nom.decision_date)
+    a = h["agency"]
+    who = facts.nominee(nom)
+    if nom.person_id is None:
+        awardee, detail = vn.upper(nom.department.name), f"{a['name']}"
+    else:
+        awardee = f"{who['honorific']} {who['name']}"
+        detail = ", ".join(x for x in (who["position"], who["unit"]) if x)
+    context = {**h, **_common(nom.cycle),
+               "authority_upper": vn.upper(a["authority"]), "awardee": awardee, "awardee_detail": detail,
+               "reason": f"Đã có thành tích xuất sắc trong {facts.campaign_phrase(nom.cycle)},"
+                         f" {facts.cycle_phrase(nom.cycle)}.",
+               "decision_line": f"Quyết định số {nom.decision_number}",
+               "decision_date": f"ngày {vn.short_date(nom.decision_date)}",
+               "sign": facts.head_signature(s, identity_on(s, nom.decision_date), [nom])}
+    h.update(superior=vn.upper(a["superior_name"]), issuer=vn.upper(a["short_name"]))
+    context.update(superior=h["superior"], issuer=h["issuer"])
+    return Draft("certificate", "giay_khen.docx", context, f"giay-khen_{vn.slug(who['name'])}_hs{nom.id}",
+                 {"nomination_id": nom.id}, folder="04-giay-khen", pdf_only=True)
+
+
+# --- 7. the agency-wide list --------------------------------------------------------------------------------
+
+def cycle_list(s: Session, ctx, actor, cycle_id) -> Draft:
+    from . import xlsx  # openpyxl loads only when a list is made
+
+    require_secretary(actor, "danh sách toàn cơ quan")
+    cycle = load_cycle(s, cycle_id)
+    rows = xlsx.cycle_rows(s, ctx, cycle)
+    h = facts.header(s, ctx.clock.today())
+    title = f"DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG - {vn.upper(cycle.title)}"
+    meta = {"agency": h["agency"]["name"], "title": title, "subtitle": cycle.campaign.name,
+            "date_line": h["date_line"]}
+    return Draft("cycle_list", None, {}, f"danh-sach-toan-co-quan_{vn.slug(cycle.title)}", {"cycle_id": cycle.id},
+                 make=lambda: xlsx.workbook_bytes(meta, rows), extension="xlsx", meta=meta)

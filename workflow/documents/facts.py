@@ -1,0 +1,240 @@
+"""Read what the documents say from the database, as plain dicts the templates can print."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from .. import criteria
+from ..agency import identity_on, legal_basis_on
+from ..models import AWARD_FORMS, CouncilMeeting, Department, Nomination, Person, ReviewCycle, User
+from ..nominations import quorum_met, vote_passes
+from . import vn
+
+# A nomination still in the running (or awarded) appears on lists; dropped ones do not.
+LIVE_STATES = ("registered", "department_reviewed", "council_reviewed", "head_approved", "awarded", "on_hold")
+PROPOSED_STATES = ("department_reviewed", "council_reviewed", "head_approved", "awarded")
+APPROVED_STATES = ("head_approved", "awarded")
+
+
+def agency(identity) -> dict:
+    """The identity in force, with the forms documents print it in."""
+    return {
+        "name": identity.name, "short_name": identity.short_name, "superior_name": identity.superior_name,
+        "head_title": identity.head_title, "deputy_title": identity.deputy_title, "symbol": identity.symbol,
+        "place": identity.place, "office_name": identity.office_name,
+        "authority": vn.authority(identity.head_title, identity.short_name),
+        "word": identity.short_name.split()[0] if identity.short_name else "",  # "Sở" / "Ban"
+    }
+
+
+def header(s: Session, on: date, *, issuer: str | None = None, superior: str | None = None,
+           number: str | None = None, doc_type: str = "", with_number: bool = False) -> dict:
+    """What the title block of a document dated `on` prints."""
+    ident = identity_on(s, on)
+    a = agency(ident)
+    return {
+        "agency": a,
+        "superior": vn.upper(superior if superior is not None else a["superior_name"]),
+        "issuer": vn.upper(issuer if issuer is not None else a["short_name"]),
+        "number_line": vn.number_line(number, doc_type, ident.symbol) if with_number else "",
+        "date_line": vn.place_date(ident.place, on),
+        "doc_date": on,
+    }
+
+
+def legal_bases(settings, on: date, campaign) -> list[str]:
+    """'Căn cứ …' lines: the law and decree in force on `on`, then the campaign's plan."""
+    basis = legal_basis_on(settings, on)
+    lines = []
+    if basis.get("law"):
+        lines.append(f"Căn cứ {basis['law']};")
+    if basis.get("decree"):
+        lines.append(f"Căn cứ {basis['decree']};")
+    if campaign.plan_reference:
+        lines.append(f"Căn cứ {campaign.plan_reference} về việc phát động {vn.lower_first(campaign.name)};")
+    return lines
+
+
+def campaign_phrase(cycle: ReviewCycle) -> str:
+    return vn.lower_first(cycle.campaign.name)
+
+
+def cycle_phrase(cycle: ReviewCycle) -> str:
+    return "đợt " + vn.lower_first(cycle.title)
+
+
+def dossier_date(ctx, cycle: ReviewCycle) -> date:
+    """A dossier is dated when it is made, never after its cycle's dossier deadline."""
+    return min(ctx.clock.today(), cycle.dossier_deadline)
+
+
+def local_date(ctx, moment) -> date | None:
+    return moment.astimezone(ctx.clock.tz).date() if moment else None
+
+
+# --- nominees ------------------------------------------------------------------------------
+
+def staff_count(s: Session, department_id: int) -> int:
+    return s.scalar(select(func.count(Person.id)).where(Person.department_id == department_id,
+                                                        Person.active.is_(True))) or 0
+
+
+def nominee(nom: Nomination) -> dict:
+    """Name, position and unit of a nominee, for list rows."""
+    dept = nom.department
+    if nom.person_id is None:
+        return {"name": dept.name, "position": "", "unit": dept.name, "line": dept.name,
+                "honorific": "", "heading": dept.name}
+    p = nom.person
+    position = p.position or ""
+    unit = p.department.name if p.department else dept.name
+    line = f"{vn.honorific(p.gender)} {p.full_name}" + (f", {position} {unit}" if position else f", {unit}")
+    return {"name": p.full_name, "position": position, "unit": unit, "line": line,
+            "honorific": vn.honorific(p.gender), "heading": line}
+
+
+def nominee_sort_key(nom: Nomination):
+    if nom.person_id is None:
+        return (0, nom.department.sort_key, nom.id)
+    return (1, nom.person.sort_key, nom.id)
+
+
+def award_title(nom: Nomination, authority: str) -> str:
+    """'Giấy khen của Giám đốc Sở Dân tộc và Tôn giáo' (authority as in force), or the proposal upwards."""
+    if nom.award_form == "agency_certificate":
+        return f"Giấy khen của {authority}"
+    return AWARD_FORMS[nom.award_form]
+
+
+def list_note(nom: Nomination, head_title: str) -> str:
+    note = f"Đề nghị tặng Giấy khen của {head_title}" if nom.award_form == "agency_certificate" \
+        else AWARD_FORMS[nom.award_form]
+    return f"{note}. {nom.summary}" if nom.summary else note
+
+
+# --- evidence and past awards ----------------------------------------------------------------
+
+def checklist(s: Session, settings, nom: Nomination) -> dict:
+    """The criteria stored at the department's review, or evaluated now if not reviewed yet."""
+    if nom.criteria:
+        return nom.criteria
+    return criteria.evaluate(s, settings, nom.cycle, nominee_type=nom.nominee_type, person_id=nom.person_id,
+                             department_id=nom.department_id).as_dict()
+
+
+def _decision(number, when) -> str:
+    return f"Quyết định số {number} ngày {vn.short_date(vn.iso_date(when))}" if number else ""
+
+
+def evidence_text(item: dict) -> str:
+    kind = item.get("type")
+    if kind == "initiative":
+        parts = [f"Sáng kiến “{item['title']}” (năm {item['year']})"]
+        if item.get("recognition_number"):
+            parts.append("được công nhận tại cơ quan theo "
+                         + _decision(item["recognition_number"], item.get("recognition_date")))
+        if item.get("appraisal_number"):
+            parts.append(f"được Sở Nội vụ thẩm định tại văn bản số {item['appraisal_number']}"
+                         f" ngày {vn.short_date(vn.iso_date(item.get('appraisal_date')))}")
+        if item.get("contest_recognition_number"):
+            parts.append("được Sở Nội vụ công nhận tại cuộc thi theo "
+                         + _decision(item["contest_recognition_number"], item.get("contest_recognition_date")))
+        return "; ".join(parts) + "."
+    if kind == "contest_result":
+        round_ = f" ({item['round']})" if item.get("round") else ""
+        return f"{item['contest_title']} năm {item['year']}{round_}: đạt {item['prize']}."
+    if kind == "task_rating":
+        return f"Năm {item['year']}: {item['rating_title']}."
+    return str(item.get("title") or item)
+
+
+def criteria_lines(check: dict) -> list[dict]:
+    """The criteria the nominee met, each with its evidence: a report states achievements, not gaps."""
+    return [{"label": line["label"], "evidence": [evidence_text(e) for e in line.get("evidence", [])]}
+            for line in check.get("lines", []) if line["met"]]
+
+
+def past_awards(s: Session, nom: Nomination) -> list[dict]:
+    """The nominee's earlier awards recorded here (awarded nominations of other cycles)."""
+    q = select(Nomination).where(Nomination.state == "awarded", Nomination.id != nom.id)
+    if nom.person_id is not None:
+        q = q.where(Nomination.person_id == nom.person_id)
+    else:
+        q = q.where(Nomination.person_id.is_(None), Nomination.department_id == nom.department_id)
+    rows = []
+    for other in s.scalars(q.order_by(Nomination.decision_date, Nomination.id)):
+        ident = identity_on(s, other.decision_date)
+        authority = vn.authority(ident.head_title, ident.short_name)
+        form = award_title(other, authority)
+        decision = f"Quyết định số {other.decision_number} ngày {vn.short_date(other.decision_date)}"
+        if other.award_form == "agency_certificate":
+            decision += f" của {authority}"
+        rows.append({"year": str(other.decision_date.year), "form": form, "decision": decision,
+                     "line": f"Năm {other.decision_date.year}: {form} ({decision})."})
+    return rows
+
+
+# --- signatures ------------------------------------------------------------------------------
+
+def head_signature(s: Session, identity, nominations: list[Nomination]) -> dict:
+    """Who signs for the head: the approver of the latest approval; 'KT.' when a deputy approved."""
+    approved = [n for n in nominations if n.approved_by_id]
+    latest = max(approved, key=lambda n: (n.approved_at, n.id), default=None)
+    approver = s.get(User, latest.approved_by_id) if latest else None
+    deputy = bool(latest and latest.approved_for_head)
+    return {
+        "on_behalf": "KT. " + vn.upper(identity.head_title) if deputy else "",
+        "title": vn.upper(identity.deputy_title if deputy else identity.head_title),
+        "name": approver.name if approver else "",
+    }
+
+
+def department_head_name(dept: Department) -> str:
+    return dept.head.full_name if dept.head else ""
+
+
+# --- council ---------------------------------------------------------------------------------
+
+def percent(part: int, whole: int) -> str:
+    """'83,3%' (Vietnamese decimal comma)."""
+    if not whole:
+        return "0%"
+    value = round(100 * part / whole, 1)
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") + "%"
+
+
+def meeting_votes(settings, meeting: CouncilMeeting, head_title: str) -> list[dict]:
+    rows = []
+    for vote in sorted(meeting.votes, key=lambda v: nominee_sort_key(v.nomination)):
+        nom = vote.nomination
+        who = nominee(nom)
+        passed = vote_passes(settings, meeting, vote)
+        rows.append({"nomination": nom, "name": who["name"], "line": who["line"], "unit": who["unit"],
+                     "position": who["position"], "collective": nom.person_id is None,
+                     "votes_for": vote.votes_for, "votes_against": vote.votes_against,
+                     "ratio": percent(vote.votes_for, meeting.members_present),
+                     "result": "Đạt" if passed else "Không đạt", "passed": passed,
+                     "award": f"Giấy khen của {head_title}" if nom.award_form == "agency_certificate"
+                     else AWARD_FORMS[nom.award_form]})
+    return rows
+
+
+def meeting_quorum(settings, meeting: CouncilMeeting) -> tuple[bool, str]:
+    ok = quorum_met(settings, meeting)
+    q = settings.quorum
+    if ok:
+        return ok, (f"Số thành viên dự họp đạt tỷ lệ tối thiểu {q.numerator}/{q.denominator} tổng số thành viên"
+                    " theo Quy chế hoạt động của Hội đồng; cuộc họp đủ điều kiện tiến hành.")
+    return ok, (f"Số thành viên dự họp chưa đạt tỷ lệ tối thiểu {q.numerator}/{q.denominator} tổng số thành viên"
+                " theo Quy chế hoạt động của Hội đồng; kết quả biểu quyết chưa có giá trị.")
+
+
+def latest_meeting(s: Session, cycle_id: int, *, with_states=None) -> CouncilMeeting | None:
+    q = select(CouncilMeeting).where(CouncilMeeting.cycle_id == cycle_id)
+    if with_states:
+        q = q.where(CouncilMeeting.id.in_(select(Nomination.council_meeting_id).where(
+            Nomination.state.in_(with_states))))
+    return s.scalars(q.order_by(CouncilMeeting.held_on.desc(), CouncilMeeting.id.desc())).first()

@@ -1,0 +1,64 @@
+"""Find a template (the instance's own copy first), hash it, and render it with docxtpl."""
+from __future__ import annotations
+
+import hashlib
+import io
+from functools import lru_cache
+from pathlib import Path
+
+from docxtpl import DocxTemplate
+from jinja2 import Environment, StrictUndefined, TemplateError
+
+from ..errors import Invalid, Problem
+from .layout import normalise_docx
+
+PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def override_dir(settings) -> Path:
+    return settings.instance_path / "templates" / "documents"
+
+
+def template_path(settings, name: str) -> Path:
+    """The agency's edited copy in <instance>/templates/documents/ if present, else the packaged one."""
+    own = override_dir(settings) / name
+    if own.is_file():
+        return own
+    packaged = PACKAGE_TEMPLATES / name
+    if not packaged.is_file():
+        raise Invalid(Problem("template_missing", f"Không tìm thấy mẫu văn bản “{name}”."))
+    return packaged
+
+
+@lru_cache(maxsize=64)
+def _digest(path: str, mtime_ns: int, size: int) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def template_version(path: Path) -> str:
+    """The SHA-256 of the template file: which exact template made a document."""
+    st = path.stat()
+    return _digest(str(path), st.st_mtime_ns, st.st_size)
+
+
+def jinja_env() -> Environment:
+    # Autoescape: a name with &, < or quotes must print literally, not break the XML.
+    # StrictUndefined: a template naming a missing value fails loudly instead of printing nothing.
+    return Environment(autoescape=True, undefined=StrictUndefined)
+
+
+def render_docx(path: Path, context: dict) -> bytes:
+    """Render one template with its context; the bytes are a .docx (fixed zip times)."""
+    tpl = DocxTemplate(str(path))
+    try:
+        tpl.render(context, jinja_env(), autoescape=True)
+    except TemplateError as exc:
+        raise Invalid(Problem("template_error", f"Mẫu văn bản “{path.name}” có lỗi: {exc}")) from exc
+    buf = io.BytesIO()
+    tpl.save(buf)
+    return normalise_docx(buf.getvalue())
+
+
+def undeclared_variables(path: Path) -> set[str]:
+    """Every top-level name the template uses (docxtpl's check, the same environment as rendering)."""
+    return DocxTemplate(str(path)).get_undeclared_template_variables(jinja_env())

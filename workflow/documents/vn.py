@@ -1,0 +1,99 @@
+"""Vietnamese administrative wording: dates with Decree 30's leading zeros, counts, titles, file names."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from ..text import fold, nfc
+
+# Where a fact is unknown the document keeps a dotted blank to fill in by hand, as paper forms do.
+BLANK = "…………………"
+
+
+def day_month(d: date) -> tuple[str, str]:
+    """Days 1-9 and months 1-2 take a leading zero (Decree 30/2020, Appendix I)."""
+    month = f"{d.month:02d}" if d.month <= 2 else str(d.month)
+    return f"{d.day:02d}", month
+
+
+def long_date(d: date | None) -> str:
+    """'ngày 05 tháng 02 năm 2025'; a dotted blank for a date still to be set."""
+    if d is None:
+        return "ngày      tháng      năm 20…"
+    day, month = day_month(d)
+    return f"ngày {day} tháng {month} năm {d.year}"
+
+
+def place_date(place: str, d: date | None) -> str:
+    """The place-and-date line: 'Quảng Ngãi, ngày 05 tháng 02 năm 2025'."""
+    return f"{place}, {long_date(d)}"
+
+
+def place_date_draft(place: str, d: date) -> str:
+    """A draft for signature: the day is left blank for the clerk, month and year given."""
+    return f"{place}, ngày       tháng {day_month(d)[1]} năm {d.year}"
+
+
+def short_date(d: date | None) -> str:
+    """'05/02/2025' in references (decision dates, birth dates)."""
+    if d is None:
+        return BLANK
+    day, month = day_month(d)
+    return f"{day}/{month}/{d.year}"
+
+
+def iso_date(value) -> date | None:
+    if value in (None, ""):
+        return None
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def count(n: int) -> str:
+    """Counts under ten keep a leading zero in administrative prose: '02 tập thể'."""
+    return f"{n:02d}"
+
+
+def upper(text: str | None) -> str:
+    return (nfc(text) or "").upper()
+
+
+def lower_first(text: str | None) -> str:
+    text = nfc(text) or ""
+    return text[:1].lower() + text[1:]
+
+
+def authority(head_title: str, short_name: str) -> str:
+    """'Giám đốc Sở' + 'Sở Dân tộc và Tôn giáo' -> 'Giám đốc Sở Dân tộc và Tôn giáo'."""
+    words, body = head_title.split(), short_name.split()
+    if words and body and words[-1].lower() == body[0].lower():
+        words = words[:-1]
+    return " ".join(words + body)
+
+
+def honorific(gender: str | None) -> str:
+    return {"nam": "Ông", "nu": "Bà"}.get(gender or "", "Ông/Bà")
+
+
+def gender_title(gender: str | None) -> str:
+    return {"nam": "Nam", "nu": "Nữ"}.get(gender or "", BLANK)
+
+
+def or_blank(value) -> str:
+    value = nfc(str(value)) if value not in (None, "") else ""
+    return value or BLANK
+
+
+def number_line(number: str | None, doc_type: str, symbol: str) -> str:
+    """'Số: 12/QĐ-BDT'; a blank number for the clerk to fill when the document is issued."""
+    number = nfc(number) or ""
+    if not number:
+        return f"Số:         /{doc_type}-{symbol}"
+    if "/" not in number:
+        number = f"{number}/{doc_type}-{symbol}"
+    return f"Số: {number}"
+
+
+def slug(text: str, limit: int = 60) -> str:
+    """An ASCII file-name part: 'Lê Thị Hoà & Co' -> 'le-thi-hoa-co'."""
+    value = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+    return value[:limit].rstrip("-") or "tai-lieu"
