@@ -56,16 +56,21 @@ class Layout:
         return name in self.columns
 
 
-def _map(columns: list[Column], candidates: list[list[str]]) -> tuple[dict[str, int], list[str]]:
-    """Field -> column index, taking for each cell the first candidate title that names a free field."""
-    mapping, ignored = {}, []
+def _map(columns: list[Column], candidates: list[list[str]]) -> tuple[dict[str, int], list[str], int]:
+    """Field -> column index, taking for each cell the first candidate title that names a free field.
+
+    Also counts the fields found only thanks to a second header row ("Kết quả" over "Điểm").
+    """
+    mapping, ignored, via_sub = {}, [], 0
     for index, options in enumerate(candidates):
-        hit = next((c for opt in options for c in columns if c.field not in mapping and c.matches(opt)), None)
+        hit = next(((i, c) for i, opt in enumerate(options) for c in columns
+                    if c.field not in mapping and c.matches(opt)), None)
         if hit:
-            mapping[hit.field] = index
+            mapping[hit[1].field] = index
+            via_sub += len(options) == 3 and hit[0] < 2
         elif options and options[0] and not _NUMBERING.match(options[0]):
             ignored.append(options[0])
-    return mapping, ignored
+    return mapping, ignored, via_sub
 
 
 def _candidates(top: RawRow, sub: RawRow | None) -> list[list[str]]:
@@ -96,8 +101,11 @@ def find_layout(table: RawTable, columns: list[Column], what: str) -> Layout:
         for depth, below in ((1, None), (2, sub)):
             if depth == 2 and (below is None or below.line != row.line + 1):
                 continue  # a sub-header sits right under its header
-            mapping, ignored = _map(columns, _candidates(row, below))
-            rank = (len(mapping), -depth)  # a second header row must add a column to count
+            mapping, ignored, via_sub = _map(columns, _candidates(row, below))
+            # On a tie, two rows win only when the second row named a column and the first is
+            # not a title merged across the sheet (one value everywhere).
+            real_pair = depth == 2 and via_sub > 0 and len({text(c) for c in row.cells if text(c)}) > 1
+            rank = (len(mapping), real_pair, -depth)
             if best_rank is None or rank > best_rank:
                 best, best_rank = (mapping, ignored, pos, depth), rank
     if best is None or len(best[0]) < 2 and not any(c.required and c.field in best[0] for c in columns):
