@@ -75,7 +75,7 @@ def _nomination_form() -> NominationForm:
 @login_required
 def new():
     form = _nomination_form()
-    problems = []
+    problems, status = [], 200
     if form.validate_on_submit():
         try:
             individual = form.nominee_type.data == "individual"
@@ -84,13 +84,12 @@ def new():
                 award_form=form.award_form.data, person_id=form.person_id.data if individual else None,
                 department_id=None if individual else form.department_id.data, summary=form.summary.data or "")
         except DomainError as exc:
-            problems = messages(exc)
+            problems, status = messages(exc), exc.status
         else:
             flash(_("Đã tạo đề nghị khen thưởng. Bước tiếp theo: bổ sung hồ sơ, rồi Phòng xét."), "success")
             return redirect(url_for(".detail", nomination_id=nid))
     elif request.method == "POST":
-        problems = form_errors(form)
-    status = 422 if problems else 200
+        problems, status = form_errors(form), 422
     return render_template("nominations/new.html", form=form, errors=problems), status
 
 
