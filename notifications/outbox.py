@@ -26,6 +26,8 @@ from workflow.models import OutboxMessage
 from .settings import MailSettings, mail_settings
 
 SENT, TEMPORARY, PERMANENT, UNREACHABLE = "sent", "temporary", "permanent", "unreachable"
+STATE_TITLES = {"pending": "Chờ gửi", "sending": "Đang gửi", "sent": "Đã gửi", "failed": "Gửi thất bại"}
+TRANSPORT_TITLES = {"smtp": "Qua máy chủ thư", "sink": "Giữ tại hộp thư cục bộ (chưa cấu hình SMTP)"}
 
 
 @dataclass

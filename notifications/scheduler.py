@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import os
 import time as _time
 from dataclasses import dataclass
 from typing import Callable
@@ -41,10 +42,17 @@ class LeaderLock:
         self.kind = kind
         self._release, self._alive = release, alive
         self.released = False
+        # gunicorn forks its workers after the master took the lock: a worker inherits
+        # this object (and its atexit hook) but must never release the master's lock.
+        self.owner_pid = os.getpid()
+
+    @property
+    def owned_here(self) -> bool:
+        return os.getpid() == self.owner_pid
 
     def alive(self) -> bool:
         """Still held? (A PostgreSQL lock dies with its connection.)"""
-        if self.released:
+        if self.released or not self.owned_here:
             return False
         try:
             return self._alive()
@@ -52,7 +60,7 @@ class LeaderLock:
             return False
 
     def release(self) -> None:
-        if not self.released:
+        if not self.released and self.owned_here:
             self.released = True
             self._release()
 
@@ -151,6 +159,8 @@ class Leader:
     lock: LeaderLock
 
     def stop(self) -> None:
+        if not self.lock.owned_here:  # a forked child: the scheduler is the parent's
+            return
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
         self.lock.release()
