@@ -134,6 +134,17 @@ def build(make: Factory) -> Scene:
                  deputy_signed=ids["deputy"], other_department=ids["other"])
 
 
+def awarded_in(make: Factory, a: Agency, year: int, *, campaign: str, number: str, name: str) -> tuple[int, int]:
+    """An individual awarded in `year` (clock set to 1 October of that year): (nomination, meeting)."""
+    make.ctx.clock.set(date(year, 10, 1))
+    person = _person(make, a.department_id, name, gender="nam", position="Chuyên viên")
+    cycle = make.cycle("annual", year, campaign=campaign)
+    nid = _individual(make, a, cycle, person)
+    _review(make, a, nid, a.head)
+    meeting = award(make, a, [nid], approver=a.agency_head, number=number, when=make.ctx.clock.today())
+    return nid, meeting
+
+
 def nomination_ids(ctx, cycle_id: int) -> list[int]:
     with ctx.db.reading() as s:
         return list(s.scalars(select(Nomination.id).where(Nomination.cycle_id == cycle_id)))

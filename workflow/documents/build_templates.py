@@ -72,7 +72,7 @@ def department_list() -> Builder:
                aligns=[CENTER, LEFT, LEFT], group=("I", "Tập thể"))
     _rows(b, t, "row in individuals", ["{{ loop.index }}", "{{ row.name }}", "{{ row.note }}"], empty="Không có",
           aligns=[CENTER, LEFT, LEFT], group=("II", "Cá nhân"))
-    b.body("Tổng số: {{ collective_count }} tập thể và {{ individual_count }} cá nhân.", before=6, keep_next=True)
+    b.body("Tổng số: {{ how_many }}.", before=6, keep_next=True)
     b.recipients_and_signature(["- Như trên;", "- Lưu: Phòng."], ["{{ signer_title }}"], name="{{ signer_name }}",
                                note="(Ký, ghi rõ họ tên)")
     b.page_numbers()
@@ -260,8 +260,8 @@ def request_letter() -> Builder:
     _bases(b)
     b.body("Căn cứ kết quả họp Hội đồng Thi đua - Khen thưởng ngày {{ meeting_date }} ({{ present }}/{{ total }}"
            " thành viên dự họp),", italic=True)
-    b.body("Hội đồng Thi đua - Khen thưởng kính trình {{ head_title }} xem xét, khen thưởng {{ collective_count }}"
-           " tập thể và {{ individual_count }} cá nhân đã được Hội đồng biểu quyết thông qua, cụ thể như sau:")
+    b.body("Hội đồng Thi đua - Khen thưởng kính trình {{ head_title }} xem xét, khen thưởng {{ how_many }}"
+           " đã được Hội đồng biểu quyết thông qua, cụ thể như sau:")
     b.para("I. TẬP THỂ ({{ collective_count }})", bold=True, before=6, after=3, keep_next=True)
     _table(b, ["STT", "Tên tập thể", "Hình thức đề nghị", "Phiếu đồng ý", "Tỷ lệ"], [1.3, 6.0, 4.9, 2.2, 2.0],
            "row in collectives", ["{{ loop.index }}", "{{ row.name }}", "{{ row.award }}", "{{ row.votes_for }}",
@@ -295,9 +295,8 @@ def council_minutes() -> Builder:
     b.body("- Thành viên Hội đồng dự họp: {{ present }}/{{ total }} thành viên ({{ present_ratio }}).")
     b.body("{{ quorum_sentence }}")
     b.para("II. NỘI DUNG", bold=True, before=6)
-    b.body("Hội đồng đã xem xét hồ sơ đề nghị khen thưởng của {{ voted_collectives }} tập thể và"
-           " {{ voted_individuals }} cá nhân do các phòng đề nghị; các thành viên dự họp biểu quyết từng trường"
-           " hợp. Kết quả biểu quyết như sau:")
+    b.body("Hội đồng đã xem xét hồ sơ đề nghị khen thưởng của {{ voted }} do các phòng đề nghị; các thành viên"
+           " dự họp biểu quyết từng trường hợp. Kết quả biểu quyết như sau:")
     _table(b, ["STT", "Tập thể, cá nhân", "Đơn vị", "Đồng ý", "Không đồng ý", "Tỷ lệ đồng ý", "Kết quả"],
            [1.3, 4.3, 3.5, 1.7, 1.9, 1.8, 1.9], "row in votes",
            ["{{ loop.index }}", "{{ row.name }}", "{{ row.unit }}", "{{ row.votes_for }}", "{{ row.votes_against }}",
@@ -330,8 +329,8 @@ def award_decision() -> Builder:
     _bases(b)
     b.body("{{ proposal }}", italic=True)
     b.para("QUYẾT ĐỊNH:", bold=True, align=CENTER, before=6, after=6)
-    _article(b, "Điều 1. ", "Tặng Giấy khen của {{ authority }} cho {{ collective_count }} tập thể và"
-                            " {{ individual_count }} cá nhân (có danh sách kèm theo) đã có thành tích xuất sắc"
+    _article(b, "Điều 1. ", "Tặng Giấy khen của {{ authority }} cho {{ how_many }}"
+                            " (có danh sách kèm theo) đã có thành tích xuất sắc"
                             " trong {{ campaign_phrase }}, {{ cycle_phrase }}.")
     _article(b, "Điều 2. ", "Quyết định này có hiệu lực kể từ ngày ký.")
     p = _article(b, "Điều 3. ", "Chánh {{ agency.office_name }}, Trưởng các phòng thuộc {{ agency.short_name }} và"

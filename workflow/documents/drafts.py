@@ -121,6 +121,7 @@ def department_list(s: Session, ctx, actor, cycle_id, department_id) -> Draft:
                "addressee": f"{COUNCIL} {a['short_name']}",
                "collectives": collectives, "individuals": individuals,
                "collective_count": vn.count(len(collectives)), "individual_count": vn.count(len(individuals)),
+               "how_many": vn.how_many(len(collectives), len(individuals)),
                "signer_title": "TRƯỞNG PHÒNG", "signer_name": facts.department_head_name(dept)}
     return Draft("department_list", "danh_sach_de_nghi_phong.docx", context,
                  f"danh-sach-de-nghi_{vn.slug(dept.name)}", {"cycle_id": cycle.id, "department_id": dept.id},
@@ -202,6 +203,7 @@ def request_letter(s: Session, ctx, actor, meeting_id, cycle_id) -> Draft:
                "present": vn.count(meeting.members_present), "total": vn.count(meeting.members_total),
                "collectives": collectives, "individuals": individuals,
                "collective_count": vn.count(len(collectives)), "individual_count": vn.count(len(individuals)),
+               "how_many": vn.how_many(len(collectives), len(individuals)),
                "chair_title": "CHỦ TỊCH", "chair_name": meeting.chair_name}
     return Draft("request_letter", "to_trinh_de_nghi_khen_thuong.docx", context,
                  f"to-trinh_hop-hoi-dong-{meeting.held_on.isoformat()}_cuoc-hop-{meeting.id}",
@@ -225,9 +227,8 @@ def council_minutes(s: Session, ctx, actor, meeting_id, cycle_id) -> Draft:
     secretary = s.get(User, meeting.created_by_id)
     ratio = ctx.settings.pass_ratio
     conclusion = (f"Hội đồng thống nhất đề nghị {a['authority']} khen thưởng"
-                  f" {vn.count(sum(v['collective'] for v in passed))} tập thể và"
-                  f" {vn.count(sum(not v['collective'] for v in passed))} cá nhân có số phiếu đồng ý trên"
-                  f" {ratio.numerator}/{ratio.denominator} số thành viên dự họp.")
+                  f" {vn.how_many(sum(v['collective'] for v in passed), sum(not v['collective'] for v in passed))}"
+                  f" có số phiếu đồng ý trên {ratio.numerator}/{ratio.denominator} số thành viên dự họp.")
     if len(passed) < len(votes):
         conclusion += f" {vn.count(len(votes) - len(passed))} trường hợp không đạt tỷ lệ phiếu đồng ý theo quy định."
     if not quorum_ok:
@@ -239,8 +240,7 @@ def council_minutes(s: Session, ctx, actor, meeting_id, cycle_id) -> Draft:
                "present": vn.count(meeting.members_present), "total": vn.count(meeting.members_total),
                "present_ratio": facts.percent(meeting.members_present, meeting.members_total),
                "quorum_sentence": quorum_sentence,
-               "voted_collectives": vn.count(sum(v["collective"] for v in votes)),
-               "voted_individuals": vn.count(sum(not v["collective"] for v in votes)),
+               "voted": vn.how_many(sum(v["collective"] for v in votes), sum(not v["collective"] for v in votes)),
                "votes": [_vote_row(v) for v in votes], "conclusion": conclusion, "note": meeting.note or ""}
     return Draft("council_minutes", "bien_ban_hop_hoi_dong.docx", context,
                  f"bien-ban-hop-hoi-dong-{meeting.held_on.isoformat()}_cuoc-hop-{meeting.id}",
@@ -284,6 +284,7 @@ def award_decision(s: Session, ctx, actor, meeting_id, cycle_id) -> Draft:
                "proposal": f"Xét đề nghị của {COUNCIL} tại cuộc họp ngày {vn.short_date(meeting.held_on)}.",
                "collectives": collectives, "individuals": individuals,
                "collective_count": vn.count(len(collectives)), "individual_count": vn.count(len(individuals)),
+               "how_many": vn.how_many(len(collectives), len(individuals)),
                "annex_ref": f"(Kèm theo Quyết định số {number_short} {vn.long_date(when)} của {a['authority']})",
                "sign": facts.head_signature(s, identity, noms)}
     return Draft("award_decision", "quyet_dinh_khen_thuong.docx", context,

@@ -53,6 +53,14 @@ def count(n: int) -> str:
     return f"{n:02d}"
 
 
+def how_many(collectives: int, individuals: int) -> str:
+    """'01 tập thể và 03 cá nhân', naming only the groups that are there."""
+    parts = [f"{count(collectives)} tập thể"] if collectives else []
+    if individuals or not collectives:
+        parts.append(f"{count(individuals)} cá nhân")
+    return " và ".join(parts)
+
+
 def upper(text: str | None) -> str:
     return (nfc(text) or "").upper()
 
