@@ -30,6 +30,7 @@ def create_app(settings: Settings | None = None, context: Context | None = None)
         BABEL_DEFAULT_LOCALE=app_settings.get("default_locale", "vi"),
         BABEL_DEFAULT_TIMEZONE=str(context.settings.timezone),
         LOGIN_RATE_LIMIT=app_settings.get("login_rate_limit", "10 per minute"),
+        LOGIN_IP_RATE_LIMIT=app_settings.get("login_address_rate_limit", "60 per minute"),
     )
     app.json.ensure_ascii = False
     app.extensions["thidua"] = context

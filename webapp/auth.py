@@ -87,15 +87,28 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
+def _count_login_attempt() -> None:
+    """429 past the limits: per account and address (guessing), and per address (spraying).
+
+    Per account too, because an office's machines may all reach the server from one address.
+    """
+    limiter = current_app.extensions["login_limiter"]
+    address = request.remote_addr or "?"
+    account = (request.form.get("username") or "").strip().lower()[:80]
+    with limiter.limit(current_app.config["LOGIN_RATE_LIMIT"], scope="login-account",
+                       key_func=lambda: f"{address}|{account}"):
+        pass
+    with limiter.limit(current_app.config["LOGIN_IP_RATE_LIMIT"], scope="login-address"):
+        pass
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("inbox.index"))
     form = LoginForm()
     if request.method == "POST":
-        limiter = current_app.extensions["login_limiter"]
-        with limiter.limit(current_app.config["LOGIN_RATE_LIMIT"], scope="login"):
-            pass
+        _count_login_attempt()
         if form.validate_on_submit():
             user_id = directory.authenticate(get_ctx(), form.username.data, form.password.data)
             if user_id is not None:

@@ -111,6 +111,18 @@ def test_repeated_login_attempts_are_rate_limited(ctx, make):
     assert codes == [401, 401, 401, 429]
     page = client.post("/login", data={"username": "ai", "password": "sai", "csrf_token": token})
     assert "Bạn đã thử quá nhiều lần" in text_of(page)
+    # another account from the same address is not locked out by someone else's typos
+    other = client.post("/login", data={"username": "nguoikhac", "password": "sai", "csrf_token": token})
+    assert other.status_code == 401
+
+
+def test_an_address_trying_many_accounts_is_rate_limited(ctx):
+    ctx.settings.raw["app"]["login_address_rate_limit"] = "5 per minute"
+    client = create_app(context=ctx).test_client()
+    token = csrf_of(client.get("/login").get_data(as_text=True))
+    codes = [client.post("/login", data={"username": f"u{i}", "password": "sai", "csrf_token": token}).status_code
+             for i in range(6)]
+    assert codes == [401] * 5 + [429]
 
 
 @pytest.mark.parametrize("url, status, words", [

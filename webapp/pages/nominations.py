@@ -104,7 +104,9 @@ def _render_detail(nomination_id: int, *, action_form: ActionForm | None = None,
         if nom is None or not can_view(actor, nom):
             abort(404)
         detail = queries.nomination_detail(s, ctx, actor, nom)
-        meetings = [m for m in page_queries.meetings_for(s, ctx.settings, nom.cycle_id)]
+        # only the council review asks for a meeting: skip loading them otherwise
+        meetings = (page_queries.meetings_for(s, ctx.settings, nom.cycle_id)
+                    if NEEDS_MEETING & set(detail["allowed_actions"]) else [])
         may_upload = page_queries.may_add_documents(actor, nom)
         last_move = page_queries.last_moves(s, [nom.id]).get(nom.id)
     forms = {}
