@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-ROW_H, LABEL_W, BAR_W, PAD = 30, 190, 420, 8
+ROW_H, LABEL_W, BAR_W, PAD = 30, 250, 400, 8
 STATE_COLOURS = {
     "registered": "#6c757d", "department_reviewed": "#0d6efd", "council_reviewed": "#6610f2",
     "head_approved": "#d63384", "awarded": "#198754", "on_hold": "#fd7e14", "rejected": "#dc3545",
@@ -20,7 +20,7 @@ def percent(rate: float | None) -> str:
 def _svg(chart_id: str, title: str, desc: str, height: int, body: list[str]) -> Markup:
     width = LABEL_W + BAR_W + 120
     head = (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
-            f'width="100%" role="img" aria-labelledby="{chart_id}-t {chart_id}-d" font-size="13" '
+            f'width="100%" style="max-width:{width}px" role="img" aria-labelledby="{chart_id}-t {chart_id}-d" font-size="13" '
             f'font-family="system-ui, sans-serif"><title id="{chart_id}-t">{escape(title)}</title>'
             f'<desc id="{chart_id}-d">{escape(desc)}</desc>')
     return Markup(head + "".join(body) + "</svg>")
@@ -28,7 +28,7 @@ def _svg(chart_id: str, title: str, desc: str, height: int, body: list[str]) -> 
 
 def _label(y: float, text: str) -> str:
     return (f'<text x="{LABEL_W - PAD}" y="{y + ROW_H / 2 + 4:.0f}" text-anchor="end">'
-            f'{escape(text[:28] + ("…" if len(text) > 28 else ""))}</text>')
+            f'{escape(text[:34] + ("…" if len(text) > 34 else ""))}</text>')
 
 
 def participation(rows, target: float = 1.0) -> Markup:
