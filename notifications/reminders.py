@@ -91,17 +91,23 @@ def due_steps(deadline_on: date, as_of: date, ladder: tuple[int, ...], escalate_
     return sorted((step for step in steps if step[1] <= as_of), key=lambda step: step[1])
 
 
-def _deadlines(cycles: list[ReviewCycle]):
-    annual = {(c.campaign_id, c.year) for c in cycles if c.kind == "annual"}
-    for cycle in cycles:
+def _due_deadlines(s: Session, as_of: date, ladder: tuple[int, ...], escalate_days: int):
+    """(cycle_id, deadline, date, steps) for every deadline with steps due on `as_of`: a light query."""
+    columns = [getattr(ReviewCycle, name) for name in DEADLINES]
+    rows = s.execute(select(ReviewCycle.id, ReviewCycle.campaign_id, ReviewCycle.kind, ReviewCycle.year, *columns)
+                     .order_by(ReviewCycle.year, ReviewCycle.id)).all()
+    annual = {(r.campaign_id, r.year) for r in rows if r.kind == "annual"}
+    for row in rows:
         for deadline in DEADLINES:
-            on = getattr(cycle, deadline)
+            on = getattr(row, deadline)
             if on is None:
                 continue
             # Registration is yearly: the annual cycle of the same year already reminds of it.
-            if deadline == "registration_deadline" and cycle.kind == "final" and (cycle.campaign_id, cycle.year) in annual:
+            if deadline == "registration_deadline" and row.kind == "final" and (row.campaign_id, row.year) in annual:
                 continue
-            yield cycle, deadline, on
+            steps = due_steps(on, as_of, ladder, escalate_days)
+            if steps:
+                yield row.id, deadline, on, steps
 
 
 def _link(settings, cycle: ReviewCycle, deadline: str) -> str:
@@ -111,13 +117,14 @@ def _link(settings, cycle: ReviewCycle, deadline: str) -> str:
 def plan(s: Session, ctx, as_of: date) -> list[Digest]:
     """Who should get what on `as_of`, leaving out steps the ledger already holds."""
     conf = reminder_settings(ctx.settings)
-    cycles = list(s.scalars(select(ReviewCycle).options(selectinload(ReviewCycle.campaign))
-                            .order_by(ReviewCycle.year, ReviewCycle.id)))
+    due = list(_due_deadlines(s, as_of, conf.ladder_days, conf.escalate_days))
+    if not due:  # most days of the year
+        return []
+    cycles = {c.id: c for c in s.scalars(select(ReviewCycle).where(ReviewCycle.id.in_({d[0] for d in due}))
+                                         .options(selectinload(ReviewCycle.campaign)))}
     by_user: dict[int, Digest] = {}
-    for cycle, deadline, on in _deadlines(cycles):
-        steps = due_steps(on, as_of, conf.ladder_days, conf.escalate_days)
-        if not steps:
-            continue
+    for cycle_id, deadline, on, steps in due:
+        cycle = cycles[cycle_id]
         work = pending.BY_DEADLINE[deadline](s, cycle)
         if steps[0][0] < 0:
             targets = {r.user_id: (r, work.late) for r in pending.escalation_recipients(s)} if work.late else {}
