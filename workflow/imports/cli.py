@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from ..errors import Invalid, Problem
 from ..models import Campaign, ReviewCycle, User, UserRole
-from . import KIND_TITLES, KINDS, ImportResult, apply_file, preview_file
+from . import KIND_TITLES, ImportResult, apply_file, preview_file
 
 SHOWN_ROWS = 20
 

@@ -10,7 +10,7 @@ from states import State
 from ..errors import Invalid, Problem, not_found
 from ..models import (
     AWARD_FORMS, CONTEST_KINDS, INITIATIVE_FIELDS, NOMINEE_TYPES, REGISTRATION_STATES, TASK_RATINGS, ContestResult,
-    Department, Initiative, InitiativeAuthor, Nomination, Person, Registration, ReviewCycle, TaskRating,
+    Initiative, InitiativeAuthor, Nomination, Person, Registration, ReviewCycle, TaskRating,
 )
 from ..queries import visible_nominations
 from ..actors import load_actor
