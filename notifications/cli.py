@@ -69,8 +69,8 @@ def reminders_run(as_of, dry_run):
     if dry_run:
         click.echo(f"Sẽ gửi {len(report.sent)} thư nhắc.")
         return
-    click.echo(f"Đã xếp {len(report.sent)} thư nhắc vào hàng đợi.")
     if report.sent:
+        click.echo(f"Đã xếp {len(report.sent)} thư nhắc vào hàng đợi.")
         _echo_drain(outbox_mod.drain(ctx))
 
 
