@@ -25,6 +25,7 @@ def test_dry_run_prints_the_preview_and_refused_rows_and_writes_nothing(ctx, mak
     assert "Sẽ tạo mới: 1 · cập nhật: 0 · không đổi: 0 · từ chối: 1" in out.output
     assert "dòng 2     Tạo mới    Lê Thị Hoà — Cuộc thi trực tuyến tìm hiểu CCHC 2025" in out.output
     assert "dòng 3     Người Không Có: Không tìm thấy cán bộ “Người Không Có”" in out.output
+    assert "Lý do từ chối: không tìm thấy cán bộ: 1" in out.output
     assert "Chạy thử: chưa ghi gì" in out.output
     assert snapshot(ctx, ContestResult, AuditEntry) == before
 

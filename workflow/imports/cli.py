@@ -73,6 +73,8 @@ def print_result(result: ImportResult, *, show_all: bool, dry_run: bool) -> None
     verb = "Sẽ tạo mới" if dry_run else "Đã tạo mới"
     click.echo(f"{verb}: {c['create']} · cập nhật: {c['update']} · không đổi: {c['unchanged']}"
                f" · từ chối: {c['refused']}")
+    if result.refused:
+        click.echo("Lý do từ chối: " + "; ".join(f"{k}: {v}" for k, v in result.refusal_summary.items()))
     changed = result.changed
     if changed:
         click.echo("Các dòng tạo mới / cập nhật:")

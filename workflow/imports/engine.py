@@ -16,6 +16,13 @@ from .tables import read_table
 from .values import RowRefused
 
 IMPORTERS = ("admin", "council_secretary")
+REASON_TITLES = {
+    "unknown_department": "phòng không có trong danh mục", "bad_date": "ngày không hợp lệ",
+    "duplicate": "trùng dòng trong tệp", "missing_name": "thiếu tên", "invalid_name": "tên không hợp lệ",
+    "ambiguous_name": "trùng họ tên, cần phân biệt", "unknown_person": "không tìm thấy cán bộ",
+    "bad_value": "giá trị không hợp lệ", "bad_decision": "quyết định thiếu số hoặc ngày",
+    "missing_author": "thiếu tác giả",
+}
 STATUS_TITLES = {"create": "Tạo mới", "update": "Cập nhật", "unchanged": "Không đổi", "refused": "Từ chối"}
 
 
@@ -63,6 +70,15 @@ class ImportResult:
     @property
     def refused(self) -> list[RowResult]:
         return [r for r in self.rows if r.status == "refused"]
+
+    @property
+    def refusal_summary(self) -> dict[str, int]:
+        """{reason title: rows refused for it}, most frequent first."""
+        counts: dict[str, int] = {}
+        for r in self.refused:
+            title = REASON_TITLES.get(r.code, r.code)
+            counts[title] = counts.get(title, 0) + 1
+        return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
 
     @property
     def changed(self) -> list[RowResult]:
