@@ -21,7 +21,8 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from filelock import FileLock, Timeout
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
 from .outbox import drain
 from .reminders import run_reminders
@@ -81,14 +82,19 @@ def _file_lock(ctx) -> LeaderLock | None:
 
 
 def _advisory_lock(ctx) -> LeaderLock | None:
-    conn = ctx.db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+    # A connection of its own, outside the app's pool (which would reset or recycle it),
+    # in autocommit so that it never sits "idle in transaction" while it holds the lock.
+    engine = create_engine(ctx.db.engine.url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    conn = engine.connect()
     try:
         won = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": ADVISORY_KEY}).scalar()
     except BaseException:
         conn.close()
+        engine.dispose()
         raise
     if not won:
         conn.close()
+        engine.dispose()
         return None
 
     def release():
@@ -96,6 +102,7 @@ def _advisory_lock(ctx) -> LeaderLock | None:
             conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_KEY})
         finally:
             conn.close()
+            engine.dispose()
 
     def alive():
         return bool(conn.execute(text(

@@ -118,3 +118,23 @@ def test_registrations_go_to_the_secretary_and_the_refusal_reason_back_to_the_he
     assert mail.to_address == address(ctx, a.head)
     assert "Chưa ghi chỉ tiêu đăng ký" in mail.body_text
     assert f"http://thidua.test/registrations/{rid}" in mail.body_text
+
+
+def test_a_withdrawal_after_the_department_review_tells_the_secretary(ctx, make):
+    a = make.agency()
+    nid = make.nomination(a, person_id=a.staff_person, state=State.DEPARTMENT_REVIEWED)
+    make.act(a.head, nid, "withdraw", comment="Cá nhân xin rút")
+    [mail] = mails(ctx, situation="nomination_withdrawn")
+    assert mail.to_address == address(ctx, a.secretary) and "Cá nhân xin rút" in mail.body_text
+
+
+def test_an_approved_registration_is_announced_to_the_department_head(ctx, make):
+    a = make.agency()
+    with ctx.db.reading() as s:
+        campaign = s.scalars(select(Campaign.id).where(Campaign.code == "CCHC-2021-2025")).one()
+    rid = registers.save_registration(ctx, a.head, campaign_id=campaign, department_id=a.department_id, year=2025,
+                                      collective=True, person_ids=[], submit=True)
+    registers.decide_registration(ctx, a.secretary, rid, approve=True)
+    [mail] = mails(ctx, situation="registration_approved")
+    assert mail.to_address == address(ctx, a.head)
+    assert mail.subject == "Đăng ký thi đua năm 2025 đã được duyệt: Phòng Chính sách"
