@@ -162,6 +162,9 @@ def _register_optional_groups() -> None:
                 main.add_command(command, name)
     except ImportError:
         pass
+    from workflow.imports.cli import export, import_
+    main.add_command(import_, "import")
+    main.add_command(export, "export")
     try:
         from workflow.documents import cli as documents_cli
         main.add_command(documents_cli.documents, "documents")

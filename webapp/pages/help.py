@@ -21,6 +21,11 @@ WHO = {
 }
 
 
+def workflow_diagram(current: str | None = None) -> str:
+    """The engine's own Mermaid text, laid out left to right (the chain reads like a sentence)."""
+    return to_mermaid(current).replace("stateDiagram-v2\n", "stateDiagram-v2\n    direction LR\n", 1)
+
+
 def _sources(action: Action) -> list[str]:
     out = []
     for t in TRANSITIONS:
@@ -35,5 +40,5 @@ def _sources(action: Action) -> list[str]:
 @login_required
 def workflow():
     rows = [{"title": a.title, "who": WHO[a], "from": _sources(a)} for a in Action]
-    return render_template("help/workflow.html", diagram=to_mermaid(), rows=rows,
+    return render_template("help/workflow.html", diagram=workflow_diagram(), rows=rows,
                            chain=[(s.title, FORWARD_ACTION[s].title if s in FORWARD_ACTION else None) for s in CHAIN])

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from states import CHAIN, REASON_REQUIRED, Action, State, to_mermaid
+from states import CHAIN, REASON_REQUIRED, Action, State
 from workflow import dossier, nominations, page_queries, queries
 from workflow.actors import can_view
 from workflow.errors import DomainError
@@ -14,6 +14,7 @@ from workflow.models import NOMINEE_TYPES, Document, Nomination
 from ..context import get_ctx
 from ..forms import ActionForm, BulkForm, BulkRunForm, NominationForm, UploadForm
 from .common import form_errors, int_arg, messages, reading
+from .help import workflow_diagram
 
 bp = Blueprint("nominations", __name__)
 
@@ -124,7 +125,7 @@ def _render_detail(nomination_id: int, *, action_form: ActionForm | None = None,
         "nominations/detail.html", n=detail, forms=forms, failed_action=failed_action,
         action_errors=action_errors or [], upload_form=upload_form or UploadForm(formdata=None),
         upload_errors=upload_errors or [], may_upload=may_upload, chain=[(st.value, st.title) for st in CHAIN],
-        diagram=to_mermaid(detail["state"]), needs_meeting=NEEDS_MEETING, needs_decision=NEEDS_DECISION,
+        diagram=workflow_diagram(detail["state"]), needs_meeting=NEEDS_MEETING, needs_decision=NEEDS_DECISION,
         needs_reason=NEEDS_REASON, last_move=last_move, meetings=meetings), status
 
 

@@ -3,7 +3,8 @@
   "use strict";
   if (!window.mermaid) return;
   window.mermaid.initialize({ startOnLoad: false, securityLevel: "strict", theme: "neutral",
-                              fontFamily: "system-ui, Arial, sans-serif" });
+                              fontFamily: "system-ui, Arial, sans-serif", fontSize: 16,
+                              state: { useMaxWidth: true, nodeSpacing: 30, rankSpacing: 40 } });
   window.mermaid.run({ querySelector: "pre.mermaid" }).then(function () {
     document.body.setAttribute("data-diagram", "ready");
   });
