@@ -12,6 +12,9 @@ from __future__ import annotations
 import atexit
 import logging
 import os
+import signal
+import sys
+import threading
 import time as _time
 from dataclasses import dataclass
 from typing import Callable
@@ -185,8 +188,15 @@ def start_in_process_if_leader(ctx) -> Leader | None:
     return leader
 
 
-def run_scheduler(ctx, *, wait: bool = True, poll_seconds: float = 30, echo=print) -> int:
+def _stop_on_sigterm() -> None:
+    """A service manager stops us with SIGTERM: leave through `finally`, releasing the lock."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+
+
+def run_scheduler(ctx, *, wait: bool = True, poll_seconds: float = 30, echo=None) -> int:
     """For `thidua scheduler`: take the lock (waiting as a standby if asked), then run until stopped."""
+    echo = echo or (lambda message: print(message, flush=True))
     lock = try_leader_lock(ctx)
     if lock is None:
         if not wait:
@@ -200,6 +210,7 @@ def run_scheduler(ctx, *, wait: bool = True, poll_seconds: float = 30, echo=prin
     conf = reminder_settings(ctx.settings)
     echo(f"Bộ lập lịch đang chạy: nhắc hạn lúc {conf.sweep_time:%H:%M} hằng ngày ({ctx.settings.timezone.key}),"
          f" gửi thư mỗi {conf.outbox_interval_minutes} phút. Nhấn Ctrl+C để dừng.")
+    _stop_on_sigterm()
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
