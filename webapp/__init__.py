@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None, context: Context | None = None)
     auth.init_app(app)
     templating.init_app(app)
     pages.init_app(app)
+    app.config["THIDUA_BLUEPRINTS"] = tuple(app.blueprints)
     return app
 
 

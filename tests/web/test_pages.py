@@ -303,10 +303,22 @@ def test_admin_pages_manage_campaigns_cycles_and_the_directory(ctx, make, browse
         assert browser_for(a.secretary).get(url).status_code == 403
 
 
-def test_the_mail_page_lists_the_outbox_or_says_it_is_not_available(ctx, make, browser_for):
+def test_the_mail_page_lists_what_the_outbox_holds(ctx, make, browser_for):
     a = make.agency()
-    page = browser_for(a.admin).get("/mail")
-    assert page.status_code == 200 and "Thư đã gửi" in text_of(page)
+    nid = make.nomination(a, person_id=a.staff_person, state=State.DEPARTMENT_REVIEWED)
+    make.act(a.secretary, nid, "send_back", comment="Bổ sung quyết định công nhận")
+    admin = browser_for(a.admin)
+    page = admin.get("/mail")
+    assert page.status_code == 200
+    from notifications import outbox
+    with ctx.db.reading() as s:
+        rows = outbox.list_messages(s, limit=5)
+        subject, message_id = rows[0].subject, rows[0].id
+    assert subject in text_of(page) and f"/nominations/{nid}" in page.get_data(as_text=True)
+    assert subject in text_of(admin.get("/mail?state=pending"))
+    assert "Chưa có thư nào" in text_of(admin.get("/mail?state=failed"))
+    refused = admin.post(f"/mail/{message_id}/retry")
+    assert refused.status_code == 302 and "Chỉ gửi lại được thư đã gửi thất bại" in text_of(admin.get("/mail"))
 
 
 def test_the_help_page_draws_the_engine_table(ctx, make, browser_for):
@@ -330,3 +342,11 @@ def test_staff_are_listed_in_vietnamese_order(ctx, make, browser_for):
     page = text_of(browser_for(a.head).get("/department"))
     order = [page.index(n) for n in ("Trần Văn An", "Lê Văn Ân", "Phạm Thị Bình", "Nguyễn Văn Đức")]
     assert order == sorted(order)
+
+
+def test_the_report_pages_are_wired_into_the_layout(ctx, make, browser_for):
+    a = make.agency()
+    secretary = browser_for(a.secretary)
+    assert 'href="/reports/dashboard"' in secretary.get("/").get_data(as_text=True)
+    assert secretary.get("/reports/dashboard").status_code == 200
+    assert 'href="/reports/dashboard"' not in browser_for(a.staff_user).get("/").get_data(as_text=True)

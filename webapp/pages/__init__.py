@@ -9,3 +9,13 @@ def init_app(app: Flask) -> None:
     for module in (inbox, nominations, department, council, head, registers, admin, mail, help):
         app.register_blueprint(module.bp)
     errors.init_app(app)
+    _register_reports(app)
+
+
+def _register_reports(app: Flask) -> None:
+    """The report pages (another package, extending base.html), when they are installed."""
+    try:
+        from .. import reports
+    except ImportError:
+        return
+    app.register_blueprint(reports.bp)

@@ -1,30 +1,53 @@
 """“Thư đã gửi”: the outbox, for the administrator (mail stays local when no SMTP is set)."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from workflow.errors import DomainError
 
 from ..auth import roles_required
 from ..context import get_ctx
-from .common import int_arg
+from .common import int_arg, messages
 
 bp = Blueprint("mail", __name__)
+STATES = ("pending", "sending", "sent", "failed")
 
 
-def _list_messages():
-    """The notifications package's reader, or None while it is not installed yet."""
+def _outbox():
+    """The notifications package's outbox module, or None while it is not installed."""
     try:
-        from notifications.outbox import list_messages
+        from notifications import outbox
     except ImportError:
         return None
-    return list_messages
+    return outbox if hasattr(outbox, "list_messages") else None
 
 
 @bp.get("/mail")
 @roles_required("admin")
 def index():
-    reader = _list_messages()
-    rows = None
-    if reader is not None:
-        with get_ctx().db.reading() as s:
-            rows = reader(s, limit=min(int_arg("limit") or 200, 1000))
-    return render_template("mail/index.html", rows=rows)
+    outbox = _outbox()
+    if outbox is None:
+        return render_template("mail/index.html", rows=None, counts={}, state=None, titles={})
+    state = request.args.get("state") if request.args.get("state") in STATES else None
+    with get_ctx().db.reading() as s:
+        rows = outbox.list_messages(s, limit=min(int_arg("limit") or 200, 1000), state=state)
+        counts = outbox.count_by_state(s) if hasattr(outbox, "count_by_state") else {}
+        # rendered inside the session: the rows are ORM objects
+        return render_template("mail/index.html", rows=rows, counts=counts, state=state,
+                               titles=getattr(outbox, "STATE_TITLES", {}))
+
+
+@bp.post("/mail/<int:message_id>/retry")
+@roles_required("admin")
+def retry(message_id: int):
+    outbox = _outbox()
+    try:
+        outbox.retry_message(get_ctx(), current_user.id, message_id)
+    except DomainError as exc:
+        for m in messages(exc):
+            flash(m, "danger")
+    else:
+        flash(_("Đã đưa thư vào hàng chờ gửi lại."), "success")
+    return redirect(url_for(".index"))
