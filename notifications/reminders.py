@@ -13,7 +13,6 @@ unique violation means another process sent that step; it is skipped.
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -204,11 +203,3 @@ def run_reminders(ctx, as_of: date, dry_run: bool = False) -> SweepReport:
     for digest in digests:
         _send(ctx, digest, as_of, report)
     return report
-
-
-def ledger_by_day(s: Session) -> dict[date, list[ReminderSent]]:
-    """The ledger grouped by the day each step was sent (for reports and tests)."""
-    days = defaultdict(list)
-    for row in s.scalars(select(ReminderSent).order_by(ReminderSent.sent_on, ReminderSent.id)):
-        days[row.sent_on].append(row)
-    return dict(days)

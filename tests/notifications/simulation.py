@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from workflow import council, dossier, nominations
+from workflow import dossier, nominations
 from workflow.models import ReviewCycle
 
 from notifications.reminders import run_reminders
