@@ -99,7 +99,9 @@ class Factory:
                                           department_id=department_id)
 
     def minutes(self, a: Agency, cycle_id: int, department_id: int | None = None) -> int:
-        return dossier.upload_for_department(self.ctx, a.head, cycle_id, department_id or a.department_id,
+        department_id = department_id or a.department_id
+        head = a.head if department_id == a.department_id else a.other_head
+        return dossier.upload_for_department(self.ctx, head, cycle_id, department_id,
                                              "department_minutes", "bien-ban-hop-xet.pdf", b"%PDF-1.4 minutes")
 
     def report(self, a: Agency, nomination_id: int) -> int:
@@ -133,8 +135,8 @@ class Factory:
             nom = s.get(Nomination, nid)
             cycle_id, dept = nom.cycle_id, nom.department_id
         self.minutes(a, cycle_id, dept)
-        self.report(a, nid)
         head = a.head if dept == a.department_id else a.other_head
+        dossier.upload_for_nomination(self.ctx, head, nid, "achievement_report", "bao-cao-thanh-tich.docx", b"PK report")
         self.act(head, nid, "department_review")
 
     def meeting(self, a: Agency, cycle_id: int, present: int = 5, total: int = 7) -> int:

@@ -7,7 +7,6 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
-from .models import Base
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
@@ -40,11 +39,23 @@ def is_up_to_date(engine: Engine) -> bool:
 
 
 def drop_everything(engine: Engine) -> None:
-    """For tests and `thidua init --reset`: drop every table, including Alembic's."""
-    with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
+    """For tests and `thidua demo --reset`: drop every table, including Alembic's."""
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
             conn.exec_driver_sql("DROP SCHEMA public CASCADE")
             conn.exec_driver_sql("CREATE SCHEMA public")
-        else:
-            Base.metadata.drop_all(conn)
-            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        return
+    # Tables reference each other in a cycle (department <-> person), so drop them with foreign
+    # keys off; that pragma only works outside a transaction, hence the raw connection.
+    raw = engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        cur.execute("PRAGMA foreign_keys=OFF")
+        names = [r[0] for r in cur.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").fetchall()]
+        for name in names:
+            cur.execute(f'DROP TABLE IF EXISTS "{name}"')
+        cur.execute("PRAGMA foreign_keys=ON")
+        raw.commit()
+    finally:
+        raw.close()
