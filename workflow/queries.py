@@ -15,7 +15,7 @@ from .dossier import active_documents, department_minutes, missing_documents
 from .errors import Invalid, Problem
 from .models import (
     AWARD_FORMS, CYCLE_KINDS, NOMINEE_TYPES, AuditEntry, Campaign, CouncilVote, Department, Document, Nomination,
-    Person, ReviewCycle, User,
+    OutboxMessage, Person, ReviewCycle, User,
 )
 from .text import like_pattern
 
@@ -66,6 +66,12 @@ def audit_dict(e: AuditEntry) -> dict:
             "payload": e.payload}
 
 
+def email_dict(m: OutboxMessage) -> dict:
+    """An email about a nomination, for its timeline (addresses are shown to those who see the nomination)."""
+    return {"id": m.id, "created_at": m.created_at.isoformat(), "to": m.to_address, "subject": m.subject,
+            "situation": m.situation, "state": m.state, "sent_at": _iso(m.sent_at)}
+
+
 def nomination_summary(n: Nomination) -> dict:
     return {"id": n.id, "state": n.state, "state_title": State(n.state).title, "version": n.version,
             "nominee_type": n.nominee_type, "nominee_type_title": NOMINEE_TYPES[n.nominee_type],
@@ -108,6 +114,8 @@ def nomination_detail(s: Session, ctx, actor, nom: Nomination) -> dict:
         "approved_for_head": nom.approved_for_head,
         "approved_at": _iso(nom.approved_at),
         "history": [audit_dict(e) for e in history],
+        "emails": [email_dict(m) for m in s.scalars(
+            select(OutboxMessage).where(OutboxMessage.nomination_id == nom.id).order_by(OutboxMessage.id))],
         "allowed_actions": allowed_actions(actor, nom),
     }
 
