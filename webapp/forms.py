@@ -9,7 +9,7 @@ from wtforms import (
     BooleanField, DateField, HiddenField, IntegerField, PasswordField, RadioField, SelectField,
     SelectMultipleField, StringField, SubmitField, TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, Optional
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from . import directory
@@ -15,7 +14,7 @@ from .actors import load_actor
 from .audit import audit
 from .bootstrap import cycle_dates
 from .errors import Conflict, Forbidden, Invalid, Problem, not_found
-from .models import Campaign, ReviewCycle
+from .models import Campaign, ReviewCycle, User
 from .text import nfc
 
 # The calendar a new campaign's cycles start with (editable per cycle afterwards).
@@ -116,15 +115,9 @@ def set_roles(ctx, user_id: int, target_user_id: int, roles: list[str]) -> None:
 
 def set_password(ctx, user_id: int, target_user_id: int, password: str) -> None:
     require_admin(ctx, user_id)
-    from .models import User
     with ctx.db.reading() as s:
         user = s.get(User, target_user_id)
         if user is None:
             raise not_found("tài khoản")
         username = user.username
     directory.set_password(ctx, user_id, username, password)
-
-
-def campaign_ids(ctx) -> list[int]:
-    with ctx.db.reading() as s:
-        return list(s.scalars(select(Campaign.id)))

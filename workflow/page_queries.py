@@ -8,12 +8,17 @@ from sqlalchemy.orm import Session, joinedload
 
 from states import State
 
-from .dossier import department_minutes, missing_documents
+from .dossier import active_documents, department_minutes, missing_documents
 from .models import (
-    AuditEntry, Campaign, CouncilVote, Department, Nomination, Person, Registration, ReviewCycle, User,
+    AuditEntry, Campaign, ContestResult, CouncilMeeting, CouncilVote, Department, Initiative, Nomination, Person,
+    Registration, ReviewCycle, TaskRating, User,
 )
 from .queries import WAITING_ON, cycle_dict, document_dict, inbox, nomination_summary, visible_nominations
-from .register_queries import list_meetings, list_registrations, registration_dict
+from .register_queries import (
+    contest_result_dict, initiative_dict, list_meetings, list_registrations, meeting_dict, registration_dict,
+    task_rating_dict,
+)
+from .text import fold
 
 # The calendar date each waiting step is due by.
 STEP_DEADLINE = {
@@ -172,7 +177,6 @@ def department_overview(s: Session, actor, department_id: int, cycle_id: int | N
         nominations = [{**nomination_summary(n), "missing_documents": missing_documents(s, n)}
                        for n in _by_name(_nominations(s, q))]
         minutes = [document_dict(d) for d in department_minutes(s, cycle_id, department_id)]
-        from .dossier import active_documents
         minutes += [document_dict(d) for d in active_documents(s, kind="department_list", cycle_id=cycle_id,
                                                                 department_id=department_id)]
     return {"department": {"id": dept.id, "name": dept.name, "code": dept.code},
@@ -243,9 +247,6 @@ def may_add_documents(actor, nom: Nomination) -> bool:
 
 def meeting_page(s: Session, ctx, meeting_id: int) -> dict | None:
     """A council meeting with its votes, its cycle's agenda and its files."""
-    from .dossier import active_documents
-    from .models import CouncilMeeting
-    from .register_queries import meeting_dict
     meeting = s.get(CouncilMeeting, meeting_id)
     if meeting is None:
         return None
@@ -256,7 +257,6 @@ def meeting_page(s: Session, ctx, meeting_id: int) -> dict | None:
 
 def matching(rows: list[dict], q: str | None, key: str) -> list[dict]:
     """Rows whose `key` contains `q`, ignoring case and diacritics."""
-    from .text import fold
     if not q:
         return rows
     needle = fold(q)
@@ -264,21 +264,15 @@ def matching(rows: list[dict], q: str | None, key: str) -> list[dict]:
 
 
 def initiative(s: Session, initiative_id: int) -> dict | None:
-    from .models import Initiative
-    from .register_queries import initiative_dict
     row = s.get(Initiative, initiative_id)
     return initiative_dict(row) if row else None
 
 
 def contest_result(s: Session, result_id: int) -> dict | None:
-    from .models import ContestResult
-    from .register_queries import contest_result_dict
     row = s.get(ContestResult, result_id)
     return contest_result_dict(row) if row else None
 
 
 def task_rating(s: Session, rating_id: int) -> dict | None:
-    from .models import TaskRating
-    from .register_queries import task_rating_dict
     row = s.get(TaskRating, rating_id)
     return task_rating_dict(row) if row else None

@@ -4,8 +4,6 @@ from __future__ import annotations
 import io
 from datetime import date
 
-import pytest
-
 from states import State
 
 from .helpers import audit_actions, nomination, text_of
@@ -106,6 +104,7 @@ def test_an_action_succeeds_and_a_refused_one_shows_its_reason_in_place(ctx, mak
     done = head.post(f"/nominations/{nid}/act", data={"action": "department_review", "version": 1})
     assert done.status_code == 302
     assert nomination(ctx, nid).state == "department_reviewed"
+    assert audit_actions(ctx, nid)[-1] == "department_review"
     stale = head.post(f"/nominations/{nid}/act", data={"action": "withdraw", "version": 1})
     assert stale.status_code == 409 and "vừa được người khác cập nhật" in text_of(stale)
     no_reason = browser_for(a.secretary).post(f"/nominations/{nid}/act", data={"action": "reject", "version": 2})
