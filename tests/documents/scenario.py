@@ -134,15 +134,18 @@ def build(make: Factory) -> Scene:
                  deputy_signed=ids["deputy"], other_department=ids["other"])
 
 
-def awarded_in(make: Factory, a: Agency, year: int, *, campaign: str, number: str, name: str) -> tuple[int, int]:
-    """An individual awarded in `year` (clock set to 1 October of that year): (nomination, meeting)."""
+def awarded_in(make: Factory, a: Agency, year: int, *, campaign: str, number: str, person: int) -> tuple[int, int]:
+    """`person` awarded in `year` (the clock set to 1 October of that year): (nomination, meeting)."""
     make.ctx.clock.set(date(year, 10, 1))
-    person = _person(make, a.department_id, name, gender="nam", position="Chuyên viên")
     cycle = make.cycle("annual", year, campaign=campaign)
     nid = _individual(make, a, cycle, person)
     _review(make, a, nid, a.head)
     meeting = award(make, a, [nid], approver=a.agency_head, number=number, when=make.ctx.clock.today())
     return nid, meeting
+
+
+def person(make: Factory, department_id: int, name: str) -> int:
+    return _person(make, department_id, name, gender="nam", position="Chuyên viên")
 
 
 def nomination_ids(ctx, cycle_id: int) -> list[int]:

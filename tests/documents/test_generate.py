@@ -179,8 +179,9 @@ def test_every_template_variable_is_provided_by_its_draft(ctx, scene):
 
 def test_documents_follow_the_agency_identity_and_law_in_force_on_their_date(ctx, make):
     a = make.agency()
+    someone = scenario.person(make, a.department_id, "Trương Văn Cũ")
     old, old_meeting = scenario.awarded_in(make, a, 2023, campaign="CCHC-2021-2025", number="40/QĐ-BDT",
-                                           name="Trương Văn Cũ")
+                                           person=someone)
     ctx.clock.set(scenario.TODAY)  # made today, the 2023 dossier keeps its own date and law
     doc_id = documents.generate(ctx, a.secretary, "achievement_report", nomination_id=old)
     assert stored(ctx, doc_id)[0].template_name == "bao_cao_thanh_tich_nd91_mau07.docx"
@@ -195,13 +196,17 @@ def test_documents_follow_the_agency_identity_and_law_in_force_on_their_date(ctx
     assert "Căn cứ Nghị định số 91/2017/NĐ-CP" in decision
 
     new, new_meeting = scenario.awarded_in(make, a, 2026, campaign="CCHC-2026-2030", number="07/QĐ-SDTTG",
-                                           name="Mai Thị Mới")
+                                           person=someone)
     decision = all_text(_gen(ctx, a.secretary, "award_decision", meeting_id=new_meeting))
     assert "UBND TỈNH QUẢNG NGÃI\nSỞ DÂN TỘC VÀ TÔN GIÁO" in decision and "BAN DÂN TỘC" not in decision
     assert "GIÁM ĐỐC SỞ DÂN TỘC VÀ TÔN GIÁO" in decision and "Căn cứ Nghị định số 98/2023/NĐ-CP" in decision
     assert "giai đoạn 2026-2030" in decision and "Kế hoạch số 768" not in decision
     report = all_text(_gen(ctx, a.secretary, "achievement_report", nomination_id=new))
     assert report.splitlines()[0] == "Mẫu số 03" and "ngày 01 tháng 10 năm 2026" in report
+    assert "Quyết định số 40/QĐ-BDT ngày 01/10/2023 của Trưởng Ban Dân tộc" in report  # the earlier award
+    # the 2023 report, made again now, does not list what came after it
+    report = all_text(_gen(ctx, a.secretary, "achievement_report", nomination_id=old))
+    assert "07/QĐ-SDTTG" not in report and "- Chưa có." in report
 
 
 def test_agency_wide_workbook_lists_every_nomination_of_the_cycle(ctx, scene):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import zipfile
 
 import pytest
 from docx import Document as open_docx
@@ -150,3 +151,35 @@ def test_without_a_pdf_converter_the_error_says_so_and_nothing_is_stored(ctx, ma
     with ctx.db.reading() as s:
         assert [d.kind for d in s.scalars(select(Document).where(Document.generated.is_(True)))] == [
             "achievement_report"]
+
+
+def test_a_cycle_build_reports_progress_and_says_what_it_could_not_make(ctx, scene, tmp_path):
+    ctx.settings.raw["documents"] = {"soffice": "/khong/co/soffice"}  # certificates fall back to .docx
+    steps = []
+    result = documents.build_cycle(ctx, scene.a.secretary, scene.cycle_id, tmp_path / "out",
+                                   progress=lambda done, total, label: steps.append((done, total, label)))
+    done = [d for d, _t, _l in steps]
+    assert done == sorted(set(done)) and done[-1] == steps[-1][1] == 21 + 5  # 21 files, 5 PDFs not made
+    assert len(result.files) == 1 + 2 + 7 + 6 + 5  # workbook, 2 lists, 7 reports, 2 meetings x 3, 5 certificates
+    assert all(f.is_file() for f in result.files)
+    assert result.problems == ["Chưa cài LibreOffice (soffice): không tạo được bản PDF; 5 Giấy khen được ghi"
+                               " dạng .docx."]
+    with ctx.db.reading() as s:
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "build_cycle_documents")).one()
+        assert entry.entity_id == scene.cycle_id and entry.payload["files"] == len(result.files)
+    with pytest.raises(Forbidden):
+        documents.build_cycle(ctx, scene.a.head, scene.cycle_id, tmp_path / "other")
+    archive = documents.build_cycle_archive(ctx, scene.a.secretary, scene.cycle_id)
+    assert archive.parent == ctx.settings.instance_path / "exports" and archive.suffix == ".zip"
+    with zipfile.ZipFile(archive) as z:
+        names = z.namelist()
+    assert all(n.startswith("ho-so-so-ket-nam-2025-20251120-") for n in names)
+    assert any(n.endswith("/danh-sach-toan-co-quan_so-ket-nam-2025.xlsx") for n in names)
+
+
+def test_council_documents_can_be_asked_for_from_a_dossier(ctx, scene):
+    doc, _ = stored(ctx, documents.generate(ctx, scene.a.secretary, "award_decision",
+                                            nomination_id=scene.deputy_signed))
+    assert doc.council_meeting_id == scene.deputy_meeting_id
+    with pytest.raises(Invalid, match="chưa được Hội đồng TĐKT xét"):
+        documents.generate(ctx, scene.a.secretary, "council_minutes", nomination_id=scene.registered)

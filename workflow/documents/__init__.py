@@ -5,6 +5,6 @@ document of a cycle into a folder. Templates live in templates/ (rebuilt by
 build_templates.py) and can be overridden from <instance_path>/templates/documents/.
 """
 from .pdf import PdfFailed, PdfUnavailable
-from .service import KINDS, BuildResult, build_cycle, generate
+from .service import KINDS, BuildResult, build_cycle, build_cycle_archive, generate
 
-__all__ = ["KINDS", "BuildResult", "PdfFailed", "PdfUnavailable", "build_cycle", "generate"]
+__all__ = ["KINDS", "BuildResult", "PdfFailed", "PdfUnavailable", "build_cycle", "build_cycle_archive", "generate"]

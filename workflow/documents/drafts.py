@@ -165,7 +165,7 @@ def achievement_report(s: Session, ctx, actor, nomination_id) -> Draft:
                "person": _person_facts(nom), "unit": _unit_facts(s, nom.department),
                "criteria": facts.criteria_lines(facts.checklist(s, ctx.settings, nom)),
                "summary": nom.summary or vn.BLANK, "blank": vn.BLANK,
-               "past_awards": facts.past_awards(s, nom),
+               "past_awards": facts.past_awards(s, nom, on),
                "head_name": head, "reporter_name": head if collective else who["name"],
                "signer_title": "THỦ TRƯỞNG ĐƠN VỊ" if collective else "NGƯỜI BÁO CÁO THÀNH TÍCH",
                "signer_note": "(Ký, đóng dấu)" if collective else "(Ký, ghi rõ họ tên)"}

@@ -156,9 +156,10 @@ def criteria_lines(check: dict) -> list[dict]:
             for line in check.get("lines", []) if line["met"]]
 
 
-def past_awards(s: Session, nom: Nomination) -> list[dict]:
-    """The nominee's earlier awards recorded here (awarded nominations of other cycles)."""
-    q = select(Nomination).where(Nomination.state == "awarded", Nomination.id != nom.id)
+def past_awards(s: Session, nom: Nomination, before: date) -> list[dict]:
+    """The nominee's awards recorded here and decided by `before` (the report's date)."""
+    q = select(Nomination).where(Nomination.state == "awarded", Nomination.id != nom.id,
+                                 Nomination.decision_date <= before)
     if nom.person_id is not None:
         q = q.where(Nomination.person_id == nom.person_id)
     else:

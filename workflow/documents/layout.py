@@ -8,6 +8,7 @@ Text may hold Jinja tags: each call writes one run, so docxtpl sees every tag wh
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import datetime, timezone
 
@@ -32,6 +33,9 @@ CENTER, LEFT, RIGHT, JUSTIFY = (WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LE
 # so its hash (the template version stored with each document) only changes with its content.
 EPOCH = (2024, 1, 1, 0, 0, 0)
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+DROP_PACKAGE_RELS = {RT.THUMBNAIL}
+DROP_DOCUMENT_RELS = {"http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects", RT.CUSTOM_XML}
+STYLE_REF = re.compile(r'<w:(?:pStyle|rStyle|tblStyle) w:val="([^"]+)"')
 
 
 def normalise_docx(data: bytes) -> bytes:
@@ -396,7 +400,42 @@ class Builder:
             pr.append(el)
         settings.find(qn("w:compat")).addprevious(pr)
 
+    def _slim(self) -> None:
+        """Drop what python-docx's default package carries but no template needs: a thumbnail of
+        another document, Word 2010 style copies, custom XML, and styles nothing uses. Smaller
+        templates render faster (hundreds at a time for a cycle) and open cleaner in Word."""
+        pkg = self.doc.part.package
+        for rels, types in ((pkg.rels, DROP_PACKAGE_RELS), (self.doc.part.rels, DROP_DOCUMENT_RELS)):
+            for rid in [rid for rid, rel in rels.items() if rel.reltype in types]:
+                rels.pop(rid)
+        styles = self.doc.styles.element
+        latent = styles.find(qn("w:latentStyles"))
+        if latent is not None:
+            styles.remove(latent)
+        used = set(STYLE_REF.findall(self._all_xml()))
+        by_id = {el.get(qn("w:styleId")): el for el in styles.findall(qn("w:style"))}
+        keep = {sid for sid, el in by_id.items() if el.get(qn("w:default")) == "1"} | used
+        pending = list(keep)
+        while pending:  # what the kept styles are based on, link to or hand over to
+            el = by_id.get(pending.pop())
+            for tag in ("w:basedOn", "w:link", "w:next"):
+                ref = el.find(qn(tag)) if el is not None else None
+                if ref is not None and ref.get(qn("w:val")) not in keep:
+                    keep.add(ref.get(qn("w:val")))
+                    pending.append(ref.get(qn("w:val")))
+        for sid, el in by_id.items():
+            if sid not in keep:
+                styles.remove(el)
+
+    def _all_xml(self) -> str:
+        parts = [self.doc.element.xml, self._footnotes_xml().decode("utf-8")]
+        for rel in self.doc.part.rels.values():
+            if not rel.is_external and rel.reltype in (RT.HEADER, RT.FOOTER):
+                parts.append(rel.target_part.element.xml)
+        return "".join(parts)
+
     def save_bytes(self) -> bytes:
+        self._slim()
         self._attach_footnotes()
         buf = io.BytesIO()
         self.doc.save(buf)

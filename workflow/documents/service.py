@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
+import tempfile
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,7 +16,7 @@ from ..audit import audit
 from ..dossier import add_document
 from ..errors import Invalid, Problem
 from ..models import DOCUMENT_KINDS, CouncilMeeting, Nomination
-from . import drafts, facts, render
+from . import drafts, facts, render, vn
 from .pdf import converter, docx_to_pdf
 from .drafts import Draft
 
@@ -21,7 +25,15 @@ KINDS = ("department_list", "achievement_report", "request_letter", "council_min
 XLSX_SOURCE = Path(__file__).resolve().parent / "xlsx.py"
 
 
+MEETING_KINDS = ("request_letter", "council_minutes", "award_decision")
+
+
 def _draft(s, ctx, actor, kind: str, *, nomination_id, cycle_id, department_id, meeting_id) -> Draft:
+    if kind in MEETING_KINDS and not meeting_id and nomination_id:
+        # from a dossier's page: the meeting that reviewed this nomination
+        meeting_id = drafts.load_nomination(s, actor, nomination_id).council_meeting_id
+        if meeting_id is None:
+            raise Invalid(Problem("no_meeting", "Hồ sơ này chưa được Hội đồng TĐKT xét."))
     if kind == "department_list":
         return drafts.department_list(s, ctx, actor, cycle_id, department_id)
     if kind == "achievement_report":
@@ -143,7 +155,8 @@ class _Progress:
             self.sink(self.done, self.total, label)
 
 
-PDF_BATCH = 40
+PDF_BATCH = 50
+PDF_WORKERS = max(1, min(4, os.cpu_count() or 1))
 
 
 def build_cycle(ctx, user_id: int, cycle_id: int, out_dir: Path, pdf: bool = False, progress=None) -> BuildResult:
@@ -190,16 +203,39 @@ def _convert(ctx, items: list[tuple[Draft, Path, bytes]], result: BuildResult, b
         for _d, target, content in certificates:
             _write(target, content)
             result.files.append(target)
+        bar.step(len(items), "không có PDF")
         return
-    for start in range(0, len(items), PDF_BATCH):
-        batch = items[start:start + PDF_BATCH]
-        pdfs = docx_to_pdf(ctx.settings, [(t.name, c) for _d, t, c in batch])
-        for (_d, target, _c), data in zip(batch, pdfs):
-            out = target.with_suffix(".pdf")
-            _write(out, data)
-            result.files.append(out)
-        bar.step(len(batch), f"PDF {start + len(batch)}/{len(items)}")
+    batches = [items[i:i + PDF_BATCH] for i in range(0, len(items), PDF_BATCH)]
+    # LibreOffice converts one file at a time: a few processes (each its own profile) use the cores.
+    with ThreadPoolExecutor(max_workers=min(PDF_WORKERS, len(batches))) as pool:
+        futures = {pool.submit(docx_to_pdf, ctx.settings, [(t.name, c) for _d, t, c in batch]): batch
+                   for batch in batches}
+        done = 0
+        for future in as_completed(futures):
+            batch = futures[future]
+            for (_d, target, _c), data in zip(batch, future.result()):
+                out = target.with_suffix(".pdf")
+                _write(out, data)
+                result.files.append(out)
+            done += len(batch)
+            bar.step(len(batch), f"PDF {done}/{len(items)}")
 
 
 def kind_title(kind: str) -> str:
     return DOCUMENT_KINDS.get(kind, kind)
+
+
+def build_cycle_archive(ctx, user_id: int, cycle_id: int, pdf: bool = False, progress=None) -> Path:
+    """`build_cycle` into a fresh folder under <instance>/exports/, packed as one .zip; returns its path.
+
+    For a web button: hundreds of nominees take a minute or more, so run it outside the request."""
+    exports = ctx.settings.instance_path / "exports"
+    exports.mkdir(parents=True, exist_ok=True)
+    with ctx.db.reading() as s:
+        title = drafts.load_cycle(s, cycle_id).title
+    stamp = ctx.clock.now().astimezone(ctx.clock.tz).strftime("%Y%m%d-%H%M%S")
+    name = f"ho-so-{vn.slug(title)}-{stamp}"
+    with tempfile.TemporaryDirectory(dir=exports) as tmp:
+        build_cycle(ctx, user_id, cycle_id, Path(tmp) / name, pdf=pdf, progress=progress)
+        archive = shutil.make_archive(str(exports / name), "zip", root_dir=tmp, base_dir=name)
+    return Path(archive)
