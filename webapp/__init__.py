@@ -33,6 +33,10 @@ def create_app(settings: Settings | None = None, context: Context | None = None)
         LOGIN_IP_RATE_LIMIT=app_settings.get("login_address_rate_limit", "60 per minute"),
     )
     app.json.ensure_ascii = False
+    if app_settings.get("behind_proxy"):
+        # Behind nginx/Apache: trust one proxy for the client address (rate limits) and https.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
     app.extensions["thidua"] = context
     _install_subscribers(context)
 

@@ -79,6 +79,7 @@ class User:
         return self.page
 
     def text(self) -> str:
+        self.page.wait_for_load_state()
         return self.page.inner_text("main")
 
     def shot(self, name: str, full_page: bool = True) -> None:
@@ -148,7 +149,7 @@ def test_a_whole_cycle_by_each_role_in_the_browser(chromium, server, ctx, make):
     secretary.page.fill("#members_total", "7")
     secretary.page.fill("#members_present", "6")
     secretary.page.fill("#chair_name", "Đặng Tấn Giản")
-    secretary.page.click("text=Ghi nhận cuộc họp >> nth=-1")
+    secretary.page.click("form[action$='/meetings'] button[type=submit]")
     assert "Đã ghi nhận cuộc họp Hội đồng" in secretary.text()
     row = secretary.page.locator("[data-testid=votes] tr", has_text="Lê Thị Hoà")
     row.locator("[name=votes_for]").fill("6")

@@ -165,3 +165,17 @@ def test_the_interface_switches_to_english(app, make):
     assert "My tasks" in page and "Log out" in page
     b.get("/language/vi?next=/")
     assert "Việc cần xử lý" in text_of(b.get("/"))
+
+
+def test_behind_a_proxy_the_client_address_comes_from_the_proxy(ctx):
+    ctx.settings.raw["app"]["behind_proxy"] = True
+    ctx.settings.raw["app"]["login_address_rate_limit"] = "2 per minute"
+    client = create_app(context=ctx).test_client()
+    token = csrf_of(client.get("/login").get_data(as_text=True))
+
+    def attempt(address: str, user: str) -> int:
+        return client.post("/login", data={"username": user, "password": "sai", "csrf_token": token},
+                           headers={"X-Forwarded-For": address}).status_code
+
+    assert [attempt("10.0.0.1", "a"), attempt("10.0.0.1", "b"), attempt("10.0.0.1", "c")] == [401, 401, 429]
+    assert attempt("10.0.0.2", "d") == 401   # another machine in the office is not locked out
