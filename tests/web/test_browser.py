@@ -203,8 +203,15 @@ def test_a_refused_action_shows_its_reason_in_place_and_keeps_the_typed_text(chr
     nid = make.nomination(a, person_id=a.staff_person)
     head = User(chromium, server, make.username(a.head))
     head.go(f"/nominations/{nid}")
-    head.act("department_review", comment="Đề nghị Hội đồng xem xét")
+    # with the keyboard only: open the action, type the comment, Tab to the button, Enter
     box = head.page.locator('details[data-action="department_review"]')
+    box.locator("summary").focus()
+    head.page.keyboard.press("Enter")
+    box.locator("[name=comment]").focus()
+    head.page.keyboard.type("Đề nghị Hội đồng xem xét")
+    head.page.keyboard.press("Tab")
+    head.page.keyboard.press("Enter")
+    head.page.wait_for_load_state()
     assert box.get_attribute("open") is not None
     problems = box.locator("[data-testid=problems]").inner_text()
     assert "Thiếu báo cáo thành tích" in problems and "Thiếu biên bản họp xét của Phòng" in problems
