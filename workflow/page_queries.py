@@ -61,7 +61,10 @@ def inbox_groups(s: Session, actor) -> list[dict]:
             group = groups[key] = {"state": state.value, "state_title": state.title,
                                    "action": WAITING_ON[state].value, "action_title": WAITING_ON[state].title,
                                    "cycle": cycle_dict(n.cycle), "deadline": deadline, "items": []}
-        group["items"].append({**nomination_summary(n), "returned": _returned(moves.get(n.id))})
+        # the department's step is where dossiers get completed: say what is still missing
+        missing = missing_documents(s, n) if state == State.REGISTERED else []
+        group["items"].append({**nomination_summary(n), "returned": _returned(moves.get(n.id)),
+                               "missing_documents": missing})
     ordered = [groups[k] for k in sorted(groups)]
     for g in ordered:
         g["count"] = len(g["items"])

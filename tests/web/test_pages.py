@@ -18,6 +18,7 @@ def test_the_inbox_shows_what_waits_for_this_user_grouped_with_its_deadline(ctx,
     assert "Phòng xét, đề nghị — Sơ kết năm 2025" in page
     assert "Lê Thị Hoà" in page
     assert "Hạn: 30/11/2025" in page
+    assert "Còn thiếu: báo cáo thành tích, biên bản họp xét của phòng" in page
     # the other department's head has nothing waiting
     assert "Hiện không có hồ sơ nào chờ bạn xử lý" in text_of(browser_for(a.other_head).get("/"))
     # once reviewed it moves to the secretary's inbox
