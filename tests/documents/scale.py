@@ -50,7 +50,8 @@ def populate(ctx, nominees: int) -> tuple[int, int]:
         else:
             name = f"{FAMILY[i % 10]} {MIDDLE[i % 6]} {GIVEN[i % len(GIVEN)]} {i}"
             person = directory.create_person(ctx, None, full_name=name, department_id=dept, position="Chuyên viên",
-                                             gender="nam" if i % 2 else "nu", birth_date=date(1980 + i % 20, 1 + i % 12, 1))
+                                             gender="nam" if i % 2 else "nu",
+                                             birth_date=date(1980 + i % 20, 1 + i % 12, 1))
             registers.save_contest_result(ctx, a.secretary, contest_kind="online_cchc", year=2025, person_id=person,
                                           participated=True, score=90, prize="Giải Khuyến khích")
             nid = nominations.create_nomination(ctx, heads[dept], cycle_id=cycle, nominee_type="individual",

@@ -131,8 +131,9 @@ def _criteria(b: Builder, heading: str, note: str | None = None) -> None:
 def _award_tables(b: Builder) -> None:
     b.body("1. Danh hiệu thi đua:")
     t = b.table([2.0, 6.2, 8.2], rows=1, borders=True)
-    for cell, head in zip(t.rows[0].cells, ["Năm", "Danh hiệu thi đua", "Số, ngày, tháng, năm của quyết định công"
-                                                                     " nhận danh hiệu thi đua; cơ quan ban hành quyết định"]):
+    heads = ["Năm", "Danh hiệu thi đua",
+             "Số, ngày, tháng, năm của quyết định công nhận danh hiệu thi đua; cơ quan ban hành quyết định"]
+    for cell, head in zip(t.rows[0].cells, heads):
         b.cell_text(cell, head, size=13, bold=True)
     b.add_row(t, ["", "", ""])
     b.body("2. Hình thức khen thưởng:", before=6)

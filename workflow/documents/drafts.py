@@ -300,24 +300,24 @@ def certificate(s: Session, ctx, actor, nomination_id) -> Draft:
     if nom.state != "awarded":
         raise Invalid(Problem("not_awarded", "Chỉ in Giấy khen cho hồ sơ đã có quyết định khen thưởng."))
     if nom.award_form != "agency_certificate":
-        raise Invalid(Problem("not_agency_award", "Hồ sơ này đề nghị cấp trên khen thưởng; cơ quan không in Giấy khen."))
+        raise Invalid(Problem("not_agency_award",
+                              "Hồ sơ này đề nghị cấp trên khen thưởng; cơ quan không in Giấy khen."))
     h = facts.header(s, nom.decision_date)
     a = h["agency"]
     who = facts.nominee(nom)
     if nom.person_id is None:
-        awardee, detail = vn.upper(nom.department.name), f"{a['name']}"
+        awardee, detail = vn.upper(nom.department.name), a["name"]
     else:
         awardee = f"{who['honorific']} {who['name']}"
         detail = ", ".join(x for x in (who["position"], who["unit"]) if x)
     context = {**h, **_common(nom.cycle),
+               "superior": vn.upper(a["superior_name"]), "issuer": vn.upper(a["short_name"]),
                "authority_upper": vn.upper(a["authority"]), "awardee": awardee, "awardee_detail": detail,
                "reason": f"Đã có thành tích xuất sắc trong {facts.campaign_phrase(nom.cycle)},"
                          f" {facts.cycle_phrase(nom.cycle)}.",
                "decision_line": f"Quyết định số {nom.decision_number}",
                "decision_date": f"ngày {vn.short_date(nom.decision_date)}",
                "sign": facts.head_signature(s, identity_on(s, nom.decision_date), [nom])}
-    h.update(superior=vn.upper(a["superior_name"]), issuer=vn.upper(a["short_name"]))
-    context.update(superior=h["superior"], issuer=h["issuer"])
     return Draft("certificate", "giay_khen.docx", context, f"giay-khen_{vn.slug(who['name'])}_hs{nom.id}",
                  {"nomination_id": nom.id}, folder="04-giay-khen", pdf_only=True)
 

@@ -1,7 +1,9 @@
 """PDF through LibreOffice headless: one process per batch, each with its own profile directory."""
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -48,18 +50,26 @@ def convert_files(settings, files: list[Path], out_dir: Path, *, timeout: float 
         cmd = [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--nolockcheck",
                "--nodefault", "--nofirststartwizard", "--convert-to", "pdf", "--outdir", str(out_dir),
                *[str(f) for f in files]]
-        try:
-            proc = subprocess.run(cmd, capture_output=True, timeout=timeout or 120 + 3 * len(files), check=False)
-        except subprocess.TimeoutExpired:
-            raise PdfFailed("pdf_timeout", "LibreOffice chuyển sang PDF quá lâu; đã dừng.") from None
+        output = _run(cmd, timeout or 120 + 3 * len(files))
     finally:
         shutil.rmtree(profile, ignore_errors=True)
     pdfs = [out_dir / f"{Path(f).stem}.pdf" for f in files]
     missing = [p.name for p in pdfs if not p.is_file()]
     if missing:
-        detail = (proc.stderr or proc.stdout or b"").decode("utf-8", "replace").strip()[-300:]
+        detail = output.decode("utf-8", "replace").strip()[-300:]
         raise PdfFailed("pdf_failed", f"Không chuyển được sang PDF: {', '.join(missing[:5])}. {detail}".strip())
     return pdfs
+
+
+def _run(cmd: list[str], timeout: float) -> bytes:
+    """Run soffice in its own process group, so that a timeout ends soffice.bin too, not just its launcher."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        return proc.communicate(timeout=timeout)[0] or b""
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise PdfFailed("pdf_timeout", "LibreOffice chuyển sang PDF quá lâu; đã dừng.") from None
 
 
 def docx_to_pdf(settings, items: list[tuple[str, bytes]]) -> list[bytes]:
