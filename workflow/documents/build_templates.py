@@ -23,7 +23,7 @@ def _table(b: Builder, heads: list[str], widths: list[float], loop: str, cells: 
     """A bordered table: header row, an optional group row, one row per item ({%tr for %})."""
     t = b.table(widths, rows=1, borders=True)
     for cell, head in zip(t.rows[0].cells, heads):
-        b.cell_text(cell, head, size=size, bold=True)
+        b.cell_text(cell, head, size=size, bold=True).paragraph_format.keep_with_next = True
     b.repeat_header(t.rows[0])
     _rows(b, t, loop, cells, empty=empty, aligns=aligns, group=group, size=size)
     return t
@@ -129,14 +129,14 @@ def _criteria(b: Builder, heading: str, note: str | None = None) -> None:
 
 
 def _award_tables(b: Builder) -> None:
-    b.body("1. Danh hiệu thi đua:")
+    b.body("1. Danh hiệu thi đua:", keep_next=True)
     t = b.table([2.0, 6.2, 8.2], rows=1, borders=True)
     heads = ["Năm", "Danh hiệu thi đua",
              "Số, ngày, tháng, năm của quyết định công nhận danh hiệu thi đua; cơ quan ban hành quyết định"]
     for cell, head in zip(t.rows[0].cells, heads):
-        b.cell_text(cell, head, size=13, bold=True)
+        b.cell_text(cell, head, size=13, bold=True).paragraph_format.keep_with_next = True
     b.add_row(t, ["", "", ""])
-    b.body("2. Hình thức khen thưởng:", before=6)
+    b.body("2. Hình thức khen thưởng:", before=6, keep_next=True)
     _table(b, ["Năm", "Hình thức khen thưởng", "Số, ngày, tháng, năm của quyết định khen thưởng; cơ quan ban hành"
                                                " quyết định"], [2.0, 6.2, 8.2],
            "award in past_awards", ["{{ award.year }}", "{{ award.form }}", "{{ award.decision }}"],
@@ -167,7 +167,7 @@ def report_nd91() -> Builder:
     """Decree 91/2017 'Mẫu số 07' (the seed's form), for collectives and individuals."""
     b = Builder(title="Báo cáo thành tích - Mẫu số 07 (Nghị định 91/2017/NĐ-CP)")
     _report_head(b, ND91_NOTES)
-    b.para("I. THÔNG TIN CHUNG", bold=True, before=6)
+    b.para("I. THÔNG TIN CHUNG", bold=True, before=6, keep_next=True)
     b.jinja("{%p if collective %}")
     b.body("- Tên đơn vị: {{ unit.name }}.")
     b.body("- Địa điểm trụ sở chính: {{ unit.address }}; điện thoại: {{ unit.phone }}; thư điện tử: {{ unit.email }}.")
@@ -181,7 +181,7 @@ def report_nd91() -> Builder:
     b.body("- Nơi thường trú: {{ person.residence }}.")
     b.body("- Chức vụ, đơn vị công tác: {{ person.position }}, {{ person.unit }}.")
     b.jinja("{%p endif %}")
-    p = b.para("II. THÀNH TÍCH ĐẠT ĐƯỢC", bold=True, before=6)
+    p = b.para("II. THÀNH TÍCH ĐẠT ĐƯỢC", bold=True, before=6, keep_next=True)
     b.footnote_ref(p, ND91_NOTES[1])
     _criteria(b, "1. Kết quả thực hiện các tiêu chuẩn thi đua:")
     b.body("2. Các biện pháp, giải pháp đạt được thành tích; kinh nghiệm rút ra: {{ summary }}")
@@ -203,18 +203,18 @@ def report_nd98_collective() -> Builder:
     """Decree 98/2023 'Mẫu số 02': a collective."""
     b = Builder(title="Báo cáo thành tích tập thể - Mẫu số 02 (Nghị định 98/2023/NĐ-CP)")
     _report_head(b, ND98_NOTES)
-    b.para("I. THÔNG TIN CHUNG", bold=True, before=6)
+    b.para("I. THÔNG TIN CHUNG", bold=True, before=6, keep_next=True)
     b.body("1. Đặc điểm, tình hình:")
     b.body("- Tên đơn vị: {{ unit.name }}.")
     b.body("- Địa điểm trụ sở chính: {{ unit.address }}; điện thoại: {{ unit.phone }}; thư điện tử: {{ unit.email }}.")
     b.body("- Cơ cấu tổ chức, tổng số cán bộ, công chức, người lao động: {{ unit.staff }} người;"
            " trưởng phòng: {{ unit.head }}.")
     b.body("2. Chức năng, nhiệm vụ: {{ unit.functions }}")
-    b.para("II. THÀNH TÍCH ĐẠT ĐƯỢC", bold=True, before=6)
+    b.para("II. THÀNH TÍCH ĐẠT ĐƯỢC", bold=True, before=6, keep_next=True)
     _criteria(b, "1. Kết quả thực hiện nhiệm vụ và các tiêu chuẩn thi đua:", ND98_NOTES[1])
     b.body("2. Những biện pháp hoặc nguyên nhân đạt được thành tích; các phong trào thi đua đã được áp dụng:"
            " {{ summary }}")
-    p = b.para("III. CÁC HÌNH THỨC ĐÃ ĐƯỢC KHEN THƯỞNG", bold=True, before=6)
+    p = b.para("III. CÁC HÌNH THỨC ĐÃ ĐƯỢC KHEN THƯỞNG", bold=True, before=6, keep_next=True)
     b.footnote_ref(p, ND98_NOTES[2])
     _award_tables(b)
     _report_signatures(b, ["XÁC NHẬN CỦA CẤP TRÌNH", "KHEN THƯỞNG", "(Ký, đóng dấu)"], "",
@@ -227,7 +227,7 @@ def report_nd98_individual() -> Builder:
     """Decree 98/2023 'Mẫu số 03': an individual."""
     b = Builder(title="Báo cáo thành tích cá nhân - Mẫu số 03 (Nghị định 98/2023/NĐ-CP)")
     _report_head(b, ND98_NOTES)
-    b.para("I. THÔNG TIN CHUNG", bold=True, before=6)
+    b.para("I. THÔNG TIN CHUNG", bold=True, before=6, keep_next=True)
     b.body("- Họ tên: {{ person.name }}.")
     b.body("- Sinh ngày, tháng, năm: {{ person.birth }}.      Giới tính: {{ person.gender }}.")
     b.body("- Quê quán: {{ person.hometown }}.")
@@ -236,11 +236,11 @@ def report_nd98_individual() -> Builder:
     b.body("- Chức vụ (Đảng, chính quyền, đoàn thể): {{ person.position }}.")
     b.body("- Trình độ chuyên môn, nghiệp vụ: {{ blank }}.")
     b.body("- Học hàm, học vị, danh hiệu, giải thưởng: {{ blank }}.")
-    b.para("II. THÀNH TÍCH ĐẠT ĐƯỢC", bold=True, before=6)
+    b.para("II. THÀNH TÍCH ĐẠT ĐƯỢC", bold=True, before=6, keep_next=True)
     b.body("1. Quyền hạn, nhiệm vụ được giao hoặc đảm nhận: {{ person.position }} {{ person.unit }}.")
     _criteria(b, "2. Thành tích đạt được của cá nhân:", ND98_NOTES[1])
     b.body("{{ summary }}")
-    p = b.para("III. CÁC HÌNH THỨC ĐÃ ĐƯỢC KHEN THƯỞNG", bold=True, before=6)
+    p = b.para("III. CÁC HÌNH THỨC ĐÃ ĐƯỢC KHEN THƯỞNG", bold=True, before=6, keep_next=True)
     b.footnote_ref(p, ND98_NOTES[2])
     _award_tables(b)
     _report_signatures(b, ["THỦ TRƯỞNG ĐƠN VỊ", "XÁC NHẬN, ĐỀ NGHỊ", "(Ký, đóng dấu)"], "{{ head_name }}",
@@ -290,12 +290,12 @@ def council_minutes() -> Builder:
     b.doc_title("BIÊN BẢN", "Họp Hội đồng Thi đua - Khen thưởng xét khen thưởng {{ cycle_phrase }}")
     b.body("Hôm nay, {{ meeting_long_date }}, tại {{ venue }}, Hội đồng Thi đua - Khen thưởng họp xét khen"
            " thưởng tập thể, cá nhân có thành tích trong {{ campaign_phrase }}, {{ cycle_phrase }}.")
-    b.para("I. THÀNH PHẦN", bold=True, before=6)
+    b.para("I. THÀNH PHẦN", bold=True, before=6, keep_next=True)
     b.body("- Chủ trì: {{ chair_name }}.")
     b.body("- Thư ký: {{ secretary_name }}.")
     b.body("- Thành viên Hội đồng dự họp: {{ present }}/{{ total }} thành viên ({{ present_ratio }}).")
     b.body("{{ quorum_sentence }}")
-    b.para("II. NỘI DUNG", bold=True, before=6)
+    b.para("II. NỘI DUNG", bold=True, before=6, keep_next=True)
     b.body("Hội đồng đã xem xét hồ sơ đề nghị khen thưởng của {{ voted }} do các phòng đề nghị; các thành viên"
            " dự họp biểu quyết từng trường hợp. Kết quả biểu quyết như sau:")
     _table(b, ["STT", "Tập thể, cá nhân", "Đơn vị", "Đồng ý", "Không đồng ý", "Tỷ lệ đồng ý", "Kết quả"],
@@ -303,7 +303,7 @@ def council_minutes() -> Builder:
            ["{{ loop.index }}", "{{ row.name }}", "{{ row.unit }}", "{{ row.votes_for }}", "{{ row.votes_against }}",
             "{{ row.ratio }}", "{{ row.result }}"], empty="Không có hồ sơ được biểu quyết",
            aligns=[CENTER, LEFT, LEFT, CENTER, CENTER, CENTER, CENTER], size=12)
-    b.para("III. KẾT LUẬN", bold=True, before=6)
+    b.para("III. KẾT LUẬN", bold=True, before=6, keep_next=True)
     b.body("{{ conclusion }}")
     b.jinja("{%p if note %}")
     b.body("Ý kiến khác: {{ note }}")
