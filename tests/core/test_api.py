@@ -268,3 +268,20 @@ def test_decision_date_must_be_a_date(api, make, a):
     with make.ctx.db.reading() as s:
         assert s.get(Nomination, nid).state == "head_approved"
     assert date(2025, 11, 20) == make.ctx.clock.today()
+
+
+def test_documents_are_generated_into_the_dossier_and_downloadable(api, make, a):
+    nid = make.nomination(a, person_id=a.staff_person, state=State.AWARDED)
+    r = api.post(a.head, f"/api/v1/nominations/{nid}/documents/generate", json={"kind": "achievement_report"})
+    assert r.status_code == 201, r.get_json()
+    doc = r.get_json()
+    assert doc["generated"] and doc["kind"] == "achievement_report" and doc["template_version"]
+    assert api.get(a.head, doc["download_url"]).data[:2] == b"PK"  # a .docx is a zip
+    r = api.post(a.head, f"/api/v1/cycles/{make.cycle()}/documents/generate", json={"kind": "cycle_list"})
+    assert r.status_code == 403
+    r = api.post(a.secretary, f"/api/v1/cycles/{make.cycle()}/documents/generate", json={"kind": "cycle_list"})
+    assert r.status_code == 201 and r.get_json()["name"].endswith(".xlsx")
+    r = api.post(a.secretary, f"/api/v1/nominations/{nid}/documents/generate", json={"kind": "nonsense"})
+    assert r.status_code == 422
+    r = api.post(a.secretary, f"/api/v1/cycles/{make.cycle()}/documents/archive")
+    assert r.status_code == 200 and r.data[:2] == b"PK"

@@ -55,6 +55,10 @@ ACTION_BODY = _props(["action", "version"], action={"enum": [a.value for a in Ac
 NOMINATION_REF = {"$ref": "#/components/schemas/Nomination"}
 
 
+def _generate(*kinds: str) -> dict:
+    return _props(["kind"], kind={"enum": list(kinds)}, pdf=BOOL)
+
+
 def spec() -> dict:
     pid, nid, cid, mid = (_path_param(n) for n in ("registration_id", "nomination_id", "cycle_id", "meeting_id"))
     return {
@@ -107,6 +111,28 @@ def spec() -> dict:
                                                   "type": "string", "format": "binary"}}}},
                                       "401": {"description": "Chưa xác thực", **_json(ERR)},
                                       "404": {"description": "Không tìm thấy", **_json(ERR)}}}},
+            "/api/v1/nominations/{nomination_id}/documents/generate": {
+                "post": _op("Tạo tài liệu của hồ sơ từ mẫu (báo cáo thành tích, giấy khen, quyết định)", ok=201,
+                            errors=(403, 404, 422), params=[nid], body=_generate(
+                                "achievement_report", "certificate", "award_decision"))},
+            "/api/v1/cycles/{cycle_id}/departments/{department_id}/documents/generate": {
+                "post": _op("Tạo danh sách đề nghị khen thưởng của Phòng", ok=201, errors=(403, 404, 422),
+                            params=[cid, _path_param("department_id")], body=_generate("department_list"))},
+            "/api/v1/council-meetings/{meeting_id}/documents/generate": {
+                "post": _op("Tạo biên bản họp, tờ trình hoặc quyết định khen thưởng của cuộc họp", ok=201,
+                            errors=(403, 404, 422), params=[mid],
+                            body=_generate("council_minutes", "request_letter", "award_decision"))},
+            "/api/v1/cycles/{cycle_id}/documents/generate": {
+                "post": _op("Tạo danh sách toàn cơ quan (.xlsx)", ok=201, errors=(403, 404, 422), params=[cid],
+                            body=_generate("cycle_list"))},
+            "/api/v1/cycles/{cycle_id}/documents/archive": {
+                "post": {"summary": "Tải toàn bộ tài liệu của kỳ xét (.zip)",
+                         "parameters": [cid, _query("pdf", "string", "1 để kèm bản PDF")],
+                         "responses": {"200": {"description": "Tệp .zip", "content": {"application/zip": {
+                             "schema": {"type": "string", "format": "binary"}}}},
+                                       "401": {"description": "Chưa xác thực", **_json(ERR)},
+                                       "403": {"description": "Không có quyền", **_json(ERR)},
+                                       "404": {"description": "Không tìm thấy", **_json(ERR)}}}},
             "/api/v1/cycles/{cycle_id}/council-meetings": {
                 "get": _op("Các cuộc họp Hội đồng của kỳ xét", errors=(), params=[cid]),
                 "post": _op("Ghi nhận cuộc họp Hội đồng", ok=201, params=[cid],
