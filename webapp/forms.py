@@ -248,3 +248,15 @@ class RolesForm(Form):
 class PasswordForm(Form):
     password = PasswordField(_l("Mật khẩu mới"), validators=[InputRequired(), Length(max=200)])
     submit = SubmitField(_l("Đặt lại mật khẩu"))
+
+
+class GenerateForm(Form):
+    """A button that makes one document from its template (the owner ids travel as hidden fields)."""
+
+    kind = HiddenField()
+    nomination_id = HiddenField(filters=[_opt_int])
+    cycle_id = HiddenField(filters=[_opt_int])
+    department_id = HiddenField(filters=[_opt_int])
+    meeting_id = HiddenField(filters=[_opt_int])
+    pdf = HiddenField()
+    back = HiddenField()

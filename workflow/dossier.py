@@ -61,14 +61,19 @@ def add_document(s: Session, ctx, *, user_id: int, kind: str, filename: str, con
                  nomination_id: int | None = None, cycle_id: int | None = None,
                  department_id: int | None = None, council_meeting_id: int | None = None,
                  template_name: str | None = None, template_version: str | None = None) -> Document:
-    """Store a file and its row inside the caller's transaction; an earlier file of the same
-    kind for the same owner is marked superseded (kept for the record)."""
+    """Store a file and its row inside the caller's transaction.
+
+    An earlier file of the same kind, owner and origin is marked superseded (kept for the
+    record): a new draft replaces the old draft, a new upload the old upload, but drafting
+    from the template never hides the signed copy someone uploaded."""
     digest, stored_name = store_bytes(ctx.settings, content)
     owner = dict(nomination_id=nomination_id, cycle_id=cycle_id, department_id=department_id,
                  council_meeting_id=council_meeting_id)
+    generated = template_name is not None
     if kind != "other":
         for old in active_documents(s, kind=kind, **owner):
-            old.superseded = True
+            if old.generated == generated:
+                old.superseded = True
     doc = Document(kind=kind, original_name=filename, stored_name=stored_name,
                    content_type=mimetypes.guess_type(filename)[0] or "application/octet-stream",
                    size=len(content), sha256=digest, uploaded_by_id=user_id, uploaded_at=ctx.clock.now(),
@@ -83,6 +88,21 @@ def add_document(s: Session, ctx, *, user_id: int, kind: str, filename: str, con
     return doc
 
 
+CLOSED_STATES = ("awarded", "rejected", "withdrawn")
+
+
+def _is_owner(actor, nom: Nomination) -> bool:
+    return nom.department_id in actor.headed_department_ids or (
+        nom.person_id is not None and nom.person_id == actor.person_id)
+
+
+def may_add_documents(actor, nom: Nomination) -> bool:
+    """The secretary always; the department head and the nominee while the dossier is open."""
+    if actor.has("council_secretary"):
+        return True
+    return nom.state not in CLOSED_STATES and _is_owner(actor, nom)
+
+
 def upload_for_nomination(ctx, user_id: int, nomination_id: int, kind: str, filename: str, content: bytes) -> int:
     """A department head, the nominee or the secretary adds a file to a nomination's dossier."""
     if kind not in NOMINATION_KINDS:
@@ -93,12 +113,10 @@ def upload_for_nomination(ctx, user_id: int, nomination_id: int, kind: str, file
         nom = s.get(Nomination, nomination_id)
         if nom is None or not can_view(actor, nom):
             raise not_found("đề nghị khen thưởng")
-        may_edit = (actor.has("council_secretary") or nom.department_id in actor.headed_department_ids
-                    or (nom.person_id is not None and nom.person_id == actor.person_id))
-        if not may_edit:
+        if not may_add_documents(actor, nom):
+            if nom.state in CLOSED_STATES and _is_owner(actor, nom):
+                raise Invalid(Problem("dossier_closed", "Hồ sơ đã kết thúc; không thể bổ sung tài liệu."))
             raise Forbidden("not_allowed", "Bạn không được bổ sung tài liệu cho hồ sơ này.")
-        if nom.state in ("awarded", "rejected", "withdrawn") and not actor.has("council_secretary"):
-            raise Invalid(Problem("dossier_closed", "Hồ sơ đã kết thúc; không thể bổ sung tài liệu."))
         return add_document(s, ctx, user_id=user.id, kind=kind, filename=name, content=content,
                             nomination_id=nom.id).id
 

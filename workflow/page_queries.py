@@ -238,16 +238,6 @@ def meetings_for_cycles(s: Session, settings, cycle_ids) -> list[dict]:
     return out
 
 
-def may_add_documents(actor, nom: Nomination) -> bool:
-    """Whether to offer the upload form (mirrors dossier.upload_for_nomination, which decides)."""
-    if actor.has("council_secretary"):
-        return True
-    if nom.state in ("awarded", "rejected", "withdrawn"):
-        return False
-    return nom.department_id in actor.headed_department_ids or (
-        nom.person_id is not None and nom.person_id == actor.person_id)
-
-
 def meeting_page(s: Session, ctx, meeting_id: int) -> dict | None:
     """A council meeting with its votes, its cycle's agenda and its files."""
     meeting = s.get(CouncilMeeting, meeting_id)

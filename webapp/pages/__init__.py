@@ -5,8 +5,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import admin, council, department, errors, head, help, inbox, mail, nominations, registers
-    for module in (inbox, nominations, department, council, head, registers, admin, mail, help):
+    from . import admin, council, department, documents, errors, head, help, inbox, mail, nominations, registers
+    for module in (inbox, nominations, department, council, head, registers, admin, mail, help, documents):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     _register_reports(app)

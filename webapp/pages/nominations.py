@@ -108,7 +108,7 @@ def _render_detail(nomination_id: int, *, action_form: ActionForm | None = None,
         # only the council review asks for a meeting: skip loading them otherwise
         meetings = (page_queries.meetings_for(s, ctx.settings, nom.cycle_id)
                     if NEEDS_MEETING & set(detail["allowed_actions"]) else [])
-        may_upload = page_queries.may_add_documents(actor, nom)
+        may_upload = dossier.may_add_documents(actor, nom)
         last_move = page_queries.last_moves(s, [nom.id]).get(nom.id)
     forms = {}
     for action in detail["allowed_actions"]:
