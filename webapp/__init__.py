@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask import Flask
 
+import notifications
+
 from workflow.config import Settings
 from workflow.context import Context
 
@@ -38,7 +40,7 @@ def create_app(settings: Settings | None = None, context: Context | None = None)
         from werkzeug.middleware.proxy_fix import ProxyFix
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
     app.extensions["thidua"] = context
-    _install_subscribers(context)
+    notifications.subscribe(context)  # idempotent: events become emails in their transaction
 
     from .api import bp as api_bp
     app.register_blueprint(api_bp)
@@ -49,17 +51,4 @@ def create_app(settings: Settings | None = None, context: Context | None = None)
     auth.init_app(app)
     templating.init_app(app)
     pages.init_app(app)
-    app.config["THIDUA_BLUEPRINTS"] = tuple(app.blueprints)
     return app
-
-
-def _install_subscribers(context: Context) -> None:
-    """Let the notifications package turn events into emails, once per Context."""
-    try:
-        import notifications
-    except ImportError:  # pragma: no cover - the package ships with the project
-        return
-    subscribe = getattr(notifications, "subscribe", None)
-    if subscribe is not None and not getattr(context, "_thidua_subscribed", False):
-        subscribe(context)
-        context._thidua_subscribed = True

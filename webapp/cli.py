@@ -6,7 +6,11 @@ import sys
 import click
 from sqlalchemy import select
 
+import notifications
+from notifications import cli as notifications_cli
 from workflow import bootstrap, directory, schema
+from workflow.documents import cli as documents_cli
+from workflow.imports import cli as imports_cli
 from workflow.config import Settings
 from workflow.context import Context
 from workflow.errors import DomainError
@@ -37,17 +41,7 @@ def main(click_ctx, config_path):
     """thidua — quy trình thi đua, khen thưởng."""
     settings = Settings.load(config_path)
     click_ctx.obj = Context.from_settings(settings)
-    _install_subscribers(click_ctx.obj)
-
-
-def _install_subscribers(context: Context) -> None:
-    try:
-        import notifications
-    except ImportError:  # pragma: no cover - the package ships with the project
-        return
-    subscribe = getattr(notifications, "subscribe", None)
-    if subscribe is not None:
-        subscribe(context)
+    notifications.subscribe(click_ctx.obj)
 
 
 @main.command()
@@ -152,24 +146,10 @@ def token_create(username, label):
     click.echo(value)
 
 
-def _register_optional_groups() -> None:
-    """Command groups owned by other packages (notifications, documents)."""
-    try:
-        from notifications import cli as notifications_cli
-        for name in ("reminders", "outbox", "scheduler"):
-            command = getattr(notifications_cli, name, None)
-            if command is not None:
-                main.add_command(command, name)
-    except ImportError:
-        pass
-    from workflow.imports.cli import export, import_
-    main.add_command(import_, "import")
-    main.add_command(export, "export")
-    try:
-        from workflow.documents import cli as documents_cli
-        main.add_command(documents_cli.documents, "documents")
-    except ImportError:
-        pass
-
-
-_register_optional_groups()
+# Command groups owned by the other packages.
+main.add_command(notifications_cli.reminders, "reminders")
+main.add_command(notifications_cli.outbox, "outbox")
+main.add_command(notifications_cli.scheduler, "scheduler")
+main.add_command(documents_cli.documents, "documents")
+main.add_command(imports_cli.import_, "import")
+main.add_command(imports_cli.export, "export")

@@ -28,10 +28,7 @@ class _Server(BaseApplication):
 
     def _start_scheduler(self, arbiter):
         # One scheduler per database: started only if this process wins the lock.
-        try:
-            from notifications.scheduler import start_in_process_if_leader
-        except ImportError:
-            return
+        from notifications.scheduler import start_in_process_if_leader
         from workflow.context import Context
         self._scheduler = start_in_process_if_leader(Context.from_settings(self.settings))
 

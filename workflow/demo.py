@@ -18,7 +18,7 @@ from . import council, criteria, directory, dossier, nominations, registers
 from .clock import FixedClock
 from .context import Context
 from .errors import DomainError
-from .models import Campaign, Nomination, Registration, ReviewCycle
+from .models import Campaign, Nomination, ReviewCycle
 from .nominations import ActionInput
 
 DEMO_PASSWORD = "thidua@2026"

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, joinedload
 from states import Action, State, actions_from, may
 
 from . import criteria
-from .actors import can_view, sees_all_nominations, subject_of
+from .actors import sees_all_nominations, subject_of
 from .dossier import active_documents, department_minutes, missing_documents
 from .errors import Invalid, Problem
 from .models import (

@@ -14,7 +14,7 @@ from .sheets import csv_bytes
 
 
 def test_dry_run_prints_the_preview_and_refused_rows_and_writes_nothing(ctx, make, tmp_path):
-    a = make.agency()
+    make.agency()
     path = tmp_path / "ket-qua.csv"
     path.write_bytes(csv_bytes([["STT", "Họ và tên", "Năm", "Điểm", "Giải"], ["1", "Lê Thị Hòa", "2025", "9,5", "Giải Ba"],
                                 ["2", "Người Không Có", "2025", "5", ""]]))

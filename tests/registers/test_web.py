@@ -12,7 +12,6 @@ from openpyxl import load_workbook
 from states import State
 from tests.factories import PASSWORD
 from webapp import create_app
-from webapp.reports import bp
 from workflow import directory
 from workflow.models import ContestResult
 
@@ -25,8 +24,6 @@ _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 @pytest.fixture
 def app(ctx):
     app = create_app(context=ctx)
-    if "reports" not in app.blueprints:  # until the lead wires it in create_app
-        app.register_blueprint(bp)
     app.config["TESTING"] = True
     return app
 

@@ -7,8 +7,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
 
 WEBAPP = Path(__file__).resolve().parents[2] / "webapp"
-# The report pages belong to another package, which keeps its own strings up to date.
-METHODS = [("**/reports/**", "ignore"), ("**/templates/**.html", "jinja2"), ("**.py", "python")]
+METHODS = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
 
 
 def _source_strings() -> set[str]:

@@ -9,13 +9,5 @@ def init_app(app: Flask) -> None:
     for module in (inbox, nominations, department, council, head, registers, admin, mail, help, documents):
         app.register_blueprint(module.bp)
     errors.init_app(app)
-    _register_reports(app)
-
-
-def _register_reports(app: Flask) -> None:
-    """The report pages (another package, extending base.html), when they are installed."""
-    try:
-        from .. import reports
-    except ImportError:
-        return
+    from .. import reports  # the report pages, with their own blueprint
     app.register_blueprint(reports.bp)

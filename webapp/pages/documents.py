@@ -1,7 +1,7 @@
 """Buttons that draft a dossier document from its template, and the cycle's documents as one .zip."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, request, send_file, url_for
+from flask import Blueprint, flash, redirect, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import login_required, current_user
 
