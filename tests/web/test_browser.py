@@ -120,7 +120,7 @@ def test_a_whole_cycle_by_each_role_in_the_browser(chromium, server, ctx, make):
     assert "Lê Thị Hoà" in head.text() and "Còn thiếu" in head.text()
     nomination_url = head.page.url.replace(server, "")
     head.page.set_input_files("#ho-so input[type=file]", files=[_pdf("bao-cao-thanh-tich.pdf")])
-    head.page.click("#ho-so button[type=submit]")
+    head.page.click("#ho-so form[enctype='multipart/form-data'] button[type=submit]")
     assert "bao-cao-thanh-tich.pdf" in head.text()
     head.go(f"/department?cycle_id={cycle}")
     head.page.set_input_files("form[action$='/documents'] input[type=file]", files=[_pdf("bien-ban-hop-xet.pdf")])
