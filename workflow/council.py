@@ -67,7 +67,9 @@ def record_vote(ctx, user_id: int, meeting_id: int, *, nomination_id: int, votes
         meeting = s.get(CouncilMeeting, meeting_id)
         if meeting is None:
             raise not_found("cuộc họp Hội đồng")
-        nom = s.get(Nomination, nomination_id)
+        # Lock the nomination as take_action does: a vote corrected while the council review
+        # runs waits for it (or it for the vote), never slips past it.
+        nom = s.get(Nomination, nomination_id, with_for_update=True)
         if nom is None:
             raise not_found("đề nghị khen thưởng")
         if nom.cycle_id != meeting.cycle_id:
