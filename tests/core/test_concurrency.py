@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from states import Action, State
 from webapp import create_app
-from workflow import council, directory, nominations
+from workflow import council, directory, dossier, nominations
 from workflow.errors import Conflict
 from workflow.models import AuditEntry, DomainEvent, Nomination
 from workflow.nominations import EVENT_OF, ActionInput
@@ -264,6 +264,45 @@ def test_a_vote_corrected_during_the_council_review_never_leaves_a_review_on_a_f
             "either the review saw the corrected vote or the vote came too late"
         loser = next(r.error for r in results if not r.ok)
         assert loser.code in ("vote_not_passed", "not_on_agenda"), repr(loser)
+
+
+# --- dossier files added at the same time ---------------------------------------------------
+
+def _until_documents_lock_their_owner(request, ctx):
+    # dossier.add_document supersedes the earlier file of the kind without a lock: on
+    # PostgreSQL simultaneous uploads all stay active (7-9 of 12 seen). SQLite's BEGIN
+    # IMMEDIATE serialises them. Remove once add_document locks the owner's row.
+    if ctx.db.engine.dialect.name == "postgresql":
+        request.applymarker(pytest.mark.xfail(strict=True, reason="dossier.add_document takes no lock"))
+
+
+@pytest.mark.parametrize("owner", ["nomination", "department"])
+def test_files_of_one_kind_added_at_once_leave_exactly_one_active(request, ctx, make, owner):
+    _until_documents_lock_their_owner(request, ctx)
+    a = make.agency()
+    cycle = make.cycle()
+    for _ in range(ROUNDS):
+        nid = make.nomination(a)
+        if owner == "nomination":
+            def upload(i, nid=nid):
+                return dossier.upload_for_nomination(ctx, a.head, nid, "achievement_report", "bao-cao.docx",
+                                                     b"PK report %d" % i)
+
+            def active(s, nid=nid):
+                return dossier.active_documents(s, kind="achievement_report", nomination_id=nid)
+        else:
+            def upload(i):
+                return dossier.upload_for_department(ctx, a.head, cycle, a.department_id, "department_minutes",
+                                                     "bien-ban.pdf", b"%%PDF-1.4 minutes %d" % i)
+
+            def active(s):
+                return dossier.department_minutes(s, cycle, a.department_id)
+        results = race([lambda i=i, upload=upload: upload(i) for i in range(THREADS)])
+        assert all(r.ok for r in results), {repr(r.error)[:160] for r in results if not r.ok}
+        with ctx.db.reading() as s:
+            docs = active(s)
+        assert len(docs) == 1, f"{len(docs)} active files of one kind; the others must be superseded"
+        assert docs[0].id in {r.value for r in results}
 
 
 # --- the same race through the JSON API -------------------------------------------------------
