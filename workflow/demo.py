@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 from states import State
 
 from . import council, criteria, directory, dossier, nominations, registers
+from .audit import audit
 from .clock import FixedClock
 from .context import Context
 from .errors import DomainError
@@ -91,6 +92,7 @@ def build(ctx: Context, progress=lambda n: None) -> None:
     clock = FixedClock(date(2021, 1, 4), tz=ctx.clock.tz)
     # History is built without notifications: nobody needs 2021's emails in their inbox.
     demo = Demo(Context(db=ctx.db, settings=ctx.settings, clock=clock, subscribers=[]), clock, random.Random(2021))
+    _plan_reference(demo)
     _people_and_users(demo)
     progress(15)
     for year in range(2021, 2026):
@@ -138,6 +140,19 @@ def _user(demo: Demo, username: str, roles: list[str], person_id: int | None, di
     demo.users[username] = directory.create_user(
         demo.ctx, None, username=username, password=DEMO_PASSWORD, roles=roles, person_id=person_id,
         email=f"{username}@sodttg.quangngai.gov.vn", display_name=display_name)
+
+
+DEMO_PLAN_REFERENCE = "Kế hoạch số 768/KH-BDT ngày 20/9/2021 của Ban Dân tộc (số liệu minh họa)"
+
+
+def _plan_reference(demo: Demo) -> None:
+    """The seed's plan has no number; the demo gives it an illustrative one for the documents."""
+    with demo.ctx.db.transaction() as s:
+        campaign = s.scalars(select(Campaign).where(Campaign.code == "CCHC-2021-2025")).one()
+        if not campaign.plan_reference:
+            campaign.plan_reference = DEMO_PLAN_REFERENCE
+            audit(s, demo.ctx, actor_id=None, action="update_campaign", entity_type="campaign",
+                  entity_id=campaign.id, payload={"plan_reference": DEMO_PLAN_REFERENCE})
 
 
 def _people_and_users(demo: Demo) -> None:

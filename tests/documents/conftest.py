@@ -10,15 +10,23 @@ import pytest
 from docx import Document as open_docx
 
 from workflow.dossier import file_path
-from workflow.models import Document
+from sqlalchemy import update
+
+from workflow.models import Campaign, Document
 
 from . import scenario
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "documents"
 
 
+PLAN = "Kế hoạch số 768/KH-BDT ngày 20/9/2021"
+
+
 @pytest.fixture
-def scene(make):
+def scene(ctx, make):
+    # The agency fills in its plan's number in config.toml; the seed leaves it blank.
+    with ctx.db.transaction() as s:
+        s.execute(update(Campaign).where(Campaign.code == "CCHC-2021-2025").values(plan_reference=PLAN))
     return scenario.build(make)
 
 
