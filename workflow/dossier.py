@@ -71,6 +71,7 @@ def add_document(s: Session, ctx, *, user_id: int, kind: str, filename: str, con
                  council_meeting_id=council_meeting_id)
     generated = template_name is not None
     if kind != "other":
+        _lock_owner(s, owner)
         for old in active_documents(s, kind=kind, **owner):
             if old.generated == generated:
                 old.superseded = True
@@ -101,6 +102,15 @@ def may_add_documents(actor, nom: Nomination) -> bool:
     if actor.has("council_secretary"):
         return True
     return nom.state not in CLOSED_STATES and _is_owner(actor, nom)
+
+
+def _lock_owner(s: Session, owner: dict) -> None:
+    """Serialise on the owner's row: two files of one kind added at once must not both stay active."""
+    for model, key in ((Nomination, "nomination_id"), (CouncilMeeting, "council_meeting_id"),
+                       (Department, "department_id"), (ReviewCycle, "cycle_id")):
+        if owner[key] is not None:
+            s.get(model, owner[key], with_for_update=True)
+            return
 
 
 def upload_for_nomination(ctx, user_id: int, nomination_id: int, kind: str, filename: str, content: bytes) -> int:

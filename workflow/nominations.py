@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from states import (
-    FORWARD_ACTION, REASON_REQUIRED, Action, IllegalMove, State, acts_for_the_head, fire, may, may_nominate,
+    FORWARD_ACTION, REASON_REQUIRED, Action, IllegalMove, Role, State, acts_for_the_head, fire, may, may_nominate,
 )
 
 from . import criteria
@@ -136,7 +136,8 @@ def take_action(ctx, user_id: int, nomination_id: int, action: str, data: Action
             raise Invalid(Problem("reason_required", "Cần ghi rõ lý do."))
         GUARDS_AND_EFFECTS[action](s, ctx, nom, data, user)
         on_behalf = None
-        if action == Action.HEAD_APPROVE and acts_for_the_head(actor):
+        if acts_for_the_head(actor) and not actor.has(Role.COUNCIL_SECRETARY):
+            # whatever a deputy does here, they do in the head's place: the record says so
             on_behalf = "KT. " + identity_on(s, ctx.clock.today()).head_title
         nom.held_from = before.value if action == Action.HOLD else None
         nom.state = after.value

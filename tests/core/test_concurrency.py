@@ -268,17 +268,8 @@ def test_a_vote_corrected_during_the_council_review_never_leaves_a_review_on_a_f
 
 # --- dossier files added at the same time ---------------------------------------------------
 
-def _until_documents_lock_their_owner(request, ctx):
-    # dossier.add_document supersedes the earlier file of the kind without a lock: on
-    # PostgreSQL simultaneous uploads all stay active (7-9 of 12 seen). SQLite's BEGIN
-    # IMMEDIATE serialises them. Remove once add_document locks the owner's row.
-    if ctx.db.engine.dialect.name == "postgresql":
-        request.applymarker(pytest.mark.xfail(strict=True, reason="dossier.add_document takes no lock"))
-
-
 @pytest.mark.parametrize("owner", ["nomination", "department"])
-def test_files_of_one_kind_added_at_once_leave_exactly_one_active(request, ctx, make, owner):
-    _until_documents_lock_their_owner(request, ctx)
+def test_files_of_one_kind_added_at_once_leave_exactly_one_active(ctx, make, owner):
     a = make.agency()
     cycle = make.cycle()
     for _ in range(ROUNDS):

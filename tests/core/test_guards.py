@@ -266,3 +266,13 @@ def test_votes_cannot_exceed_members_present(ctx, make, a):
     meeting = make.meeting(a, make.cycle(), present=5, total=7)
     with pytest.raises(Invalid):
         council.record_vote(ctx, a.secretary, meeting, nomination_id=nid, votes_for=4, votes_against=2)
+
+
+def test_whatever_a_deputy_does_is_recorded_as_done_for_the_head(ctx, make, a):
+    nid = make.nomination(a, state=State.COUNCIL_REVIEWED)
+    make.act(a.deputy, nid, "hold", comment="Có đơn khiếu nại")
+    make.act(a.secretary, nid, "resume")
+    with ctx.db.reading() as s:
+        rows = s.scalars(select(AuditEntry).where(AuditEntry.nomination_id == nid)
+                         .order_by(AuditEntry.id.desc())).all()[:2]
+    assert [r.on_behalf_of for r in rows] == [None, "KT. Giám đốc Sở"]
