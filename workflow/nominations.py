@@ -134,11 +134,13 @@ def take_action(ctx, user_id: int, nomination_id: int, action: str, data: Action
         comment = nfc(data.comment) or None
         if action in REASON_REQUIRED and not comment:
             raise Invalid(Problem("reason_required", "Cần ghi rõ lý do."))
-        GUARDS_AND_EFFECTS[action](s, ctx, nom, data, user)
         on_behalf = None
         if acts_for_the_head(actor) and not actor.has(Role.COUNCIL_SECRETARY):
             # whatever a deputy does here, they do in the head's place: the record says so
             on_behalf = "KT. " + identity_on(s, ctx.clock.today()).head_title
+        # Effects change the row together with the state below: no query may run in between,
+        # or an autoflush would write a half-moved nomination that the CHECKs refuse.
+        GUARDS_AND_EFFECTS[action](s, ctx, nom, data, user)
         nom.held_from = before.value if action == Action.HOLD else None
         nom.state = after.value
         nom.version += 1

@@ -276,3 +276,11 @@ def test_whatever_a_deputy_does_is_recorded_as_done_for_the_head(ctx, make, a):
         rows = s.scalars(select(AuditEntry).where(AuditEntry.nomination_id == nid)
                          .order_by(AuditEntry.id.desc())).all()[:2]
     assert [r.on_behalf_of for r in rows] == [None, "KT. Giám đốc Sở"]
+
+
+def test_a_deputy_sends_back_from_the_council_step(ctx, make, a):
+    nid = make.nomination(a, state=State.COUNCIL_REVIEWED)
+    make.act(a.deputy, nid, "send_back", comment="Hội đồng cần xét lại số phiếu")
+    with ctx.db.reading() as s:
+        nom = s.get(Nomination, nid)
+        assert nom.state == "department_reviewed" and nom.council_meeting_id is None
