@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 import notifications
 
@@ -9,11 +10,19 @@ from workflow.config import Settings
 from workflow.context import Context
 
 
+class BoundedInt(IntegerConverter):
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def create_app(settings: Settings | None = None, context: Context | None = None) -> Flask:
     """Build the app around one Context (database, settings, clock)."""
     if context is None:
         context = Context.from_settings(settings or Settings.load())
     app = Flask(__name__)
+    # An id in a URL larger than the database's integers simply matches no page (404), never a 500.
+    app.url_map.converters["int"] = BoundedInt
     app_settings = context.settings.section("app")
     secure = app_settings.get("secure_cookies")
     if secure is None:  # plain http (a laptop, localhost) cannot carry Secure cookies

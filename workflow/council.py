@@ -24,8 +24,8 @@ def record_meeting(ctx, user_id: int, cycle_id: int, *, held_on: date, members_t
                    members_present: int, chair_name: str = "", note: str = "") -> int:
     """Record a council meeting of a cycle: date and attendance. Returns its id."""
     problems = []
-    if not isinstance(members_total, int) or members_total <= 0:
-        problems.append(Problem("members_total", "Số thành viên Hội đồng phải là số nguyên dương."))
+    if not isinstance(members_total, int) or not 0 < members_total <= 500:
+        problems.append(Problem("members_total", "Số thành viên Hội đồng phải là số nguyên dương (tối đa 500)."))
     if not isinstance(members_present, int) or members_present < 0:
         problems.append(Problem("members_present", "Số thành viên dự họp phải là số nguyên không âm."))
     elif isinstance(members_total, int) and members_present > members_total:

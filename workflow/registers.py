@@ -105,6 +105,9 @@ def save_contest_result(ctx, user_id: int, *, contest_kind: str, year: int, pers
             score = float(score)
         except (TypeError, ValueError):
             problems.append(Problem("score", "Điểm phải là số."))
+        else:
+            if not 0 <= score <= 100000:  # also refuses NaN and infinities
+                problems.append(Problem("score", "Điểm phải là số từ 0 đến 100000."))
     _year(year)
     if problems:
         raise Invalid(problems)

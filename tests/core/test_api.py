@@ -285,3 +285,23 @@ def test_documents_are_generated_into_the_dossier_and_downloadable(api, make, a)
     assert r.status_code == 422
     r = api.post(a.secretary, f"/api/v1/cycles/{make.cycle()}/documents/archive")
     assert r.status_code == 200 and r.data[:2] == b"PK"
+
+
+@pytest.mark.parametrize("method, url, body", [
+    ("get", "/api/v1/documents/666458816764800251320036055056384", None),
+    ("get", "/api/v1/contest-results?person_id=609180440479685294029799424&year=564", None),
+    ("get", "/api/v1/task-ratings?year=381737100225563591025098752", None),
+    ("post", "/api/v1/council-meetings/1/votes", {"votes_for": 4250171847, "votes_against": 1, "nomination_id": -621}),
+    ("post", "/api/v1/nominations/32589158477190044731/actions", {"action": "hold", "version": 1}),
+    ("post", "/api/v1/registrations/1/decision", '{"approve": false, "reason": "\\udbd4 lý do"}'),
+    ("post", "/api/v1/contest-results", {"contest_kind": "online_cchc", "year": 2025, "person_id": 1,
+                                         "score": 1e300}),
+    ("post", "/api/v1/initiatives", {"title": "X", "field": "e_government", "year": 2025, "author_ids": [2**40]}),
+])
+def test_what_a_fuzzer_found_is_a_4xx_not_a_500(api, a, method, url, body):
+    """Cases schemathesis found against the OpenAPI document: out-of-range ids, lone surrogates."""
+    kwargs = {"json": body} if isinstance(body, dict) else {}
+    if isinstance(body, str):  # JSON text with a lone surrogate escape, as a client may send it
+        kwargs = {"data": body, "content_type": "application/json"}
+    r = getattr(api, method)(a.secretary, url, **kwargs)
+    assert 400 <= r.status_code < 500, (r.status_code, r.get_data(as_text=True)[:300])

@@ -7,6 +7,9 @@ from flask import request
 
 from workflow.errors import Invalid, Problem
 
+# Ids and counts are 32-bit integers in the database: anything larger is bad input, not a 500.
+MAX_INT = 2**31 - 1
+
 
 def json_body() -> dict:
     body = request.get_json(silent=True)
@@ -33,7 +36,7 @@ def integer(data: dict, name: str, *, required: bool = True, minimum: int | None
         _fail(name, f"“{name}” phải là số nguyên.")
     if minimum is not None and value < minimum:
         _fail(name, f"“{name}” phải lớn hơn hoặc bằng {minimum}.")
-    if abs(value) > 2**62:
+    if abs(value) > MAX_INT:
         _fail(name, f"“{name}” quá lớn.")
     return value
 
@@ -48,9 +51,18 @@ def text(data: dict, name: str, *, required: bool = False, max_length: int = 500
         _fail(name, f"“{name}” phải là chuỗi ký tự.")
     if len(value) > max_length:
         _fail(name, f"“{name}” dài quá {max_length} ký tự.")
-    if "\x00" in value:
+    if "\x00" in value or not _is_utf8(value):
         _fail(name, f"“{name}” chứa ký tự không hợp lệ.")
     return value
+
+
+def _is_utf8(value: str) -> bool:
+    # JSON may carry lone surrogates ("\udbd4"), which no database can store.
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def choice(data: dict, name: str, options, *, required: bool = True) -> str | None:
@@ -81,8 +93,9 @@ def boolean(data: dict, name: str, default: bool = False) -> bool:
 
 def int_list(data: dict, name: str) -> list[int]:
     value = data.get(name) or []
-    if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
-        _fail(name, f"“{name}” phải là danh sách số nguyên.")
+    if not isinstance(value, list) or not all(
+            isinstance(v, int) and not isinstance(v, bool) and 0 < v <= MAX_INT for v in value):
+        _fail(name, f"“{name}” phải là danh sách số nguyên dương.")
     return value
 
 
@@ -90,6 +103,6 @@ def query_int(name: str) -> int | None:
     value = request.args.get(name)
     if value in (None, ""):
         return None
-    if not value.isdigit():
+    if not value.isdigit() or int(value) > MAX_INT:
         _fail(name, f"Tham số “{name}” phải là số nguyên dương.")
     return int(value)

@@ -30,7 +30,7 @@ def messages(exc: DomainError) -> list[str]:
 
 def int_arg(name: str) -> int | None:
     value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isdigit() and int(value) < 2**31 else None
 
 
 def form_errors(form) -> list[str]:
