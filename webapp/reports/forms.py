@@ -1,6 +1,7 @@
 """Forms of the reports pages (Flask-WTF: every form carries a CSRF token)."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import HiddenField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -17,12 +18,12 @@ def _choices(pairs: dict) -> list[SelectChoice]:
 
 
 class ImportForm(Form):
-    kind = SelectField("Loại dữ liệu", choices=_choices(KIND_TITLES), validators=[InputRequired()])
-    file = FileField("Tệp Excel (.xlsx) hoặc CSV", validators=[
-        FileRequired("Chọn tệp cần nhập."), FileAllowed(["xlsx", "csv"], "Chỉ nhận tệp .xlsx hoặc .csv.")])
-    year = IntegerField("Năm (cho các dòng không có cột “Năm”)", validators=[Optional(), NumberRange(2000, 2100)])
-    round = StringField("Đợt thi (kết quả cuộc thi)", validators=[Optional(), Length(max=50)])
-    contest_kind = SelectField("Cuộc thi", choices=_choices(CONTEST_KINDS), default="online_cchc")
+    kind = SelectField(_l("Loại dữ liệu"), choices=_choices(KIND_TITLES), validators=[InputRequired()])
+    file = FileField(_l("Tệp Excel (.xlsx) hoặc CSV"), validators=[
+        FileRequired(_l("Chọn tệp cần nhập.")), FileAllowed(["xlsx", "csv"], _l("Chỉ nhận tệp .xlsx hoặc .csv."))])
+    year = IntegerField(_l("Năm (cho các dòng không có cột “Năm”)"), validators=[Optional(), NumberRange(2000, 2100)])
+    round = StringField(_l("Đợt thi (kết quả cuộc thi)"), validators=[Optional(), Length(max=50)])
+    contest_kind = SelectField(_l("Cuộc thi"), choices=_choices(CONTEST_KINDS), default="online_cchc")
 
 
 class ConfirmImportForm(Form):

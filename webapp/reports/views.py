@@ -6,6 +6,7 @@ import secrets
 from pathlib import Path
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -112,7 +113,7 @@ def import_confirm():
         abort(400)
     path = _pending(form.token.data, form.filename.data)
     if not path.exists():
-        flash("Tệp xem trước không còn (đã nhập hoặc đã hết hạn). Vui lòng tải lên lại.", "warning")
+        flash(_("Tệp xem trước không còn (đã nhập hoặc đã hết hạn). Vui lòng tải lên lại."), "warning")
         return redirect(url_for("reports.import_upload"))
     try:
         result = apply_file(get_ctx(), current_user.id, form.kind.data, path.read_bytes(), form.filename.data,
