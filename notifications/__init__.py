@@ -13,4 +13,4 @@ def subscribe(ctx) -> None:
         ctx.subscribers.append(on_event)
 
 
-__all__ = ["subscribe", "on_event"]
+__all__ = ["on_event", "subscribe"]

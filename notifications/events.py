@@ -8,7 +8,14 @@ from sqlalchemy.orm import Session
 
 from states import State
 from workflow.models import (
-    AWARD_FORMS, NOMINEE_TYPES, Campaign, Department, DomainEvent, Nomination, Registration, User,
+    AWARD_FORMS,
+    NOMINEE_TYPES,
+    Campaign,
+    Department,
+    DomainEvent,
+    Nomination,
+    Registration,
+    User,
 )
 
 from . import emails

@@ -10,21 +10,28 @@ from __future__ import annotations
 import os
 import shutil
 from datetime import date
+from pathlib import Path
 
+import hypothesis
 import pytest
+from hypothesis.database import DirectoryBasedExampleDatabase
 from sqlalchemy import create_engine, text
 
 from workflow import auth, bootstrap, schema
-from workflow.models import Base
 from workflow.clock import FixedClock
 from workflow.config import Settings
 from workflow.context import Context
+from workflow.models import Base
 
 from .factories import Factory
 
 PG_ADMIN_URL = os.environ.get("THIDUA_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 TODAY = date(2025, 11, 20)
 auth.use_cheap_hashing()
+# Hypothesis keeps its example database with the tests, not at the top of the repository.
+hypothesis.settings.register_profile(
+    "thidua", database=DirectoryBasedExampleDatabase(str(Path(__file__).parent / "artifacts" / "hypothesis")))
+hypothesis.settings.load_profile("thidua")
 
 
 def _pg_available() -> str | None:

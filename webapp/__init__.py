@@ -5,7 +5,6 @@ from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 import notifications
-
 from workflow.config import Settings
 from workflow.context import Context
 

@@ -9,11 +9,11 @@ from sqlalchemy import select
 import notifications
 from notifications import cli as notifications_cli
 from workflow import bootstrap, directory, schema
-from workflow.documents import cli as documents_cli
-from workflow.imports import cli as imports_cli
 from workflow.config import Settings
 from workflow.context import Context
+from workflow.documents import cli as documents_cli
 from workflow.errors import DomainError
+from workflow.imports import cli as imports_cli
 from workflow.models import Department, User
 
 

@@ -6,17 +6,32 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
-    BooleanField, DateField, HiddenField, IntegerField, PasswordField, RadioField, SelectField,
-    SelectMultipleField, StringField, SubmitField, TextAreaField,
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, Optional
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from states import ROLE_TITLES, Action
 from workflow.dossier import DEPARTMENT_KINDS, MEETING_KINDS, NOMINATION_KINDS
 from workflow.models import (
-    AWARD_FORMS, CONTEST_KINDS, DOCUMENT_KINDS, INITIATIVE_FIELDS, NOMINEE_TYPES, ROLES, TASK_RATINGS,
+    AWARD_FORMS,
+    CONTEST_KINDS,
+    DOCUMENT_KINDS,
+    INITIATIVE_FIELDS,
+    NOMINEE_TYPES,
+    ROLES,
+    TASK_RATINGS,
 )
 
 # WTForms ships no Vietnamese catalogue: the few messages it can produce, translated here.

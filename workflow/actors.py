@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from states import Actor, Role, Subject, State
+from states import Actor, Role, State, Subject
 
 from .errors import Forbidden
 from .models import Department, Nomination, User

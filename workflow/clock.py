@@ -1,7 +1,7 @@
 """The one clock. Tests and the reminder CLI inject a fixed one to say "as of"."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -14,7 +14,7 @@ class Clock:
         self.tz = tz
 
     def now(self) -> datetime:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
     def local_now(self) -> datetime:
         return self.now().astimezone(self.tz)
@@ -30,7 +30,7 @@ class FixedClock(Clock):
         super().__init__(tz)
         if not isinstance(at, datetime):
             at = datetime.combine(at, time(8, 0), tzinfo=tz)
-        self._at = at.astimezone(timezone.utc)
+        self._at = at.astimezone(UTC)
 
     def now(self) -> datetime:
         return self._at
@@ -38,7 +38,7 @@ class FixedClock(Clock):
     def set(self, at: datetime | date) -> None:
         if not isinstance(at, datetime):
             at = datetime.combine(at, time(8, 0), tzinfo=self.tz)
-        self._at = at.astimezone(timezone.utc)
+        self._at = at.astimezone(UTC)
 
     def advance(self, **delta) -> None:
         self._at += timedelta(**delta)

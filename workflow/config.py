@@ -37,7 +37,7 @@ class Settings:
     base_dir: Path
 
     @classmethod
-    def load(cls, path: str | Path | None = None, environ=None, overrides: dict | None = None) -> "Settings":
+    def load(cls, path: str | Path | None = None, environ=None, overrides: dict | None = None) -> Settings:
         environ = os.environ if environ is None else environ
         path = Path(path or environ.get("THIDUA_CONFIG") or DEFAULT_CONFIG_FILE)
         with open(path, "rb") as fh:

@@ -1,8 +1,8 @@
 """What every use case needs: the database, the settings, the clock, and who listens to events."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from .clock import Clock
 from .config import Settings
@@ -19,7 +19,7 @@ class Context:
     subscribers: list[Callable] = field(default_factory=list)
 
     @classmethod
-    def from_settings(cls, settings: Settings, clock: Clock | None = None) -> "Context":
+    def from_settings(cls, settings: Settings, clock: Clock | None = None) -> Context:
         db = Database(settings.database_url,
                       sqlite_busy_timeout=float(settings.section("database").get("sqlite_busy_timeout", 15)))
         return cls(db=db, settings=settings, clock=clock or Clock(settings.timezone))

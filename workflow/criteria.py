@@ -11,7 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .models import (
-    CONTEST_KINDS, TASK_RATINGS, ContestResult, Initiative, InitiativeAuthor, ReviewCycle, TaskRating,
+    CONTEST_KINDS,
+    TASK_RATINGS,
+    ContestResult,
+    Initiative,
+    InitiativeAuthor,
+    ReviewCycle,
+    TaskRating,
 )
 
 

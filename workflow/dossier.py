@@ -67,8 +67,8 @@ def add_document(s: Session, ctx, *, user_id: int, kind: str, filename: str, con
     record): a new draft replaces the old draft, a new upload the old upload, but drafting
     from the template never hides the signed copy someone uploaded."""
     digest, stored_name = store_bytes(ctx.settings, content)
-    owner = dict(nomination_id=nomination_id, cycle_id=cycle_id, department_id=department_id,
-                 council_meeting_id=council_meeting_id)
+    owner = {"nomination_id": nomination_id, "cycle_id": cycle_id, "department_id": department_id,
+                 "council_meeting_id": council_meeting_id}
     generated = template_name is not None
     if kind != "other":
         _lock_owner(s, owner)

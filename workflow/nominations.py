@@ -13,7 +13,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from states import (
-    FORWARD_ACTION, REASON_REQUIRED, Action, IllegalMove, Role, State, acts_for_the_head, fire, may, may_nominate,
+    FORWARD_ACTION,
+    REASON_REQUIRED,
+    Action,
+    IllegalMove,
+    Role,
+    State,
+    acts_for_the_head,
+    fire,
+    may,
+    may_nominate,
 )
 
 from . import criteria

@@ -10,12 +10,28 @@ from states import State
 
 from .dossier import active_documents, department_minutes, missing_documents
 from .models import (
-    AuditEntry, Campaign, ContestResult, CouncilMeeting, CouncilVote, Department, Initiative, Nomination, Person,
-    Registration, ReviewCycle, TaskRating, User,
+    AuditEntry,
+    Campaign,
+    ContestResult,
+    CouncilMeeting,
+    CouncilVote,
+    Department,
+    Initiative,
+    Nomination,
+    Person,
+    Registration,
+    ReviewCycle,
+    TaskRating,
+    User,
 )
 from .queries import WAITING_ON, cycle_dict, document_dict, inbox, nomination_summary, visible_nominations
 from .register_queries import (
-    contest_result_dict, initiative_dict, list_meetings, list_registrations, meeting_dict, registration_dict,
+    contest_result_dict,
+    initiative_dict,
+    list_meetings,
+    list_registrations,
+    meeting_dict,
+    registration_dict,
     task_rating_dict,
 )
 from .text import fold

@@ -14,8 +14,19 @@ from .actors import sees_all_nominations, subject_of
 from .dossier import active_documents, department_minutes, missing_documents
 from .errors import Invalid, Problem
 from .models import (
-    AWARD_FORMS, CYCLE_KINDS, NOMINEE_TYPES, AuditEntry, Campaign, CouncilVote, Department, Document, Nomination,
-    OutboxMessage, Person, ReviewCycle, User,
+    AWARD_FORMS,
+    CYCLE_KINDS,
+    NOMINEE_TYPES,
+    AuditEntry,
+    Campaign,
+    CouncilVote,
+    Department,
+    Document,
+    Nomination,
+    OutboxMessage,
+    Person,
+    ReviewCycle,
+    User,
 )
 from .text import like_pattern
 

@@ -5,8 +5,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from .models import (
-    CONTEST_KINDS, INITIATIVE_FIELDS, REGISTRATION_STATES, TASK_RATINGS, ContestResult, CouncilMeeting, Initiative,
-    InitiativeAuthor, Person, Registration, TaskRating,
+    CONTEST_KINDS,
+    INITIATIVE_FIELDS,
+    REGISTRATION_STATES,
+    TASK_RATINGS,
+    ContestResult,
+    CouncilMeeting,
+    Initiative,
+    InitiativeAuthor,
+    Person,
+    Registration,
+    TaskRating,
 )
 from .text import like_pattern
 

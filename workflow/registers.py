@@ -9,8 +9,18 @@ from .actors import load_actor
 from .audit import audit, record_event
 from .errors import Conflict, Forbidden, Invalid, Problem, not_found
 from .models import (
-    CONTEST_KINDS, INITIATIVE_FIELDS, TASK_RATINGS, Campaign, ContestResult, Department, Initiative,
-    InitiativeAuthor, Person, Registration, RegistrationLine, TaskRating,
+    CONTEST_KINDS,
+    INITIATIVE_FIELDS,
+    TASK_RATINGS,
+    Campaign,
+    ContestResult,
+    Department,
+    Initiative,
+    InitiativeAuthor,
+    Person,
+    Registration,
+    RegistrationLine,
+    TaskRating,
 )
 from .text import nfc
 

@@ -8,7 +8,6 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
 
-
 def alembic_config(engine: Engine | None = None) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", "workflow:migrations")

@@ -27,7 +27,8 @@ def fold(text: str | None) -> str:
 
 # The Vietnamese alphabet; letters outside it (f, j, w, z in foreign names) sort after
 # their nearest Latin neighbour.
-_ALPHABET = "a ă â b c d đ e ê f g h i j k l m n o ô ơ p q r s t u ư v w x y z".split()
+_ALPHABET = ["a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "f", "g", "h", "i", "j", "k", "l", "m",
+             "n", "o", "ô", "ơ", "p", "q", "r", "s", "t", "u", "ư", "v", "w", "x", "y", "z"]
 _LETTER_RANK = {letter: i for i, letter in enumerate(_ALPHABET)}
 # Dictionary order of tones: ngang, huyền, hỏi, ngã, sắc, nặng.
 _TONE_RANK = {"": 0, "\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}

@@ -15,7 +15,7 @@ import statistics
 import tempfile
 import time
 import tracemalloc
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import create_engine, insert, select, text
@@ -44,7 +44,7 @@ def _seed(ctx: Context, count: int) -> tuple[int, list[int]]:
     """Departments, people and `count` nominations, inserted in bulk; returns (secretary id, ids)."""
     secretary = directory.create_user(ctx, None, username="bench", password="bench-password",
                                       roles=["council_secretary", "council_member"])
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with ctx.db.transaction() as s:
         departments = []
         for i in range(10):
@@ -79,7 +79,7 @@ def _time(fn, repeat: int = 15) -> float:
 def run(url: str, label: str, count: int, actions: int, tmp: Path) -> dict:
     settings = Settings.load(overrides={"app": {"instance_path": str(tmp / label)}, "database": {"url": url}},
                              environ={})
-    ctx = Context.from_settings(settings, clock=FixedClock(datetime(2025, 11, 20, tzinfo=timezone.utc)))
+    ctx = Context.from_settings(settings, clock=FixedClock(datetime(2025, 11, 20, tzinfo=UTC)))
     schema.drop_everything(ctx.db.engine)
     bootstrap.init(ctx)
     secretary, ids = _seed(ctx, count)

@@ -179,8 +179,8 @@ def test_a_stale_version_is_a_conflict(ctx, make, a):
 
 def test_a_nominee_is_nominated_once_per_cycle_and_form(ctx, make, a):
     make.prize(a, a.staff_person)
-    kwargs = dict(cycle_id=make.cycle(), nominee_type="individual", person_id=a.staff_person,
-                  award_form="agency_certificate")
+    kwargs = {"cycle_id": make.cycle(), "nominee_type": "individual", "person_id": a.staff_person,
+                  "award_form": "agency_certificate"}
     nominations.create_nomination(ctx, a.head, **kwargs)
     with pytest.raises(Conflict) as exc:
         nominations.create_nomination(ctx, a.secretary, **kwargs)
@@ -220,24 +220,20 @@ def test_every_step_writes_one_audit_row_and_one_event(ctx, make, a):
 def test_the_audit_log_is_append_only(ctx, make, a):
     nid = make.nomination(a)
     for statement in ("UPDATE audit_log SET comment = 'sửa'", "DELETE FROM audit_log"):
-        with pytest.raises(DBAPIError) as exc:
-            with ctx.db.transaction() as s:
-                s.execute(text(statement))
+        with pytest.raises(DBAPIError) as exc, ctx.db.transaction() as s:
+            s.execute(text(statement))
         assert "append-only" in str(exc.value)
     assert audit_count(ctx, nid) >= 1
 
 
 def test_check_constraints_tie_state_to_data(ctx, make, a):
     nid = make.nomination(a, state=State.HEAD_APPROVED)
-    with pytest.raises(IntegrityError):
-        with ctx.db.transaction() as s:
-            s.execute(text("UPDATE nomination SET state = 'awarded' WHERE id = :id"), {"id": nid})
-    with pytest.raises(IntegrityError):
-        with ctx.db.transaction() as s:
-            s.execute(text("UPDATE nomination SET approved_by_id = NULL WHERE id = :id"), {"id": nid})
-    with pytest.raises(IntegrityError):
-        with ctx.db.transaction() as s:
-            s.execute(text("UPDATE nomination SET state = 'on_hold' WHERE id = :id"), {"id": nid})
+    with pytest.raises(IntegrityError), ctx.db.transaction() as s:
+        s.execute(text("UPDATE nomination SET state = 'awarded' WHERE id = :id"), {"id": nid})
+    with pytest.raises(IntegrityError), ctx.db.transaction() as s:
+        s.execute(text("UPDATE nomination SET approved_by_id = NULL WHERE id = :id"), {"id": nid})
+    with pytest.raises(IntegrityError), ctx.db.transaction() as s:
+        s.execute(text("UPDATE nomination SET state = 'on_hold' WHERE id = :id"), {"id": nid})
 
 
 def test_a_failing_guard_in_a_batch_does_not_undo_the_others(ctx, make, a):

@@ -2,7 +2,18 @@
 import pytest
 
 from states import (
-    CHAIN, FINAL_STATES, Action, Actor, IllegalMove, Role, State, Subject, actions_from, fire, may, may_nominate,
+    CHAIN,
+    FINAL_STATES,
+    Action,
+    Actor,
+    IllegalMove,
+    Role,
+    State,
+    Subject,
+    actions_from,
+    fire,
+    may,
+    may_nominate,
     to_mermaid,
 )
 

@@ -8,15 +8,14 @@ from pathlib import Path
 
 import pytest
 from docx import Document as open_docx
-
-from workflow.dossier import file_path
 from sqlalchemy import update
 
+from workflow.dossier import file_path
 from workflow.models import Campaign, Document
 
 from . import scenario
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "documents"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "documents"
 
 
 PLAN = "Kế hoạch số 768/KH-BDT ngày 20/9/2021"

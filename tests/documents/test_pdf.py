@@ -1,4 +1,4 @@
-"""Every document rendered by LibreOffice to PDF, then to PNG (kept in test-artifacts/documents/).
+"""Every document rendered by LibreOffice to PDF, then to PNG (kept in tests/artifacts/documents/).
 
 Few LibreOffice starts: the documents of the scene are converted in one batch. Runs on
 SQLite only: the database is not what these tests are about.

@@ -164,8 +164,8 @@ def test_a_cycle_build_reports_progress_and_says_what_it_could_not_make(ctx, sce
     assert done == sorted(set(done)) and done[-1] == steps[-1][1] == 21 + 5  # 21 files, 5 PDFs not made
     assert len(result.files) == 1 + 2 + 7 + 6 + 5  # workbook, 2 lists, 7 reports, 2 meetings x 3, 5 certificates
     assert all(f.is_file() for f in result.files)
-    assert result.problems == ["Chưa cài LibreOffice (soffice): không tạo được bản PDF; 5 Giấy khen được ghi"
-                               " dạng .docx."]
+    assert result.problems == [("Chưa cài LibreOffice (soffice): không tạo được bản PDF; 5 Giấy khen được ghi"
+                               " dạng .docx.")]
     with ctx.db.reading() as s:
         entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "build_cycle_documents")).one()
         assert entry.entity_id == scene.cycle_id and entry.payload["files"] == len(result.files)

@@ -81,7 +81,7 @@ def test_the_title_block_has_the_national_title_and_motto_with_a_line_beneath(na
     assert all(r.bold for r in motto.runs) and 13 <= motto.runs[0].font.size.pt <= 14
     assert line._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom")).get(qn("w:val")) == "single"
     left = block.rows[0].cells[0].paragraphs
-    issuer = [p for p in left if p.text == "{{ issuer }}"][0]
+    issuer = next(p for p in left if p.text == "{{ issuer }}")
     assert all(r.bold for r in issuer.runs) and 12 <= issuer.runs[0].font.size.pt <= 13
 
 

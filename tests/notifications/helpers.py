@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from notifications.reminders import SITUATION
 from workflow import registers
 from workflow.models import Campaign, OutboxMessage, ReminderSent, User
-
-from notifications.reminders import SITUATION
 
 
 def campaign_id(ctx, code: str = "CCHC-2021-2025") -> int:

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import sys
 
+from notifications.scheduler import try_leader_lock
 from workflow.config import Settings
 from workflow.context import Context
-
-from notifications.scheduler import try_leader_lock
 
 
 def main(db_url: str, instance_path: str) -> None:

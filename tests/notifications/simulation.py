@@ -12,10 +12,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from notifications.reminders import run_reminders
 from workflow import dossier, nominations
 from workflow.models import ReviewCycle
-
-from notifications.reminders import run_reminders
 
 from .helpers import register
 

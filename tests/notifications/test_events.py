@@ -4,13 +4,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from notifications.outbox import list_messages
 from states import State
 from workflow import nominations, registers
 from workflow.errors import Invalid
 from workflow.models import Campaign, OutboxMessage, User
 from workflow.nominations import ActionInput
-
-from notifications.outbox import list_messages
 
 
 def mails(ctx, **where) -> list[OutboxMessage]:
@@ -58,7 +57,7 @@ def test_each_forward_step_emails_the_next_actor_and_the_award_reaches_nominee_a
     assert to(ctx, "nomination_council_reviewed") == {address(ctx, a.agency_head), address(ctx, a.deputy)}
     assert to(ctx, "nomination_head_approved") == secretary
     assert to(ctx, "nomination_awarded") == {address(ctx, a.staff_user), address(ctx, a.head)}
-    nominee_mail = [m for m in mails(ctx, situation="nomination_awarded") if m.recipient_user_id == a.staff_user][0]
+    nominee_mail = next(m for m in mails(ctx, situation="nomination_awarded") if m.recipient_user_id == a.staff_user)
     assert "Quyết định số 12/QĐ-BDT" in nominee_mail.body_text
     assert nominee_mail.subject.startswith("Chúc mừng Lê Thị Hoà")
     # The nomination's timeline lists every email about it, newest first.

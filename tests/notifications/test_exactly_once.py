@@ -13,6 +13,14 @@ from .test_scheduler import other_context
 RACERS = 4
 
 
+def _sweep(c, day, barrier, reports, errors):
+    barrier.wait()
+    try:
+        reports.append(run_reminders(c, day))
+    except Exception as exc:  # noqa: BLE001 - reported by the caller
+        errors.append(exc)
+
+
 def test_sweeps_racing_on_the_same_day_send_each_step_once(ctx, make):
     a = make.agency()
     heads = {a.head, a.other_head}
@@ -24,16 +32,11 @@ def test_sweeps_racing_on_the_same_day_send_each_step_once(ctx, make):
             barrier = threading.Barrier(RACERS)
             reports, errors = [], []
 
-            def sweep(c):
-                barrier.wait()
-                try:
-                    reports.append(run_reminders(c, day))
-                except Exception as exc:  # noqa: BLE001 - reported below
-                    errors.append(exc)
-
-            threads = [threading.Thread(target=sweep, args=(c,)) for c in contexts]
-            [t.start() for t in threads]
-            [t.join() for t in threads]
+            threads = [threading.Thread(target=_sweep, args=(c, day, barrier, reports, errors)) for c in contexts]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
             assert errors == []
             sent_today = [d.recipient.user_id for r in reports for d in r.sent]
             assert sorted(sent_today) == sorted(heads), day

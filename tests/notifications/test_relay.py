@@ -6,11 +6,10 @@ from email import message_from_bytes, policy
 
 from sqlalchemy import select
 
-from workflow import nominations
-from workflow.models import OutboxMessage
-
 from notifications import outbox
 from notifications.outbox import drain, list_messages
+from workflow import nominations
+from workflow.models import OutboxMessage
 
 from .conftest import free_port, use_smtp
 

@@ -5,9 +5,8 @@ from datetime import date
 
 from sqlalchemy import update
 
-from workflow.models import ReviewCycle
-
 from notifications.reminders import due_steps, run_reminders
+from workflow.models import ReviewCycle
 
 from .helpers import digests, email_of, ledger, register
 

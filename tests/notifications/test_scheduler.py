@@ -10,12 +10,11 @@ from datetime import timedelta
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from workflow.clock import FixedClock
-from workflow.context import Context
-from workflow.config import PROJECT_ROOT
-
 from notifications import scheduler as sched
 from notifications.scheduler import build_scheduler, start_in_process_if_leader, try_leader_lock
+from workflow.clock import FixedClock
+from workflow.config import PROJECT_ROOT
+from workflow.context import Context
 
 from .helpers import digests
 

@@ -7,9 +7,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from workflow.models import OutboxMessage, ReminderSent
-
 from notifications.reminders import SITUATION
+from workflow.models import OutboxMessage, ReminderSent
 
 from .simulation import FiveYears, days
 

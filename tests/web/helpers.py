@@ -12,7 +12,7 @@ from workflow.models import AuditEntry, Nomination
 def text_of(response) -> str:
     """The page's visible text, tags stripped and entities decoded, spaces collapsed."""
     body = response.get_data(as_text=True)
-    body = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", body, flags=re.S)
+    body = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", body, flags=re.DOTALL)
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body)))
 
 

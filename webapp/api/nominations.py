@@ -16,7 +16,7 @@ from .inputs import a_date, choice, integer, json_body, query_int, text
 def _detail(nomination_id: int) -> dict:
     ctx = get_ctx()
     with ctx.db.reading() as s:
-        user, actor = load_actor(s, g.user_id)
+        _user, actor = load_actor(s, g.user_id)
         nom = s.get(Nomination, nomination_id)
         if nom is None or not can_view(actor, nom):
             raise not_found("đề nghị khen thưởng")

@@ -6,7 +6,13 @@ from flask import g, jsonify, request
 from workflow import council, register_queries, registers
 from workflow.errors import not_found
 from workflow.models import (
-    CONTEST_KINDS, INITIATIVE_FIELDS, TASK_RATINGS, ContestResult, CouncilMeeting, Initiative, Registration,
+    CONTEST_KINDS,
+    INITIATIVE_FIELDS,
+    TASK_RATINGS,
+    ContestResult,
+    CouncilMeeting,
+    Initiative,
+    Registration,
     TaskRating,
 )
 

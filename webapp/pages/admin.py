@@ -12,8 +12,16 @@ from workflow.errors import DomainError
 
 from ..auth import roles_required
 from ..context import get_ctx
-from ..forms import CampaignForm, CycleForm, DepartmentForm, DepartmentHeadForm, PasswordForm, PersonForm, \
-    RolesForm, UserForm
+from ..forms import (
+    CampaignForm,
+    CycleForm,
+    DepartmentForm,
+    DepartmentHeadForm,
+    PasswordForm,
+    PersonForm,
+    RolesForm,
+    UserForm,
+)
 from .common import form_errors, messages, reading
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

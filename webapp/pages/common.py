@@ -1,8 +1,8 @@
 """What the page views share: the acting user inside a read session, and domain errors as text."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from flask import request
 from flask_login import current_user

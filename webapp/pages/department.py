@@ -60,7 +60,7 @@ def index():
 @login_required
 def registration(department_id: int):
     form = RegistrationForm()
-    with reading() as (s, actor):
+    with reading() as (s, _actor):
         form.person_ids.choices = [(p[0], p[1]) for p in page_queries.person_choices(s, department_id)]
         campaign = page_queries.campaign_for_year(s, form.year.data or 0)
         campaign_id = campaign.id if campaign else None

@@ -19,8 +19,8 @@ PAGES = {
     413: ("Tệp quá lớn", "Tệp hoặc dữ liệu gửi lên vượt quá giới hạn cho phép."),
     422: ("Dữ liệu chưa hợp lệ", "Vui lòng kiểm tra lại thông tin đã nhập."),
     429: ("Quá nhiều lần thử", "Bạn đã thử quá nhiều lần. Vui lòng đợi một phút rồi thử lại."),
-    500: ("Lỗi hệ thống", "Đã có lỗi ngoài ý muốn. Thao tác chưa được thực hiện; vui lòng thử lại"
-                          " hoặc báo cho quản trị hệ thống."),
+    500: ("Lỗi hệ thống", ("Đã có lỗi ngoài ý muốn. Thao tác chưa được thực hiện; vui lòng thử lại"
+                          " hoặc báo cho quản trị hệ thống.")),
 }
 
 
@@ -50,8 +50,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):
-        return render_error(400, ["Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ."
-                                  " Vui lòng tải lại trang rồi gửi lại."])
+        return render_error(400, [("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ."
+                                  " Vui lòng tải lại trang rồi gửi lại.")])
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):

@@ -8,4 +8,4 @@ from flask import Blueprint
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
-from . import views  # noqa: E402,F401  (routes register on import)
+from . import views  # noqa: F401  (routes register on import)

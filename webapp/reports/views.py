@@ -15,7 +15,9 @@ from workflow.errors import DomainError
 from workflow.imports import IMPORTERS, KIND_TITLES, apply_file, preview_file
 from workflow.models import Department, Person, User
 from workflow.queries import list_cycles
-from workflow.reports import calendar, dashboard as dash, eligibility as elig, exports, history
+from workflow.reports import calendar, exports, history
+from workflow.reports import dashboard as dash
+from workflow.reports import eligibility as elig
 from workflow.text import like_pattern
 
 from ..context import get_ctx

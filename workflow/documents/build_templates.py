@@ -82,23 +82,23 @@ def department_list() -> Builder:
 # --- 2: the three report forms ------------------------------------------------------------------------
 
 ND91_NOTES = [
-    "Ghi hình thức đề nghị khen thưởng. Chỉ áp dụng các hình thức khen thưởng thuộc thẩm quyền của bộ, ngành,"
+    ("Ghi hình thức đề nghị khen thưởng. Chỉ áp dụng các hình thức khen thưởng thuộc thẩm quyền của bộ, ngành,"
     " địa phương; trường hợp xuất sắc, tiêu biểu mới đề nghị Thủ tướng Chính phủ tặng Cờ thi đua của Chính phủ,"
     " Bằng khen của Thủ tướng Chính phủ, trường hợp đặc biệt xuất sắc trình Thủ tướng Chính phủ đề nghị"
-    " Chủ tịch nước tặng Huân chương.",
-    "Nếu là tập thể hoặc thủ trưởng đơn vị sản xuất, kinh doanh phải nêu việc thực hiện nghĩa vụ nộp ngân sách"
+    " Chủ tịch nước tặng Huân chương."),
+    ("Nếu là tập thể hoặc thủ trưởng đơn vị sản xuất, kinh doanh phải nêu việc thực hiện nghĩa vụ nộp ngân sách"
     " nhà nước; đảm bảo môi trường, an toàn vệ sinh lao động, an toàn vệ sinh thực phẩm (có trích lục và nội"
-    " dung xác nhận của cơ quan nhà nước có thẩm quyền).",
+    " dung xác nhận của cơ quan nhà nước có thẩm quyền)."),
     "Đối với cá nhân: Ký, ghi rõ họ, tên và có xác nhận của thủ trưởng cơ quan.",
     "Đối với cá nhân: Ký, ghi rõ họ, tên và có xác nhận của thủ trưởng cơ quan.",
 ]
 ND98_NOTES = [
     "Ghi hình thức đề nghị khen thưởng.",
-    "Nêu thành tích đạt được căn cứ vào chức năng, nhiệm vụ được giao, các chỉ tiêu thi đua đã đăng ký và kết quả"
+    ("Nêu thành tích đạt được căn cứ vào chức năng, nhiệm vụ được giao, các chỉ tiêu thi đua đã đăng ký và kết quả"
     " thực hiện; các mô hình, giải pháp, sáng kiến được cấp có thẩm quyền công nhận (ghi rõ số, ngày của quyết"
-    " định công nhận).",
-    "Nêu các danh hiệu thi đua, hình thức khen thưởng đã được nhận (ghi rõ số, ngày, tháng, năm của quyết định;"
-    " cơ quan ban hành quyết định).",
+    " định công nhận)."),
+    ("Nêu các danh hiệu thi đua, hình thức khen thưởng đã được nhận (ghi rõ số, ngày, tháng, năm của quyết định;"
+    " cơ quan ban hành quyết định)."),
 ]
 
 
@@ -137,8 +137,8 @@ def _award_tables(b: Builder) -> None:
         b.cell_text(cell, head, size=13, bold=True).paragraph_format.keep_with_next = True
     b.add_row(t, ["", "", ""])
     b.body("2. Hình thức khen thưởng:", before=6, keep_next=True)
-    _table(b, ["Năm", "Hình thức khen thưởng", "Số, ngày, tháng, năm của quyết định khen thưởng; cơ quan ban hành"
-                                               " quyết định"], [2.0, 6.2, 8.2],
+    _table(b, ["Năm", "Hình thức khen thưởng", ("Số, ngày, tháng, năm của quyết định khen thưởng; cơ quan ban hành"
+                                               " quyết định")], [2.0, 6.2, 8.2],
            "award in past_awards", ["{{ award.year }}", "{{ award.form }}", "{{ award.decision }}"],
            empty="Chưa có", aligns=[CENTER, LEFT, LEFT])
 

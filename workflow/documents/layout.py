@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -82,7 +82,7 @@ class Builder:
         props = self.doc.core_properties
         props.author = props.last_modified_by = "thidua"
         props.title, props.revision = title, 1
-        props.created = props.modified = props.last_printed = datetime(*EPOCH, tzinfo=timezone.utc)
+        props.created = props.modified = props.last_printed = datetime(*EPOCH, tzinfo=UTC)
         props.comments = "Mẫu văn bản của thidua (Nghị định 30/2020/NĐ-CP). Có thể sửa trong Word."
 
     # --- page and styles ------------------------------------------------------------

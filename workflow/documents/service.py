@@ -17,8 +17,8 @@ from ..dossier import add_document
 from ..errors import Invalid, Problem
 from ..models import DOCUMENT_KINDS, CouncilMeeting, Nomination
 from . import drafts, facts, render, vn
-from .pdf import converter, docx_to_pdf
 from .drafts import Draft
+from .pdf import converter, docx_to_pdf
 
 KINDS = ("department_list", "achievement_report", "request_letter", "council_minutes", "award_decision",
          "certificate", "cycle_list")

@@ -31,5 +31,13 @@ def apply_file(ctx, user_id: int, kind: str, data: bytes, filename: str, options
     return apply(ctx, user_id, KINDS[kind], data, filename, options, expect=expect, progress=progress)
 
 
-__all__ = ["KINDS", "KIND_TITLES", "IMPORTERS", "STATUS_TITLES", "ImportResult", "RowResult", "preview_file",
-           "apply_file"]
+__all__ = [
+    "IMPORTERS",
+    "KINDS",
+    "KIND_TITLES",
+    "STATUS_TITLES",
+    "ImportResult",
+    "RowResult",
+    "apply_file",
+    "preview_file",
+]

@@ -1,8 +1,8 @@
 """What every kind of import shares: the directory snapshot, duplicate detection, changes."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from sqlalchemy.orm import Session
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index, text, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime
@@ -20,7 +20,7 @@ class Campaign(Base):
     end_year: Mapped[int] = mapped_column(Integer)
     plan_reference: Mapped[str] = mapped_column(String(300), default="")
 
-    cycles: Mapped[list["ReviewCycle"]] = relationship(
+    cycles: Mapped[list[ReviewCycle]] = relationship(
         back_populates="campaign", order_by="ReviewCycle.year, ReviewCycle.kind"
     )
 
@@ -91,7 +91,7 @@ class Registration(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    lines: Mapped[list["RegistrationLine"]] = relationship(
+    lines: Mapped[list[RegistrationLine]] = relationship(
         cascade="all, delete-orphan", order_by="RegistrationLine.id", lazy="selectin"
     )
     department = relationship("Department")

@@ -50,7 +50,7 @@ class Document(Base):
     __table_args__ = (
         Index("ix_document_cycle_department", "cycle_id", "department_id"),
         CheckConstraint(
-            "kind IN (%s)" % ", ".join(f"'{k}'" for k in DOCUMENT_KINDS), name="kind"
+            "kind IN ({})".format(", ".join(f"'{k}'" for k in DOCUMENT_KINDS)), name="kind"
         ),
         CheckConstraint(
             "(CASE WHEN nomination_id IS NOT NULL THEN 1 ELSE 0 END)"

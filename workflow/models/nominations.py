@@ -4,7 +4,16 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
-    JSON, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text,
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -100,7 +109,7 @@ class CouncilMeeting(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     cycle = relationship("ReviewCycle")
-    votes: Mapped[list["CouncilVote"]] = relationship(back_populates="meeting", order_by="CouncilVote.nomination_id")
+    votes: Mapped[list[CouncilVote]] = relationship(back_populates="meeting", order_by="CouncilVote.nomination_id")
 
     __table_args__ = (
         CheckConstraint("members_total > 0", name="members_total"),

@@ -42,7 +42,7 @@ class Department(Base):
     )
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
-    head: Mapped["Person | None"] = relationship(foreign_keys=[head_person_id], post_update=True)
+    head: Mapped[Person | None] = relationship(foreign_keys=[head_person_id], post_update=True)
 
     @validates("name")
     def _normalise_name(self, key, value):
@@ -97,7 +97,7 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     person: Mapped[Person | None] = relationship()
-    role_rows: Mapped[list["UserRole"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
     @property
     def roles(self) -> frozenset[str]:
@@ -119,7 +119,7 @@ class UserRole(Base):
     __tablename__ = "user_role"
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[str] = mapped_column(String(30), primary_key=True)
-    __table_args__ = (CheckConstraint("role IN (%s)" % ", ".join(f"'{r}'" for r in ROLES), name="role"),)
+    __table_args__ = (CheckConstraint("role IN ({})".format(", ".join(f"'{r}'" for r in ROLES)), name="role"),)
 
 
 class ApiToken(Base):

@@ -3,7 +3,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index, text, Boolean, CheckConstraint, Date, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..text import fold, nfc
@@ -61,7 +73,7 @@ class Initiative(Base):
     contest_recognition_date: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    authors: Mapped[list["InitiativeAuthor"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    authors: Mapped[list[InitiativeAuthor]] = relationship(cascade="all, delete-orphan", lazy="selectin")
     department = relationship("Department")
 
     __table_args__ = (

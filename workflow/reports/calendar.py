@@ -29,7 +29,7 @@ WITH_ALARM = {"registration_deadline", "dossier_deadline"}
 
 def deadlines_for(s: Session, ctx, user_id: int) -> list[dict]:
     """The dates of recent and coming cycles that concern this user's roles, in date order."""
-    user, actor = load_actor(s, user_id)
+    _user, actor = load_actor(s, user_id)
     roles = set(actor.roles)
     since = date(ctx.clock.today().year - 1, 1, 1)
     cycles = s.scalars(select(ReviewCycle).join(Campaign).options(joinedload(ReviewCycle.campaign))

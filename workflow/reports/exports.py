@@ -7,13 +7,25 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from states import State
 
+from ..actors import load_actor
 from ..errors import Invalid, Problem, not_found
 from ..models import (
-    AWARD_FORMS, CONTEST_KINDS, INITIATIVE_FIELDS, NOMINEE_TYPES, REGISTRATION_STATES, TASK_RATINGS, ContestResult,
-    Initiative, InitiativeAuthor, Nomination, Person, Registration, ReviewCycle, TaskRating,
+    AWARD_FORMS,
+    CONTEST_KINDS,
+    INITIATIVE_FIELDS,
+    NOMINEE_TYPES,
+    REGISTRATION_STATES,
+    TASK_RATINGS,
+    ContestResult,
+    Initiative,
+    InitiativeAuthor,
+    Nomination,
+    Person,
+    Registration,
+    ReviewCycle,
+    TaskRating,
 )
 from ..queries import visible_nominations
-from ..actors import load_actor
 from . import dashboard as dash
 from . import eligibility as elig
 from . import history
@@ -180,8 +192,8 @@ def dashboard_sheet(s, ctx, user_id, *, cycle_id=None, **_) -> Sheet:
              *[f.by_state.get(st.value, 0) for st in dash.STATES_SHOWN], f.overdue] for f in d.rows + [d.total]]
     return Sheet("Tình hình phong trào", cols, rows,
                  f"Tình hình phong trào — {d.cycle['title']} (số liệu {d.period_label}, đến ngày {d.today:%d/%m/%Y})",
-                 ["Tỷ lệ tham gia = số cán bộ đang công tác đã tham gia cuộc thi trực tuyến tìm hiểu CCHC"
-                  f" {d.period_label} / số cán bộ đang công tác của phòng; chỉ tiêu của Kế hoạch là 100%."])
+                 [("Tỷ lệ tham gia = số cán bộ đang công tác đã tham gia cuộc thi trực tuyến tìm hiểu CCHC"
+                  f" {d.period_label} / số cán bộ đang công tác của phòng; chỉ tiêu của Kế hoạch là 100%.")])
 
 
 def overdue_sheet(s, ctx, user_id, *, cycle_id=None, **_) -> Sheet:
