@@ -1,15 +1,15 @@
 """APScheduler 3.x wiring: one daily reminder sweep and a frequent outbox drain, one scheduler per database.
 
-`thidua scheduler` runs it in its own process (BlockingScheduler); `thidua serve` calls
-`start_in_process_if_leader` (BackgroundScheduler), which starts it only in the process
-that wins the leader lock: a file lock in the instance folder for SQLite, a session-level
-`pg_try_advisory_lock` held on a dedicated connection for PostgreSQL. Should two ever
-run anyway (a lock lost with its connection), the ledger still sends each reminder once
-and the relay claims each email once.
+`thidua scheduler` runs it in its own process (BlockingScheduler); `thidua serve` starts that
+command as a child process of its own (never inside gunicorn's master: see webapp/server.py).
+It runs only in the process that wins the leader lock: a file lock in the instance folder for
+SQLite, a session-level `pg_try_advisory_lock` held on a dedicated connection for PostgreSQL.
+A leader whose lock connection dropped takes the lock again at its next job if it is free.
+Should two ever run anyway, the ledger still sends each reminder once and the relay claims
+each email once.
 """
 from __future__ import annotations
 
-import atexit
 import logging
 import os
 import signal
@@ -17,7 +17,6 @@ import sys
 import threading
 import time as _time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -39,15 +38,18 @@ SWEEP_MISFIRE_GRACE = 12 * 3600   # a sweep late by up to 12 hours still runs (t
 DRAIN_MISFIRE_GRACE = 10 * 60
 
 
+Hold = tuple[Callable[[], None], Callable[[], bool]]   # (release, alive) of one held lock
+
+
 class LeaderLock:
     """Held by the one process allowed to run the scheduler for a database."""
 
-    def __init__(self, kind: str, release: Callable[[], None], alive: Callable[[], bool]):
+    def __init__(self, kind: str, take: Callable[[], Hold | None], hold: Hold):
         self.kind = kind
-        self._release, self._alive = release, alive
+        self._take = take
+        self._release, self._alive = hold
         self.released = False
-        # gunicorn forks its workers after the master took the lock: a worker inherits
-        # this object (and its atexit hook) but must never release the master's lock.
+        # A forked child inherits this object but must never release its parent's lock.
         self.owner_pid = os.getpid()
 
     @property
@@ -63,6 +65,28 @@ class LeaderLock:
         except Exception:  # noqa: BLE001 - a broken connection means the lock is gone
             return False
 
+    def ensure(self) -> bool:
+        """Still the leader, taking the lock again if it was lost (a dropped connection) and is free."""
+        if self.alive():
+            return True
+        if self.released or not self.owned_here:
+            return False
+        try:
+            self._release()   # closes what is left of the lost lock's connection
+        except Exception:  # noqa: BLE001 - it is already broken
+            pass
+        try:
+            hold = self._take()
+        except Exception as exc:  # noqa: BLE001 - the database may be down for a moment: try next run
+            log.warning("scheduler lock lost and not re-taken: %s", exc)
+            return False
+        if hold is None:
+            log.warning("scheduler lock lost; another process leads now")
+            return False
+        self._release, self._alive = hold
+        log.warning("scheduler lock lost and re-taken")
+        return True
+
     def release(self) -> None:
         if not self.released and self.owned_here:
             self.released = True
@@ -73,7 +97,7 @@ def lock_path(ctx):
     return ctx.settings.instance_path / "scheduler.lock"
 
 
-def _file_lock(ctx) -> LeaderLock | None:
+def _take_file_lock(ctx) -> Hold | None:
     path = lock_path(ctx)
     path.parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(path), thread_local=False)
@@ -81,10 +105,10 @@ def _file_lock(ctx) -> LeaderLock | None:
         lock.acquire(timeout=0)
     except Timeout:
         return None
-    return LeaderLock("file", lock.release, lambda: lock.is_locked)
+    return lock.release, lambda: lock.is_locked
 
 
-def _advisory_lock(ctx) -> LeaderLock | None:
+def _take_advisory_lock(ctx) -> Hold | None:
     # A connection of its own, outside the app's pool (which would reset or recycle it),
     # in autocommit so that it never sits "idle in transaction" while it holds the lock.
     engine = create_engine(ctx.db.engine.url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
@@ -112,20 +136,22 @@ def _advisory_lock(ctx) -> LeaderLock | None:
             "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted"
         )).scalar())
 
-    return LeaderLock("postgresql", release, alive)
+    return release, alive
 
 
 def try_leader_lock(ctx) -> LeaderLock | None:
     """Take the scheduler lock for this database without waiting; None if another process has it."""
-    return _file_lock(ctx) if ctx.db.is_sqlite else _advisory_lock(ctx)
+    kind, take = ("file", _take_file_lock) if ctx.db.is_sqlite else ("postgresql", _take_advisory_lock)
+    hold = take(ctx)
+    return None if hold is None else LeaderLock(kind, lambda: take(ctx), hold)
 
 
 # --- jobs -------------------------------------------------------------------------------
 
 def sweep_job(ctx, lock: LeaderLock | None = None) -> None:
     """The daily job: reminders as of today, then send what they queued."""
-    if lock is not None and not lock.alive():
-        log.error("scheduler lock lost; reminder sweep skipped")
+    if lock is not None and not lock.ensure():
+        log.error("not the scheduler leader; reminder sweep skipped")
         return
     report = run_reminders(ctx, ctx.clock.today())
     log.info("reminders %s: %d digests, %d deferred", report.as_of, len(report.sent), len(report.deferred))
@@ -134,8 +160,8 @@ def sweep_job(ctx, lock: LeaderLock | None = None) -> None:
 
 def drain_job(ctx, lock: LeaderLock | None = None) -> None:
     """The frequent job: send pending email."""
-    if lock is not None and not lock.alive():
-        log.error("scheduler lock lost; outbox drain skipped")
+    if lock is not None and not lock.ensure():
+        log.error("not the scheduler leader; outbox drain skipped")
         return
     report = drain(ctx)
     for line in report.errors:
@@ -159,33 +185,6 @@ def build_scheduler(ctx, kind=BackgroundScheduler, lock: LeaderLock | None = Non
         scheduler.add_job(sweep_job, args=[ctx, lock], id="reminders_catch_up", name="Nhắc hạn (bù)",
                           misfire_grace_time=SWEEP_MISFIRE_GRACE)
     return scheduler
-
-
-@dataclass
-class Leader:
-    """A running in-process scheduler and the lock that entitles it to run."""
-
-    scheduler: BackgroundScheduler
-    lock: LeaderLock
-
-    def stop(self) -> None:
-        if not self.lock.owned_here:  # a forked child: the scheduler is the parent's
-            return
-        if self.scheduler.running:
-            self.scheduler.shutdown(wait=True)
-        self.lock.release()
-
-
-def start_in_process_if_leader(ctx) -> Leader | None:
-    """For `thidua serve`: start a background scheduler if this process wins the lock, else None."""
-    lock = try_leader_lock(ctx)
-    if lock is None:
-        log.info("another process runs the scheduler for this database")
-        return None
-    leader = Leader(build_scheduler(ctx, BackgroundScheduler, lock), lock)
-    leader.scheduler.start()
-    atexit.register(leader.stop)
-    return leader
 
 
 def _stop_on_sigterm() -> None:

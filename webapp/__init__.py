@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from sqlalchemy.orm import configure_mappers
 from werkzeug.routing import IntegerConverter
 
 import notifications
@@ -59,4 +60,6 @@ def create_app(settings: Settings | None = None, context: Context | None = None)
     auth.init_app(app)
     templating.init_app(app)
     pages.init_app(app)
+    # Configure the ORM mappers now, once, before any request thread can race to do it.
+    configure_mappers()
     return app

@@ -77,16 +77,19 @@ def demo(reset):
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int, help="Số tiến trình web (gunicorn).")
-@click.option("--no-scheduler", is_flag=True, help="Không chạy bộ nhắc việc trong tiến trình này.")
+@click.option("--no-scheduler", is_flag=True, help="Không chạy bộ lập lịch (khi đã chạy `thidua scheduler` riêng).")
 def serve(host, port, workers, no_scheduler):
-    """Chạy dịch vụ web bằng gunicorn (không dùng máy chủ phát triển của Flask)."""
+    """Chạy dịch vụ: máy chủ web gunicorn và bộ lập lịch nhắc hạn, mỗi thứ một tiến trình riêng."""
     from .server import run
 
     ctx = _ctx()
     if not schema.is_up_to_date(ctx.db.engine):
         bootstrap.init(ctx)
+    # The supervisor keeps no connection open while its children run.
+    ctx.db.dispose()
     click.echo(f"thidua đang chạy tại http://{host}:{port}/ (Ctrl+C để dừng)")
-    run(ctx.settings, host=host, port=port, workers=workers, scheduler=not no_scheduler)
+    raise SystemExit(run(ctx.settings, host=host, port=port, workers=workers, scheduler=not no_scheduler,
+                         echo=click.echo))
 
 
 @main.group()
@@ -153,3 +156,7 @@ main.add_command(notifications_cli.scheduler, "scheduler")
 main.add_command(documents_cli.documents, "documents")
 main.add_command(imports_cli.import_, "import")
 main.add_command(imports_cli.export, "export")
+
+
+if __name__ == "__main__":   # `python -m webapp.cli`: how `thidua serve` starts the scheduler
+    main()

@@ -35,6 +35,7 @@ class Settings:
 
     raw: dict
     base_dir: Path
+    source: Path | None = None   # the config file read (children of `thidua serve` read the same)
 
     @classmethod
     def load(cls, path: str | Path | None = None, environ=None, overrides: dict | None = None) -> Settings:
@@ -48,7 +49,7 @@ class Settings:
                 data.setdefault(section, {}).update(values)
             else:
                 data[section] = values
-        return cls(raw=data, base_dir=path.resolve().parent)
+        return cls(raw=data, base_dir=path.resolve().parent, source=path.resolve())
 
     def section(self, name: str) -> dict:
         return self.raw.get(name, {})
@@ -73,7 +74,12 @@ class Settings:
 
     @property
     def base_url(self) -> str:
-        return self.section("app").get("base_url", "http://127.0.0.1:5000").rstrip("/")
+        """The address in email links; `thidua serve` sets it to where it listens when not configured."""
+        return (self.section("app").get("base_url") or "http://127.0.0.1:5000").rstrip("/")
+
+    @property
+    def base_url_configured(self) -> bool:
+        return bool(self.section("app").get("base_url"))
 
     @property
     def upload_dir(self) -> Path:

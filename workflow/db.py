@@ -1,6 +1,8 @@
 """Engine and the one session scope: `db.transaction()` for writes, `db.reading()` for reads."""
 from __future__ import annotations
 
+import os
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -47,12 +49,29 @@ def _tune_sqlite(engine: Engine, busy_timeout: float) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+_databases: weakref.WeakSet[Database] = weakref.WeakSet()
+
+
+def _forget_inherited_connections() -> None:
+    """In a forked child: drop the parent's pooled connections without closing them (they are the parent's).
+
+    SQLAlchemy's documented pattern for engines across fork (`dispose(close=False)`). thidua never
+    forks after opening connections (see webapp/server.py); this is the second line of defence.
+    """
+    for database in list(_databases):
+        database.engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_forget_inherited_connections)
+
+
 class Database:
     """Owns the engine; hands out sessions. Everything that writes goes through `transaction()`."""
 
     def __init__(self, url: str, *, sqlite_busy_timeout: float = 15, **engine_kwargs):
         self.url = url
         self.engine = make_engine(url, sqlite_busy_timeout=sqlite_busy_timeout, **engine_kwargs)
+        _databases.add(self)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         writer = self.engine.execution_options(**{WRITE_OPTION: True})
         self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)

@@ -7,16 +7,34 @@ import threading
 import time
 from datetime import timedelta
 
+import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy import text
 
 from notifications import scheduler as sched
-from notifications.scheduler import build_scheduler, start_in_process_if_leader, try_leader_lock
+from notifications.scheduler import build_scheduler, try_leader_lock
 from workflow.clock import FixedClock
 from workflow.config import PROJECT_ROOT
 from workflow.context import Context
 
 from .helpers import digests
+
+
+def start_if_leader(ctx):
+    """What `thidua scheduler` does, in a thread: run the jobs only if this context wins the lock."""
+    lock = try_leader_lock(ctx)
+    if lock is None:
+        return None
+    scheduler = build_scheduler(ctx, BackgroundScheduler, lock)
+    scheduler.start()
+    return scheduler, lock
+
+
+def stop(leader) -> None:
+    scheduler, lock = leader
+    scheduler.shutdown(wait=True)
+    lock.release()
 
 
 def other_context(ctx) -> Context:
@@ -66,7 +84,7 @@ def test_two_schedulers_started_at_once_elect_one_leader_and_send_nothing_twice(
 
     def start(i):
         barrier.wait()
-        leaders[i] = start_in_process_if_leader(contexts[i])
+        leaders[i] = start_if_leader(contexts[i])
 
     threads = [threading.Thread(target=start, args=(i,)) for i in range(2)]
     [t.start() for t in threads]
@@ -80,7 +98,7 @@ def test_two_schedulers_started_at_once_elect_one_leader_and_send_nothing_twice(
     finally:
         for leader in leaders:
             if leader is not None:
-                leader.stop()
+                stop(leader)
         contexts[1].db.dispose()
     lock = try_leader_lock(contexts[0])  # released on stop
     assert lock is not None
@@ -112,7 +130,7 @@ def test_the_lock_is_held_across_processes(ctx):
     try:
         assert child.stdout.readline().strip() == "held"
         assert try_leader_lock(ctx) is None
-        assert start_in_process_if_leader(ctx) is None
+        assert start_if_leader(ctx) is None
     finally:
         child.stdin.close()
         child.wait(timeout=30)
@@ -131,3 +149,45 @@ def test_jobs_do_nothing_once_the_lock_is_lost(ctx, make):
     assert digests(ctx) == []
     sched.sweep_job(ctx)
     assert len(digests(ctx)) == 1 and digests(ctx)[0].state == "sent"  # swept, then drained to the sink
+
+
+def test_a_leader_whose_lock_connection_dropped_takes_the_lock_again(ctx, make):
+    if ctx.db.is_sqlite:
+        pytest.skip("a file lock has no connection to lose")
+    lock = try_leader_lock(ctx)
+    assert lock is not None
+    with ctx.db.engine.connect() as conn:
+        pids = conn.execute(text("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                                 " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+                                 )).scalars().all()
+        assert len(pids) == 1
+        conn.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pids[0]})
+    assert wait_for(lambda: not lock.alive())
+    a = make.agency()
+    make.nomination(a)
+    sched.sweep_job(ctx, lock)   # re-takes the lock, then sweeps
+    assert lock.alive()
+    assert len(digests(ctx)) == 1
+    lock.release()
+
+
+def test_a_lost_lock_taken_by_another_process_is_not_taken_back(ctx):
+    if ctx.db.is_sqlite:
+        pytest.skip("a file lock has no connection to lose")
+    lock = try_leader_lock(ctx)
+    with ctx.db.engine.connect() as conn:
+        pid = conn.execute(text("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                                " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+                                )).scalar_one()
+        conn.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid})
+    assert wait_for(lambda: not lock.alive())
+    other = other_context(ctx)
+    rival = try_leader_lock(other)
+    try:
+        assert rival is not None
+        assert lock.ensure() is False
+    finally:
+        rival.release()
+        other.db.dispose()
+    assert lock.ensure() is True   # free again: taken back
+    lock.release()
