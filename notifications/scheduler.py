@@ -73,8 +73,8 @@ class LeaderLock:
             return False
         try:
             self._release()   # closes what is left of the lost lock's connection
-        except Exception:  # noqa: BLE001 - it is already broken
-            pass
+        except Exception as exc:  # noqa: BLE001 - it is already broken
+            log.info("closing the lost scheduler lock: %s", exc)
         try:
             hold = self._take()
         except Exception as exc:  # noqa: BLE001 - the database may be down for a moment: try next run

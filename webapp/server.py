@@ -13,7 +13,6 @@ it holds no thread and no database connection while they run.
 """
 from __future__ import annotations
 
-import logging
 import os
 import signal
 import subprocess
@@ -23,8 +22,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from workflow.config import Settings
-
-log = logging.getLogger("thidua.serve")
 
 STOP_SECONDS = 8          # how long a child may take to stop before it is killed
 RESTART_DELAYS = (1, 2, 5, 10, 30, 60)   # back-off between restarts of a crashed scheduler
@@ -77,7 +74,6 @@ class Child:
 
     def start(self) -> None:
         self.process = subprocess.Popen(self.command, env=self.env)
-        log.info("%s started (pid %s)", self.name, self.process.pid)
 
     def exited(self) -> int | None:
         return None if self.process is None else self.process.poll()
@@ -126,7 +122,6 @@ class Supervisor:
             if child.next_start == 0.0:
                 delay = RESTART_DELAYS[min(child.restarts, len(RESTART_DELAYS) - 1)]
                 self.echo(f"{child.name} dừng bất thường (mã {code}); khởi động lại sau {delay} giây.")
-                log.error("%s exited with code %s; restarting in %ss", child.name, code, delay)
                 child.next_start = now + delay
             elif now >= child.next_start:
                 child.restarts += 1
@@ -143,7 +138,7 @@ class Supervisor:
             try:
                 child.process.wait(timeout=max(0.1, deadline - self._clock()))
             except subprocess.TimeoutExpired:
-                log.warning("%s did not stop in %ss; killed", child.name, STOP_SECONDS)
+                self.echo(f"{child.name} không dừng sau {STOP_SECONDS} giây; buộc dừng.")
                 child.process.kill()
                 child.process.wait()
 

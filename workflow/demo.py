@@ -1,7 +1,10 @@
-"""`thidua demo`: the seed's agency with five years of history and a 2026 cycle in progress.
+"""`thidua demo`: the seed's agency with its history since 2021 and this year's cycle in progress.
 
 Everything is created through the real use cases, with a clock walked through the years, so
 the audit trail, versions and dates look like an agency that has used the tool since 2021.
+The demo is built relative to the day it runs (the context's clock): the seed's 2021–2025
+campaign is history, so is every earlier year of the current campaign, and the current year's
+annual review is under way with its next deadline ahead, whatever the date.
 """
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from sqlalchemy.orm import joinedload
 
 from states import State
 
-from . import council, criteria, directory, dossier, nominations, registers
+from . import administration, council, criteria, directory, dossier, nominations, registers
 from .audit import audit
 from .clock import FixedClock
 from .context import Context
@@ -88,26 +91,29 @@ class Demo:
 
 
 def build(ctx: Context, progress=lambda n: None) -> None:
-    """Create the demo agency in an initialised, empty database."""
+    """Create the demo agency in an initialised, empty database, as of the context's today."""
+    today = ctx.clock.today()
     clock = FixedClock(date(2021, 1, 4), tz=ctx.clock.tz)
     # History is built without notifications: nobody needs 2021's emails in their inbox.
     demo = Demo(Context(db=ctx.db, settings=ctx.settings, clock=clock, subscribers=[]), clock, random.Random(2021))
     _plan_reference(demo)
     _people_and_users(demo)
     progress(15)
-    for year in range(2021, 2026):
+    history = range(2021, today.year)
+    step = 70 // (2 * max(1, len(history)))
+    for year in history:
         _evidence(demo, year)
-        progress(5)
-    for year in range(2021, 2026):
-        _annual_history(demo, year)
-        progress(8)
-    _final_review(demo)
-    progress(15)
+        progress(step)
+    for year in history:
+        code = _campaign_for(demo, year)
+        _annual_history(demo, year, code)
+        if _is_last_year(demo, code, year):
+            _final_review(demo, code, year)
+        progress(step)
     # The cycle in progress is built with the real subscribers, so the mail page has mail.
     demo.ctx = Context(db=ctx.db, settings=ctx.settings, clock=clock, subscribers=ctx.subscribers)
-    _evidence(demo, 2026, partial=True)
-    _cycle_in_progress(demo)
-    progress(100 - 15 - 25 - 40 - 15)
+    _cycle_in_progress(demo, today)
+    progress(100 - 15 - 2 * step * len(history))
 
 
 def credentials_text() -> str:
@@ -206,8 +212,11 @@ def _secretary(demo: Demo) -> int:
     return demo.users["thuky"]
 
 
-def _evidence(demo: Demo, year: int, partial: bool = False) -> None:
-    """Task ratings (December), the online contest (autumn) and initiatives of one year."""
+def _evidence(demo: Demo, year: int, partial: bool = False, on: date | None = None) -> None:
+    """Task ratings (December), the online contest (autumn) and initiatives of one year.
+
+    `partial`: the year in progress as of `on`, which has only its initiatives so far.
+    """
     rng, ctx, sec = demo.rng, demo.ctx, _secretary(demo)
     demo.at(date(year, 3, 15))
     everyone = [pid for people in demo.staff.values() for pid in people]
@@ -216,7 +225,7 @@ def _evidence(demo: Demo, year: int, partial: bool = False) -> None:
         field_, title = INITIATIVE_TITLES[(year * 3 + k) % len(INITIATIVE_TITLES)]
         code = rng.choice(list(demo.staff))
         authors = rng.sample(demo.staff[code], k=min(len(demo.staff[code]), rng.randint(1, 2)))
-        recognised = date(year, 6, 10 + k)
+        recognised = date(year, 6, 10 + k) if on is None else max(date(year, 1, 2), on - timedelta(days=30 - k))
         demo.at(recognised + timedelta(days=1))
         demo.decision_seq += 1
         appraised = rng.random() < 0.6
@@ -365,9 +374,9 @@ def _states(demo: Demo, nids) -> dict[int, str]:
         return {nid: s.get(Nomination, nid).state for nid in nids}
 
 
-def _annual_history(demo: Demo, year: int) -> None:
-    cycle = _cycle(demo, "CCHC-2021-2025", "annual", year)
-    _registrations(demo, "CCHC-2021-2025", year, all_approved=True)
+def _annual_history(demo: Demo, year: int, campaign_code: str = "CCHC-2021-2025") -> None:
+    cycle = _cycle(demo, campaign_code, "annual", year)
+    _registrations(demo, campaign_code, year, all_approved=True)
     reviewed = _through_department(demo, cycle, _candidates(demo, cycle, limit_per_department=2))
     if not reviewed:
         return
@@ -395,8 +404,8 @@ def _annual_history(demo: Demo, year: int) -> None:
     _approve_and_award(demo, cycle, passed, deputy=(year == 2023))
 
 
-def _final_review(demo: Demo) -> None:
-    cycle = _cycle(demo, "CCHC-2021-2025", "final", 2025)
+def _final_review(demo: Demo, campaign_code: str, year: int) -> None:
+    cycle = _cycle(demo, campaign_code, "final", year)
     picks = _candidates(demo, cycle, limit_per_department=1)
     reviewed = _through_department(demo, cycle, picks)
     if len(reviewed) >= 2:
@@ -410,10 +419,12 @@ def _final_review(demo: Demo) -> None:
     _approve_and_award(demo, cycle, passed)
 
 
-def _registrations(demo: Demo, campaign_code: str, year: int, *, all_approved: bool) -> None:
+def _registrations(demo: Demo, campaign_code: str, year: int, *, all_approved: bool,
+                   on: date | None = None) -> None:
     with demo.ctx.db.reading() as s:
         campaign_id = s.scalars(select(Campaign.id).where(Campaign.code == campaign_code)).one()
-    demo.at(date(year, 3, 10))
+    on = on or date(year, 3, 10)
+    demo.at(on)
     codes = list(demo.departments)
     for i, code in enumerate(codes):
         submit = all_approved or i < 3
@@ -422,45 +433,96 @@ def _registrations(demo: Demo, campaign_code: str, year: int, *, all_approved: b
             collective=True, person_ids=demo.staff[code][: 3 + i], submit=submit,
             target="Phấn đấu đạt Giấy khen về thành tích thi đua chuyên đề CCHC")
         if submit and (all_approved or i < 2):
-            demo.at(date(year, 3, 20))
+            demo.at(max(on, min(date(year, 3, 20), on + timedelta(days=10))))
             registers.decide_registration(demo.ctx, demo.users["thuky"], reg, approve=True)
 
 
-def _cycle_in_progress(demo: Demo) -> None:
-    """2026, first year of the 2026–2030 campaign: every role has something waiting."""
-    cycle = _cycle(demo, "CCHC-2026-2030", "annual", 2026)
-    _registrations(demo, "CCHC-2026-2030", 2026, all_approved=False)
-    # 2026's contest results and ratings are in by mid-November.
-    demo.at(date(2026, 11, 10))
+def _campaign_for(demo: Demo, year: int) -> str:
+    """The code of the campaign whose period holds `year`; a next five-year one is opened if none does."""
+    with demo.ctx.db.reading() as s:
+        campaigns = list(s.scalars(select(Campaign).order_by(Campaign.start_year)))
+    for campaign in campaigns:
+        if campaign.start_year <= year <= campaign.end_year:
+            return campaign.code
+    last = campaigns[-1]
+    start = last.end_year + 1
+    while start + 4 < year:
+        start += 5
+    code = f"CCHC-{start}-{start + 4}"
+    administration.create_campaign(
+        demo.ctx, demo.users["admin"], code=code, start_year=start, end_year=start + 4,
+        name=f"Phong trào thi đua “Mô hình, sáng kiến cải cách hành chính” giai đoạn {start}-{start + 4}")
+    return code
+
+
+def _is_last_year(demo: Demo, code: str, year: int) -> bool:
+    with demo.ctx.db.reading() as s:
+        return s.scalars(select(Campaign.end_year).where(Campaign.code == code)).one() == year
+
+
+# The in-progress cycle's story, in days before today: registrations, the year's evidence, the
+# nominations, two departments' reviews, a dossier sent back, an early council meeting, one approval.
+STORY_DAYS = {"evidence": 20, "nominated": 19, "reviewed": 13, "sent_back": 11,
+              "council": 7, "approved": 6}
+# Days from today to the cycle's next deadlines, when its own calendar has them behind already.
+AHEAD_DAYS = {"dossier_deadline": 7, "council_meeting_on": 12, "ceremony_on": 20}
+
+
+def _story_day(today: date, step: str) -> date:
+    """The day a step of the in-progress story happened: before today, never before 2 January."""
+    return max(date(today.year, 1, 2), today - timedelta(days=STORY_DAYS[step]))
+
+
+def _keep_deadlines_ahead(demo: Demo, cycle: ReviewCycle, today: date) -> ReviewCycle:
+    """Move the demo cycle's remaining deadlines after today, so that a new user's first screen is not overdue."""
+    if cycle.dossier_deadline > today:
+        return cycle
+    dates = {name: max(getattr(cycle, name), today + timedelta(days=days)) for name, days in AHEAD_DAYS.items()}
+    demo.at(today)
+    administration.update_cycle_calendar(demo.ctx, demo.users["admin"], cycle.id,
+                                         registration_deadline=cycle.registration_deadline, **dates)
+    return _cycle(demo, cycle.campaign.code, "annual", cycle.year)
+
+
+def _cycle_in_progress(demo: Demo, today: date) -> None:
+    """This year's annual review, under way: every role has something waiting."""
+    code = _campaign_for(demo, today.year)
+    cycle = _cycle(demo, code, "annual", today.year)
+    _registrations(demo, code, today.year, all_approved=False,
+                   on=min(date(today.year, 3, 10), _story_day(today, "evidence")))
+    _evidence(demo, today.year, partial=True, on=_story_day(today, "evidence"))
+    # This year's contest results are in.
+    demo.at(_story_day(today, "evidence"))
     rng, sec = demo.rng, demo.users["thuky"]
     for people in demo.staff.values():
         for pid in people:
             participated = rng.random() < 0.85
-            registers.save_contest_result(demo.ctx, sec, contest_kind="online_cchc", year=2026, person_id=pid,
+            registers.save_contest_result(demo.ctx, sec, contest_kind="online_cchc", year=today.year, person_id=pid,
                                           participated=participated,
                                           prize=rng.choice(["Giải Ba", "Giải Khuyến khích"])
                                           if participated and rng.random() < 0.2 else None)
     picks = _candidates(demo, cycle, limit_per_department=3)
-    demo.at(date(2026, 11, 12))
+    demo.at(_story_day(today, "nominated"))
     created = [(code, _nominate(demo, cycle, code, person_id=pid, uses_initiative=uses)) for code, pid, uses in picks]
     # Two departments have held their review meeting; the others have not yet.
     reviewed = []
-    demo.at(date(2026, 11, 18))
+    demo.at(_story_day(today, "reviewed"))
     for code in ("CS", "KH"):
         dossier.upload_for_department(demo.ctx, _head_of(demo, code), cycle.id, demo.departments[code],
-                                      "department_minutes", f"bien-ban-hop-xet-{code.lower()}-2026.pdf", TINY_PDF)
+                                      "department_minutes", f"bien-ban-hop-xet-{code.lower()}-{today.year}.pdf",
+                                      TINY_PDF)
         for c, nid in created:
             if c == code:
                 _act(demo, _head_of(demo, code), nid, "department_review")
                 reviewed.append(nid)
     if len(reviewed) >= 3:
-        demo.at(date(2026, 11, 20))
+        demo.at(_story_day(today, "sent_back"))
         _act(demo, sec, reviewed[0], "send_back",
              comment="Thiếu xác nhận của Sở Nội vụ về giải thưởng cuộc thi; đề nghị Phòng bổ sung.")
         # An early council meeting took up part of the agenda; the head approved one.
-        held = date(2026, 11, 24)
-        _council(demo, cycle, reviewed[1:3], held)
-        demo.at(date(2026, 11, 25))
+        _council(demo, cycle, reviewed[1:3], _story_day(today, "council"))
+        demo.at(_story_day(today, "approved"))
         if _states(demo, [reviewed[1]])[reviewed[1]] == State.COUNCIL_REVIEWED:
             _act(demo, demo.users["truongban"], reviewed[1], "head_approve")
-    demo.at(date(2026, 11, 26))
+    _keep_deadlines_ahead(demo, cycle, today)
+    demo.at(today)

@@ -16,9 +16,9 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import datetime, timedelta
 import urllib.error
 import urllib.request
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -43,7 +43,7 @@ def free_port() -> int:
 
 
 def children_of(pid: int) -> list[int]:
-    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True, check=False).stdout
     return [int(p) for p in out.split()]
 
 
@@ -78,7 +78,7 @@ class Server:
         env.pop("THIDUA_APP__BASE_URL", None)
         self.port = port
         self.base = f"http://127.0.0.1:{port}"
-        self.log = open(log_path, "ab")
+        self.log = open(log_path, "ab")  # noqa: SIM115 - kept open for the server's lifetime, closed in stop()
         self.process = subprocess.Popen([THIDUA, "serve", "--port", str(port), "--workers", "2"], cwd=PROJECT_ROOT,
                                         env=env, stdout=self.log, stderr=subprocess.STDOUT)
 
