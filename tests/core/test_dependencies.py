@@ -10,7 +10,6 @@ import re
 import sys
 import tomllib
 from importlib.metadata import packages_distributions
-from pathlib import Path
 
 from workflow.config import PROJECT_ROOT
 
