@@ -345,6 +345,17 @@ def count_by_state(session: Session) -> dict[str, int]:
     return counts
 
 
+def failure_summary(session: Session, *, limit: int = 5) -> tuple[int, list[dict]]:
+    """How many messages failed (and were not put back), and their commonest reasons."""
+    count = session.scalar(select(func.count()).where(OutboxMessage.state == "failed")) or 0
+    if not count:
+        return 0, []
+    reason = func.coalesce(OutboxMessage.last_error, "")
+    rows = session.execute(select(reason, func.count()).where(OutboxMessage.state == "failed").group_by(reason)
+                           .order_by(func.count().desc(), reason).limit(limit)).all()
+    return count, [{"reason": r or "(không rõ)", "count": n} for r, n in rows]
+
+
 def get_message(session: Session, message_id: int) -> OutboxMessage:
     """One message, or NotFound."""
     row = session.get(OutboxMessage, message_id)

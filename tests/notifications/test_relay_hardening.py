@@ -17,12 +17,14 @@ import idna
 
 from sqlalchemy import select
 
+from notifications.mail_alerts import alert_admins
 from notifications.outbox import drain
 from workflow.clock import Clock
 from workflow.context import Context
 from workflow.models import OutboxMessage
 
 from .conftest import SmtpServer, use_smtp
+from .helpers import with_bodies
 from .test_relay import registered_by_staff, rows
 
 
@@ -177,3 +179,21 @@ def test_a_relay_killed_mid_send_costs_at_most_one_resend_with_the_same_message_
     third = message_from_bytes(smtp_server.received[2].original_content, policy=policy.default)["Message-ID"]
     assert twice == third
     assert {r.state for r in rows(ctx)} == {"sent"}
+
+
+def test_the_administrators_hear_once_a_day_while_mail_is_failing(ctx, make, smtp_server, clock):
+    use_smtp(ctx, smtp_server.port)
+    a = make.agency()
+    assert alert_admins(ctx, clock.today()) == 0  # nothing failed: nobody is bothered
+    queue_plain(ctx, "hai@example.vn\r\nBcc: ke-gian@example.com")
+    drain(ctx)
+    assert alert_admins(ctx, clock.today()) == 1
+    assert alert_admins(ctx, clock.today()) == 0  # once a day, however often the sweep runs
+    [alert] = with_bodies([r for r in rows(ctx) if r.situation == "mail_failures"])
+    assert alert.recipient_user_id == a.admin
+    assert alert.subject == "[Thư lỗi] 1 thư của hệ thống không gửi được"
+    assert "xuống dòng" in alert.body_text and "http://thidua.test/mail?state=failed" in alert.body_text
+    assert drain(ctx).sent == 1
+    clock.advance(days=1)
+    assert alert_admins(ctx, clock.today()) == 1
+
