@@ -147,8 +147,8 @@ def test_the_migration_chains_rows_written_before_it(tmp_path):
     with engine.begin() as conn:
         for i in range(3):
             conn.execute(text("INSERT INTO audit_log (at, action, entity_type, entity_id, payload) "
-                              "VALUES ('2025-01-0%d 08:00:00.000000', 'old', 'test', :i, '{\"k\": 1}')" % (i + 1)),
-                         {"i": i})
+                              "VALUES (:at, 'old', 'test', :i, '{\"k\": 1}')"),
+                         {"i": i, "at": f"2025-01-0{i + 1} 08:00:00.000000"})
     schema.upgrade(engine)
     with engine.connect() as conn:
         seqs = conn.execute(text("SELECT seq FROM audit_log ORDER BY id")).scalars().all()

@@ -15,8 +15,6 @@ from pathlib import Path
 
 import idna
 
-from sqlalchemy import select
-
 from notifications.mail_alerts import alert_admins
 from notifications.outbox import drain
 from workflow.clock import Clock
