@@ -11,6 +11,7 @@ from workflow.context import Context
 from . import outbox as outbox_mod
 from . import subscribe
 from .emails import vn_date
+from .mail_alerts import alert_admins
 from .reminders import Digest, run_reminders
 from .scheduler import run_scheduler
 
@@ -69,8 +70,12 @@ def reminders_run(as_of, dry_run):
     if dry_run:
         click.echo(f"Sẽ gửi {len(report.sent)} thư nhắc.")
         return
-    if report.sent:
-        click.echo(f"Đã xếp {len(report.sent)} thư nhắc vào hàng đợi.")
+    alerts = alert_admins(ctx, day)
+    if alerts:
+        click.echo(f"Có thư gửi thất bại: đã báo cho {alerts} quản trị viên.")
+    if report.sent or alerts:
+        if report.sent:
+            click.echo(f"Đã xếp {len(report.sent)} thư nhắc vào hàng đợi.")
         _echo_drain(outbox_mod.drain(ctx))
 
 

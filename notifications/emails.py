@@ -17,6 +17,7 @@ from workflow.agency import identity_on
 from workflow.errors import NotFound
 from workflow.models import OutboxMessage
 
+from . import payload
 from .recipients import Recipient
 from .settings import mail_settings
 
@@ -47,12 +48,22 @@ class Rendered:
 
 def render(template: str, **variables) -> Rendered:
     """Render `<template>.txt` (subject and text body) and `<template>.html`."""
-    text_template = ENV.get_template(f"{template}.txt")
-    context = text_template.new_context(variables)
-    subject = " ".join("".join(text_template.blocks["subject"](context)).split())
-    text = text_template.render(variables).strip() + "\n"
+    subject = render_subject(template, **variables)
+    text = ENV.get_template(f"{template}.txt").render(variables).strip() + "\n"
     html = ENV.get_template(f"{template}.html").render(variables, subject=subject).strip() + "\n"
     return Rendered(subject=subject, text=text, html=html)
+
+
+def render_subject(template: str, **variables) -> str:
+    """Only the subject line: cheap enough for the transaction that queues the email."""
+    text_template = ENV.get_template(f"{template}.txt")
+    context = text_template.new_context(variables)
+    return " ".join("".join(text_template.blocks["subject"](context)).split())
+
+
+def render_stored(template: str, variables: dict) -> Rendered:
+    """Render an outbox row from what `queue` stored: the same row always gives the same text."""
+    return render(template, **payload.load(variables))
 
 
 def agency_name(s: Session, ctx) -> str:
@@ -64,14 +75,19 @@ def agency_name(s: Session, ctx) -> str:
 
 
 def queue(s: Session, ctx, *, situation: str, template: str, to: Recipient, variables: dict,
-          nomination_id: int | None = None, event_id: int | None = None) -> OutboxMessage:
-    """Render one email for one recipient and add it to the outbox, in the caller's transaction."""
+          nomination_id: int | None = None, event_id: int | None = None,
+          message_id: str | None = None) -> OutboxMessage:
+    """Add one email for one recipient to the outbox, in the caller's transaction.
+
+    Only the subject is rendered here (pages list it); the relay renders the body when it sends.
+    """
     common = {"recipient": to, "base_url": ctx.settings.base_url, "agency": agency_name(s, ctx)}
-    mail = render(template, **common, **variables)
+    stored = payload.dump({**common, **variables})
     message = OutboxMessage(
-        created_at=ctx.clock.now(), message_id=make_msgid(idstring="thidua", domain=mail_settings(ctx.settings).domain),
-        situation=situation, recipient_user_id=to.user_id, to_address=to.address, subject=mail.subject,
-        body_text=mail.text, body_html=mail.html, nomination_id=nomination_id, event_id=event_id,
-        state="pending", attempts=0)
+        created_at=ctx.clock.now(),
+        message_id=message_id or make_msgid(idstring="thidua", domain=mail_settings(ctx.settings).domain),
+        situation=situation, recipient_user_id=to.user_id, to_address=to.address,
+        subject=render_subject(template, **payload.load(stored)), template=template, variables=stored,
+        nomination_id=nomination_id, event_id=event_id, state="pending", attempts=0)
     s.add(message)
     return message

@@ -13,3 +13,7 @@ def cycle_url(settings, cycle_id: int) -> str:
 def registrations_url(settings, registration_id: int | None = None) -> str:
     base = f"{settings.base_url}/registrations"
     return f"{base}/{registration_id}" if registration_id else base
+
+
+def mail_url(settings, state: str | None = None) -> str:
+    return f"{settings.base_url}/mail" + (f"?state={state}" if state else "")

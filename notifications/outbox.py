@@ -1,15 +1,19 @@
 """The outbox relay: send pending rows over SMTP (or keep them in the local sink), retry, recover.
 
-Rows are claimed in one short transaction (state "sending"), sent outside any transaction,
-then settled in another; so a slow or failing mail server never holds a database lock
-and never touches the transition that queued the mail. Rows left "sending" by a crash go
-back to "pending" after `stale_sending_minutes`; the Message-ID is fixed at queue time, so
-a message sent twice by such a recovery is recognisable as the same message.
+Exactly once, never stalled: each message is claimed on its own (a lease: state "sending",
+`locked_at`, `claimed_by`) in one short transaction, rendered and sent outside any
+transaction, then settled in another, only by the relay that holds its lease. So a slow
+server never lets a second relay take a message another is sending, a message that cannot
+be built or is refused fails alone with its reason, and a crash leaves at most the one
+message in flight "sending": after `stale_sending_minutes` it is sent again, with the
+Message-ID fixed at queue time, so the copy is recognisable as the same message.
 """
 from __future__ import annotations
 
+import logging
 import smtplib
 import ssl
+import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 from email.message import EmailMessage
@@ -20,10 +24,14 @@ from sqlalchemy.orm import Session
 
 from workflow.actors import load_actor
 from workflow.audit import audit
+from workflow.email_address import parse_email
 from workflow.errors import Conflict, Forbidden, not_found
 from workflow.models import OutboxMessage
 
+from . import emails
 from .settings import MailSettings, mail_settings
+
+log = logging.getLogger(__name__)
 
 SENT, TEMPORARY, PERMANENT, UNREACHABLE = "sent", "temporary", "permanent", "unreachable"
 STATE_TITLES = {"pending": "Chờ gửi", "sending": "Đang gửi", "sent": "Đã gửi", "failed": "Gửi thất bại"}
@@ -52,23 +60,52 @@ class Claimed:
     message_id: str
     to_address: str
     subject: str
-    body_text: str
+    body_text: str | None
     body_html: str | None
+    template: str | None
+    variables: dict | None
     created_at: object
 
 
-def build_email(m: Claimed, mail: MailSettings) -> EmailMessage:
+class Unsendable(Exception):
+    """This message can never leave as it is (bad address, broken header): it fails alone."""
+
+
+def compose(m: Claimed) -> emails.Rendered:
+    """The text to send: rendered now from the stored variables, or as rendered before."""
+    if m.body_text is not None:
+        return emails.Rendered(m.subject, m.body_text, m.body_html or "")
+    try:
+        return emails.render_stored(m.template, m.variables or {})
+    except Exception as exc:  # noqa: BLE001 - a template error must not stop the other messages
+        raise Unsendable(f"Không soạn được nội dung thư (mẫu {m.template}): {exc}") from None
+
+
+def preview(row: OutboxMessage) -> emails.Rendered:
+    """The text of any outbox row, for pages and tests: as sent, or as the relay will render it."""
+    m = Claimed(row.id, row.message_id, row.to_address, row.subject, row.body_text, row.body_html,
+                row.template, row.variables, row.created_at)
+    try:
+        return compose(m)
+    except Unsendable as exc:
+        return emails.Rendered(row.subject, str(exc), "")
+
+
+def build_email(m: Claimed, content: emails.Rendered, mail: MailSettings, to: str) -> EmailMessage:
     """The MIME message: UTF-8 text and HTML alternatives, a stable Message-ID."""
     msg = EmailMessage()
-    msg["Subject"] = m.subject
-    msg["From"] = mail.sender
-    msg["To"] = m.to_address
-    msg["Date"] = format_datetime(m.created_at)
-    msg["Message-ID"] = m.message_id
-    msg["Auto-Submitted"] = "auto-generated"
-    msg.set_content(m.body_text, charset="utf-8")
-    if m.body_html:
-        msg.add_alternative(m.body_html, subtype="html", charset="utf-8")
+    try:
+        msg["Subject"] = content.subject
+        msg["From"] = mail.sender
+        msg["To"] = to
+        msg["Date"] = format_datetime(m.created_at)
+        msg["Message-ID"] = m.message_id
+        msg["Auto-Submitted"] = "auto-generated"
+        msg.set_content(content.text, charset="utf-8")
+        if content.html:
+            msg.add_alternative(content.html, subtype="html", charset="utf-8")
+    except (ValueError, TypeError) as exc:  # e.g. CR/LF in a header
+        raise Unsendable(f"Không tạo được thư: {exc}") from None
     return msg
 
 
@@ -79,25 +116,27 @@ def recover_stuck(ctx) -> int:
     cutoff = now - timedelta(minutes=mail.stale_sending_minutes)
     with ctx.db.transaction() as s:
         rows = s.scalars(select(OutboxMessage).where(OutboxMessage.state == "sending",
-                                                     OutboxMessage.locked_at < cutoff)).all()
+                                                     OutboxMessage.locked_at < cutoff)
+                         .with_for_update(skip_locked=True)).all()
         for row in rows:
-            row.state, row.locked_at, row.next_attempt_at = "pending", None, now
+            row.state, row.locked_at, row.claimed_by, row.next_attempt_at = "pending", None, None, now
             row.last_error = "Lần gửi trước bị gián đoạn (tiến trình dừng đột ngột); sẽ gửi lại."
         return len(rows)
 
 
-def _claim(ctx, limit: int) -> list[Claimed]:
+def _claim_one(ctx, lease: str) -> Claimed | None:
     now = ctx.clock.now()
     with ctx.db.transaction() as s:
         # SKIP LOCKED: two relays on PostgreSQL take different rows; SQLite serialises writers.
-        rows = s.scalars(select(OutboxMessage).where(
+        row = s.scalars(select(OutboxMessage).where(
             OutboxMessage.state == "pending",
             or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
-        ).order_by(OutboxMessage.id).limit(limit).with_for_update(skip_locked=True)).all()
-        for row in rows:
-            row.state, row.locked_at = "sending", now
-        return [Claimed(r.id, r.message_id, r.to_address, r.subject, r.body_text, r.body_html, r.created_at)
-                for r in rows]
+        ).order_by(OutboxMessage.id).limit(1).with_for_update(skip_locked=True)).first()
+        if row is None:
+            return None
+        row.state, row.locked_at, row.claimed_by = "sending", now, lease
+        return Claimed(row.id, row.message_id, row.to_address, row.subject, row.body_text, row.body_html,
+                       row.template, row.variables, row.created_at)
 
 
 def _connect(mail: MailSettings) -> smtplib.SMTP:
@@ -129,9 +168,22 @@ def _response_text(raw) -> str:
     return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
 
 
-def _send_one(smtp: smtplib.SMTP, m: Claimed, mail: MailSettings) -> tuple[str, str | None]:
+def envelope_address(to_address: str, smtputf8: bool) -> str:
+    """The address to give the server: ASCII (IDN domain as punycode) when possible, else Unicode if allowed."""
     try:
-        smtp.send_message(build_email(m, mail))
+        address = parse_email(to_address)
+    except ValueError as exc:
+        raise Unsendable(str(exc)) from None
+    if address.ascii is not None:
+        return address.ascii
+    if smtputf8:
+        return address.normalized
+    raise Unsendable(f"Máy chủ thư không nhận địa chỉ có dấu (không hỗ trợ SMTPUTF8): {to_address}")
+
+
+def _send(smtp: smtplib.SMTP, msg: EmailMessage, to: str) -> tuple[str, str | None]:
+    try:
+        smtp.send_message(msg, to_addrs=[to])
         return SENT, None
     except smtplib.SMTPRecipientsRefused as exc:
         code, raw = next(iter(exc.recipients.values()))
@@ -140,76 +192,134 @@ def _send_one(smtp: smtplib.SMTP, m: Claimed, mail: MailSettings) -> tuple[str, 
         return _classify(exc.smtp_code, _response_text(exc.smtp_error))
 
 
-def _deliver(mail: MailSettings, batch: list[Claimed]) -> list[tuple[Claimed, str, str | None]]:
-    try:
-        smtp = _connect(mail)
-    except (OSError, smtplib.SMTPException) as exc:
-        error = f"Không kết nối được máy chủ thư {mail.smtp_host}:{mail.smtp_port}: {exc}"
-        return [(m, UNREACHABLE, error) for m in batch]
-    outcomes = []
-    with smtp:
-        for i, m in enumerate(batch):
+class _Connection:
+    """One SMTP connection kept across messages of a drain, opened on first need, reopened after a drop."""
+
+    def __init__(self, mail: MailSettings):
+        self.mail, self.smtp = mail, None
+
+    def get(self) -> smtplib.SMTP:
+        if self.smtp is None:
+            self.smtp = _connect(self.mail)
+        return self.smtp
+
+    def drop(self) -> None:
+        if self.smtp is not None:
             try:
-                outcome, error = _send_one(smtp, m, mail)
-            except OSError as exc:  # the connection dropped: this one counts, the rest wait
-                outcomes.append((m, TEMPORARY, f"Mất kết nối máy chủ thư: {exc}"))
-                outcomes += [(rest, UNREACHABLE, f"Mất kết nối máy chủ thư: {exc}") for rest in batch[i + 1:]]
-                break
-            outcomes.append((m, outcome, error))
-    return outcomes
+                self.smtp.close()
+            finally:
+                self.smtp = None
+
+    def quit(self) -> None:
+        if self.smtp is not None:
+            try:
+                self.smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                pass
+            self.drop()
 
 
-def _settle(ctx, mail: MailSettings, outcomes, report: DrainReport) -> None:
+def _deliver_one(conn: _Connection, m: Claimed, mail: MailSettings) -> tuple[str, str | None, emails.Rendered | None]:
+    """Render, build and send one message: (outcome, reason, the text that was sent or tried)."""
+    try:
+        content = compose(m)
+        envelope_address(m.to_address, smtputf8=True)  # a bad address fails before any connection
+        build_email(m, content, mail, m.to_address)
+    except Unsendable as exc:
+        return PERMANENT, str(exc), None
+    try:
+        smtp = conn.get()
+    except (OSError, smtplib.SMTPException) as exc:
+        return UNREACHABLE, f"Không kết nối được máy chủ thư {mail.smtp_host}:{mail.smtp_port}: {exc}", content
+    try:
+        to = envelope_address(m.to_address, smtputf8=smtp.has_extn("smtputf8"))
+        msg = build_email(m, content, mail, to)
+    except Unsendable as exc:
+        return PERMANENT, str(exc), content
+    try:
+        outcome, error = _send(smtp, msg, to)
+    except (OSError, smtplib.SMTPException) as exc:  # the connection dropped mid-message
+        conn.drop()
+        return TEMPORARY, f"Mất kết nối máy chủ thư: {exc}", content
+    return outcome, error, content
+
+
+def _settle(ctx, mail: MailSettings, m: Claimed, lease: str, outcome: str, error: str | None,
+            content: emails.Rendered | None, report: DrainReport) -> None:
     now = ctx.clock.now()
     with ctx.db.transaction() as s:
-        for m, outcome, error in outcomes:
-            row = s.get(OutboxMessage, m.id)
-            row.locked_at, row.last_error = None, error
-            if outcome == SENT:
-                row.state, row.sent_at, row.transport = "sent", now, "smtp"
-                row.attempts += 1
-                report.sent += 1
-                continue
-            report.errors.append(f"#{m.id} {m.to_address}: {error}")
-            if outcome == UNREACHABLE:  # no attempt was made: never gives up, nothing is lost
-                row.state, row.next_attempt_at = "pending", now + timedelta(minutes=mail.retry_minutes[0])
-                report.retry_later += 1
-                continue
+        row = s.get(OutboxMessage, m.id, with_for_update=True)
+        if row.state != "sending" or row.claimed_by != lease:
+            # Our lease ran out and another relay took the message over: its outcome is the one that counts.
+            report.errors.append(f"#{m.id} {m.to_address}: quá thời hạn giữ thư, đã do tiến trình khác xử lý.")
+            return
+        if content is not None:
+            row.subject, row.body_text, row.body_html = content.subject[:500], content.text, content.html
+        row.locked_at, row.claimed_by, row.last_error = None, None, error
+        if outcome == SENT:
+            row.state, row.sent_at, row.transport = "sent", now, "smtp"
             row.attempts += 1
-            if outcome == TEMPORARY and row.attempts <= len(mail.retry_minutes):
-                row.state = "pending"
-                row.next_attempt_at = now + timedelta(minutes=mail.retry_minutes[row.attempts - 1])
-                report.retry_later += 1
-            else:
-                row.state, row.next_attempt_at = "failed", None
-                report.failed += 1
+            report.sent += 1
+            return
+        report.errors.append(f"#{m.id} {m.to_address}: {error}")
+        if outcome == UNREACHABLE:  # no attempt was made: never gives up, nothing is lost
+            row.state, row.next_attempt_at = "pending", now + timedelta(minutes=mail.retry_minutes[0])
+            report.retry_later += 1
+            return
+        row.attempts += 1
+        if outcome == TEMPORARY and row.attempts <= len(mail.retry_minutes):
+            row.state = "pending"
+            row.next_attempt_at = now + timedelta(minutes=mail.retry_minutes[row.attempts - 1])
+            report.retry_later += 1
+            return
+        if outcome == TEMPORARY:
+            row.last_error = f"{error} — đã thử {row.attempts} lần, vẫn lỗi tạm thời: ngừng gửi."
+        row.state, row.next_attempt_at = "failed", None
+        report.failed += 1
+        log.warning("outbox: message #%s to %s failed: %s", m.id, m.to_address, row.last_error)
 
 
-def _keep_in_sink(ctx, batch: list[Claimed], report: DrainReport) -> None:
+def _keep_in_sink(ctx, m: Claimed, lease: str, report: DrainReport) -> None:
+    try:
+        content, error = compose(m), None
+    except Unsendable as exc:
+        content, error = None, str(exc)
     now = ctx.clock.now()
     with ctx.db.transaction() as s:
-        for m in batch:
-            row = s.get(OutboxMessage, m.id)
-            row.state, row.sent_at, row.transport = "sent", now, "sink"
-            row.locked_at = row.last_error = row.next_attempt_at = None
-            report.kept_in_sink += 1
+        row = s.get(OutboxMessage, m.id, with_for_update=True)
+        if row.state != "sending" or row.claimed_by != lease:
+            return
+        row.locked_at = row.claimed_by = row.next_attempt_at = None
+        if content is None:
+            row.state, row.last_error = "failed", error
+            report.failed += 1
+            report.errors.append(f"#{m.id} {m.to_address}: {error}")
+            return
+        row.subject, row.body_text, row.body_html = content.subject[:500], content.text, content.html
+        row.state, row.sent_at, row.transport, row.last_error = "sent", now, "sink", None
+        report.kept_in_sink += 1
 
 
 def drain(ctx, *, limit: int = 100, max_batches: int = 20) -> DrainReport:
-    """Send what is due: over SMTP, or into the local sink when no SMTP host is configured."""
+    """Send what is due, one message at a time (at most limit × max_batches), over SMTP or into the sink."""
     mail = mail_settings(ctx.settings)
     report = DrainReport(recovered=recover_stuck(ctx))
-    for _ in range(max_batches):
-        batch = _claim(ctx, limit)
-        if not batch:
-            break
-        if mail.uses_sink:
-            _keep_in_sink(ctx, batch, report)
-            continue
-        outcomes = _deliver(mail, batch)
-        _settle(ctx, mail, outcomes, report)
-        if any(outcome == UNREACHABLE for _, outcome, _ in outcomes):
-            break
+    lease = uuid.uuid4().hex
+    conn = _Connection(mail)
+    try:
+        for _ in range(limit * max_batches):
+            m = _claim_one(ctx, lease)
+            if m is None:
+                break
+            if mail.uses_sink:
+                _keep_in_sink(ctx, m, lease, report)
+                continue
+            outcome, error, content = _deliver_one(conn, m, mail)
+            _settle(ctx, mail, m, lease, outcome, error, content, report)
+            if outcome == UNREACHABLE:
+                break
+    finally:
+        conn.quit()
     return report
 
 
@@ -233,6 +343,17 @@ def count_by_state(session: Session) -> dict[str, int]:
     for state, n in session.execute(select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state)):
         counts[state] = n
     return counts
+
+
+def failure_summary(session: Session, *, limit: int = 5) -> tuple[int, list[dict]]:
+    """How many messages failed (and were not put back), and their commonest reasons."""
+    count = session.scalar(select(func.count()).where(OutboxMessage.state == "failed")) or 0
+    if not count:
+        return 0, []
+    reason = func.coalesce(OutboxMessage.last_error, "")
+    rows = session.execute(select(reason, func.count()).where(OutboxMessage.state == "failed").group_by(reason)
+                           .order_by(func.count().desc(), reason).limit(limit)).all()
+    return count, [{"reason": r or "(không rõ)", "count": n} for r, n in rows]
 
 
 def get_message(session: Session, message_id: int) -> OutboxMessage:

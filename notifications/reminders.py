@@ -186,9 +186,16 @@ def _send(ctx, digest: Digest, as_of: date, report: SweepReport) -> None:
         report.sent.append(Digest(digest.recipient, kept))
 
 
+def _line_view(line: Line) -> dict:
+    """A digest line as plain data (the outbox stores it as JSON), with what the template reads."""
+    return {"title": line.title, "cycle_title": line.cycle_title, "deadline_on": line.deadline_on,
+            "days": line.days, "details": list(line.details), "link": line.link}
+
+
 def digest_variables(lines: list[Line], as_of: date) -> dict:
     upcoming = [line for line in lines if not line.escalation]
-    return {"as_of": as_of, "upcoming": upcoming, "overdue": [line for line in lines if line.escalation],
+    return {"as_of": as_of, "upcoming": [_line_view(line) for line in upcoming],
+            "overdue": [_line_view(line) for line in lines if line.escalation],
             "nearest": min((line.deadline_on for line in upcoming), default=None), "count": len(lines)}
 
 

@@ -26,6 +26,9 @@ from filelock import FileLock, Timeout
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
+from workflow.imports.staging import purge_stale_uploads
+
+from .mail_alerts import alert_admins
 from .outbox import drain
 from .reminders import run_reminders
 from .settings import reminder_settings
@@ -155,6 +158,9 @@ def sweep_job(ctx, lock: LeaderLock | None = None) -> None:
         return
     report = run_reminders(ctx, ctx.clock.today())
     log.info("reminders %s: %d digests, %d deferred", report.as_of, len(report.sent), len(report.deferred))
+    if alert_admins(ctx, report.as_of):
+        log.warning("outbox: failed messages remain; the administrators were told")
+    purge_stale_uploads(ctx.settings)
     drain(ctx)
 
 

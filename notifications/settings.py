@@ -44,6 +44,11 @@ def mail_settings(settings) -> MailSettings:
     security = str(m.get("smtp_security", "starttls")).lower()
     if security not in ("starttls", "ssl", "none"):
         raise ValueError(f"[mail] smtp_security must be starttls, ssl or none, not {security!r}")
+    timeout, stale = float(m.get("smtp_timeout", 30)), int(m.get("stale_sending_minutes", 10))
+    if stale * 60 < 6 * timeout:
+        # One message's commands (connect … DATA) each wait up to `timeout`: a lease shorter than
+        # that could run out while the message is still being sent, and another relay would send it too.
+        raise ValueError(f"[mail] stale_sending_minutes ({stale}) must be at least 6 × smtp_timeout ({timeout} s)")
     return MailSettings(
         smtp_host=str(m.get("smtp_host") or "").strip(),
         smtp_port=int(m.get("smtp_port", 587)),
@@ -52,8 +57,8 @@ def mail_settings(settings) -> MailSettings:
         smtp_password=str(m.get("smtp_password") or ""),
         sender=str(m.get("sender") or "thiduakhenthuong@localhost"),
         retry_minutes=tuple(int(x) for x in m.get("retry_minutes", [1, 5, 15, 60, 240])),
-        timeout=float(m.get("smtp_timeout", 30)),
-        stale_sending_minutes=int(m.get("stale_sending_minutes", 10)),
+        timeout=timeout,
+        stale_sending_minutes=stale,
     )
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 import notifications
 from notifications import cli as notifications_cli
-from workflow import bootstrap, directory, schema
+from workflow import audit_cli, backup_cli, bootstrap, directory, schema
 from workflow.config import Settings
 from workflow.context import Context
 from workflow.documents import cli as documents_cli
@@ -156,6 +156,9 @@ main.add_command(notifications_cli.scheduler, "scheduler")
 main.add_command(documents_cli.documents, "documents")
 main.add_command(imports_cli.import_, "import")
 main.add_command(imports_cli.export, "export")
+main.add_command(audit_cli.audit_group, "audit")
+main.add_command(backup_cli.backup, "backup")
+main.add_command(backup_cli.restore, "restore")
 
 
 if __name__ == "__main__":   # `python -m webapp.cli`: how `thidua serve` starts the scheduler

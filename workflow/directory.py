@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .audit import audit
 from .auth import MIN_PASSWORD_LENGTH, hash_password, new_token, token_hash, verify_password
+from .email_address import normalize_email
 from .errors import Conflict, Invalid, Problem, not_found
 from .models import ROLES, ApiToken, Department, Person, User, UserRole
 from .text import nfc
@@ -49,6 +50,7 @@ def create_person(ctx, actor_id: int | None, *, full_name: str, department_id: i
         raise Invalid(Problem("full_name", "Cần nhập họ và tên."))
     if gender not in (None, "nam", "nu"):
         raise Invalid(Problem("gender", "Giới tính phải là 'nam' hoặc 'nu'."))
+    email = normalize_email(email)
     with ctx.db.transaction() as s:
         if department_id is not None and s.get(Department, department_id) is None:
             raise not_found("phòng")
@@ -83,6 +85,7 @@ def create_user(ctx, actor_id: int | None, *, username: str, password: str, role
         raise Invalid(Problem("username", "Tên đăng nhập chỉ gồm chữ không dấu, số, dấu chấm, gạch dưới."))
     roles = _check_roles(roles)
     _check_password(password)
+    email = normalize_email(email)
     with ctx.db.transaction() as s:
         if person_id is not None and s.get(Person, person_id) is None:
             raise not_found("cá nhân")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from notifications.outbox import preview
 from notifications.reminders import SITUATION
 from workflow import registers
 from workflow.models import Campaign, OutboxMessage, ReminderSent, User
@@ -19,10 +20,18 @@ def register(ctx, head_user: int, department_id: int, year: int, code: str = "CC
                                        year=year, collective=True, person_ids=[], submit=True)
 
 
+def with_bodies(rows: list[OutboxMessage]) -> list[OutboxMessage]:
+    """Fill in the bodies the relay will render (rows are queued with the subject only)."""
+    for row in rows:
+        content = preview(row)
+        row.body_text, row.body_html = content.text, content.html
+    return rows
+
+
 def digests(ctx) -> list[OutboxMessage]:
     with ctx.db.reading() as s:
-        return list(s.scalars(select(OutboxMessage).where(OutboxMessage.situation == SITUATION)
-                              .order_by(OutboxMessage.id)))
+        return with_bodies(list(s.scalars(select(OutboxMessage).where(OutboxMessage.situation == SITUATION)
+                                          .order_by(OutboxMessage.id))))
 
 
 def ledger(ctx) -> list[ReminderSent]:

@@ -11,13 +11,15 @@ from workflow.errors import Invalid
 from workflow.models import Campaign, OutboxMessage, User
 from workflow.nominations import ActionInput
 
+from .helpers import with_bodies
+
 
 def mails(ctx, **where) -> list[OutboxMessage]:
     with ctx.db.reading() as s:
         q = select(OutboxMessage).order_by(OutboxMessage.id)
         for name, value in where.items():
             q = q.where(getattr(OutboxMessage, name) == value)
-        return list(s.scalars(q))
+        return with_bodies(list(s.scalars(q)))
 
 
 def address(ctx, user_id: int) -> str:

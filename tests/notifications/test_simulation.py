@@ -10,6 +10,7 @@ from sqlalchemy import select
 from notifications.reminders import SITUATION
 from workflow.models import OutboxMessage, ReminderSent
 
+from .helpers import with_bodies
 from .simulation import FiveYears, days
 
 
@@ -41,7 +42,7 @@ def mail_to(ctx, user_id: int, day: date) -> OutboxMessage:
     _, _, mails = observed(ctx)
     [mail] = [m for m in mails.values()
               if m.recipient_user_id == user_id and m.created_at.astimezone(ctx.clock.tz).date() == day]
-    return mail
+    return with_bodies([mail])[0]
 
 
 @pytest.mark.slow

@@ -26,13 +26,14 @@ def sample() -> dict:
             "from_state": "Đã đăng ký đề nghị", "on_behalf_of": "KT. Trưởng Ban", "decision_number": "12/QĐ-BDT",
             "decision_date": date(2025, 12, 20), "todo": "phê duyệt.", "department": "Phòng Chính sách",
             "year": 2025, "campaign": "Phong trào CCHC 2021-2025", "link": "http://thidua.test/registrations/4",
+            "as_of": date(2025, 11, 16), "count": 1, "reasons": [{"reason": TYPED, "count": 1}],
             **digest_variables([line], date(2025, 11, 16))}
 
 
 def test_every_situation_has_a_text_and_an_html_template():
     for name in NAMES:
         assert (TEMPLATE_DIR / f"{name}.txt").exists() and (TEMPLATE_DIR / f"{name}.html").exists(), name
-    assert len(NAMES) == 15
+    assert len(NAMES) == 16
 
 
 @pytest.mark.parametrize("name", NAMES)

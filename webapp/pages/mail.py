@@ -34,9 +34,12 @@ def index():
     with get_ctx().db.reading() as s:
         rows = outbox.list_messages(s, limit=min(int_arg("limit") or 200, 1000), state=state)
         counts = outbox.count_by_state(s) if hasattr(outbox, "count_by_state") else {}
+        failed, reasons = outbox.failure_summary(s)
+        # Bodies not rendered yet (still queued) are shown as the relay will send them.
+        bodies = {m.id: m.body_text if m.body_text is not None else outbox.preview(m).text for m in rows}
         # rendered inside the session: the rows are ORM objects
-        return render_template("mail/index.html", rows=rows, counts=counts, state=state,
-                               titles=getattr(outbox, "STATE_TITLES", {}))
+        return render_template("mail/index.html", rows=rows, counts=counts, state=state, bodies=bodies,
+                               failed=failed, reasons=reasons, titles=getattr(outbox, "STATE_TITLES", {}))
 
 
 @bp.post("/mail/<int:message_id>/retry")

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from states import State
 from workflow.errors import DomainError
-from workflow.imports import IMPORTERS, KIND_TITLES, apply_file, preview_file
+from workflow.imports import IMPORTERS, KIND_TITLES, apply_file, preview_file, staging
 from workflow.models import Department, Person, User
 from workflow.queries import list_cycles
 from workflow.reports import calendar, exports, history
@@ -59,9 +59,7 @@ def _int_arg(name: str) -> int | None:
 # --- import -------------------------------------------------------------------------------
 
 def _upload_dir() -> Path:
-    path = get_ctx().settings.instance_path / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return staging.upload_dir(get_ctx().settings)
 
 
 def _pending(token: str, filename: str) -> Path:
@@ -93,6 +91,7 @@ def import_upload():
         except DomainError as exc:
             errors = [p.message for p in exc.problems]
         else:
+            staging.purge_stale_uploads(get_ctx().settings)  # abandoned previews go, whoever left them
             token = secrets.token_hex(16)
             _pending(token, filename).write_bytes(data)
             confirm = ConfirmImportForm(formdata=None, token=token, kind=form.kind.data, filename=filename,
@@ -114,6 +113,8 @@ def import_confirm():
     if not form.validate_on_submit() or form.kind.data not in KIND_TITLES:
         abort(400)
     path = _pending(form.token.data, form.filename.data)
+    if path.exists() and staging.is_stale(path):
+        path.unlink(missing_ok=True)
     if not path.exists():
         flash(_("Tệp xem trước không còn (đã nhập hoặc đã hết hạn). Vui lòng tải lên lại."), "warning")
         return redirect(url_for("reports.import_upload"))

@@ -5,6 +5,7 @@ import re
 
 from sqlalchemy import select
 
+from ..email_address import parse_email
 from ..models import Department, Person
 from ..text import fold, nfc
 from . import values as v
@@ -49,8 +50,11 @@ class PeoplePlanner(Planner):
 
     def _values(self, raw) -> dict:
         email = self.text(raw, "email") or None
-        if email and ("@" not in email or " " in email):
-            raise RowRefused("bad_value", f"Cột “{self.title('email')}”: “{email}” không phải địa chỉ email.")
+        if email:
+            try:
+                email = parse_email(email).normalized
+            except ValueError as exc:
+                raise RowRefused("bad_value", f"Cột “{self.title('email')}”: {exc}") from None
         return {
             "birth_date": v.a_date(self.cell(raw, "birth_date"), self.title("birth_date")),
             "gender": v.gender(self.cell(raw, "gender"), self.title("gender")),

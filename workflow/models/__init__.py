@@ -1,5 +1,5 @@
 """SQLAlchemy models. Import from here: `from workflow.models import Nomination`."""
-from .audit import OUTBOX_STATES, AuditEntry, DomainEvent, OutboxMessage, ReminderSent
+from .audit import OUTBOX_STATES, AuditChainHead, AuditEntry, DomainEvent, OutboxMessage, ReminderSent
 from .base import Base, UTCDateTime
 from .campaigns import CYCLE_KINDS, REGISTRATION_STATES, Campaign, Registration, RegistrationLine, ReviewCycle
 from .documents import DOCUMENT_KINDS, Document
@@ -28,6 +28,7 @@ __all__ = [
     "TASK_RATINGS",
     "AgencyIdentity",
     "ApiToken",
+    "AuditChainHead",
     "AuditEntry",
     "Base",
     "Campaign",

@@ -25,10 +25,25 @@ class AuditEntry(Base):
     to_state: Mapped[str | None] = mapped_column(String(30))
     comment: Mapped[str | None] = mapped_column(Text)
     payload: Mapped[dict | None] = mapped_column(JSON)
+    # The hash chain (workflow/audit.py): position, the previous row's hash, this row's hash.
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    row_hash: Mapped[str] = mapped_column(String(64))
 
     actor = relationship("User")
 
     __table_args__ = (Index("ix_audit_log_entity", "entity_type", "entity_id"),)
+
+
+class AuditChainHead(Base):
+    """The one row naming the last link of the audit chain; writers lock it, so the chain never forks."""
+
+    __tablename__ = "audit_chain_head"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    row_hash: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
 
 
 class DomainEvent(Base):
@@ -57,14 +72,20 @@ class OutboxMessage(Base):
     recipient_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     to_address: Mapped[str] = mapped_column(String(300))
     subject: Mapped[str] = mapped_column(String(500))
-    body_text: Mapped[str] = mapped_column(Text)
+    # The body is rendered by the relay when it sends (not in the workflow's write transaction),
+    # from `template` and the JSON `variables` stored here: the same event gives the same text.
+    body_text: Mapped[str | None] = mapped_column(Text)
     body_html: Mapped[str | None] = mapped_column(Text)
+    template: Mapped[str | None] = mapped_column(String(80))
+    variables: Mapped[dict | None] = mapped_column(JSON)
     nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nomination.id"), index=True)
     event_id: Mapped[int | None] = mapped_column(ForeignKey("domain_event.id"))
     state: Mapped[str] = mapped_column(String(10), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The lease: which relay run holds this one message while it is "sending".
+    claimed_by: Mapped[str | None] = mapped_column(String(40))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
     # How a sent message left: "smtp" (a mail server accepted it) or "sink" (no SMTP
@@ -76,6 +97,8 @@ class OutboxMessage(Base):
         CheckConstraint("state <> 'sent' OR sent_at IS NOT NULL", name="sent_has_time"),
         CheckConstraint("transport IS NULL OR transport IN ('smtp', 'sink')", name="transport"),
         CheckConstraint("state <> 'sent' OR transport IS NOT NULL", name="sent_has_transport"),
+        CheckConstraint("body_text IS NOT NULL OR template IS NOT NULL", name="renderable"),
+        CheckConstraint("state <> 'sent' OR body_text IS NOT NULL", name="sent_is_rendered"),
     )
 
 
