@@ -1,10 +1,11 @@
 """SQLAlchemy models. Import from here: `from workflow.models import Nomination`."""
+from .access import PERSONAL_DATA_KINDS, LoginThrottle, PersonalDataAccess
 from .audit import OUTBOX_STATES, AuditEntry, DomainEvent, OutboxMessage, ReminderSent
 from .base import Base, UTCDateTime
 from .campaigns import CYCLE_KINDS, REGISTRATION_STATES, Campaign, Registration, RegistrationLine, ReviewCycle
 from .documents import DOCUMENT_KINDS, Document
 from .nominations import AWARD_FORMS, NOMINEE_TYPES, CouncilMeeting, CouncilVote, Nomination
-from .people import ROLES, AgencyIdentity, ApiToken, Department, Person, User, UserRole
+from .people import ROLES, TOKEN_SCOPES, AgencyIdentity, ApiToken, Department, Person, User, UserRole
 from .registers import (
     CONTEST_KINDS,
     INITIATIVE_FIELDS,
@@ -16,6 +17,10 @@ from .registers import (
 )
 
 __all__ = [
+    "PERSONAL_DATA_KINDS",
+    "TOKEN_SCOPES",
+    "LoginThrottle",
+    "PersonalDataAccess",
     "AWARD_FORMS",
     "CONTEST_KINDS",
     "CYCLE_KINDS",
