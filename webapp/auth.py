@@ -29,6 +29,7 @@ class WebUser(UserMixin):
     name: str
     roles: frozenset[str]
     actor: Actor
+    session_epoch: int = 0
 
     def get_id(self) -> str:
         return str(self.id)
@@ -41,13 +42,17 @@ class WebUser(UserMixin):
         return bool(self.actor.headed_department_ids)
 
 
-def load_web_user(user_id: int) -> WebUser | None:
+def load_web_user(user_id: int, epoch: int | None = None) -> WebUser | None:
+    """The user, if active and (given the session's epoch) the session not ended since by
+    logout, a password change or deactivation."""
     with get_ctx().db.reading() as s:
         user = s.get(User, user_id)
         if user is None or not user.active:
             return None
+        if epoch is not None and epoch != user.session_epoch:
+            return None
         return WebUser(id=user.id, username=user.username, name=user.name, roles=user.roles,
-                       actor=actor_of(s, user))
+                       actor=actor_of(s, user), session_epoch=user.session_epoch)
 
 
 def init_app(app) -> None:
@@ -59,7 +64,10 @@ def init_app(app) -> None:
 
     @manager.user_loader
     def _load(user_id: str):
-        return load_web_user(int(user_id)) if user_id.isdigit() else None
+        epoch = session.get("epoch")
+        if not user_id.isdigit() or not isinstance(epoch, int):
+            return None  # a cookie from before session epochs, or forged without one
+        return load_web_user(int(user_id), epoch)
 
     app.register_blueprint(bp)
 
@@ -114,7 +122,9 @@ def login():
             if user_id is not None:
                 target = _safe_next(request.args.get("next"))
                 session.clear()  # a fresh session at login: no fixation
-                login_user(load_web_user(user_id))
+                user = load_web_user(user_id)
+                session["epoch"] = user.session_epoch
+                login_user(user)
                 return redirect(target)
             form.password.errors.append(_("Tên đăng nhập hoặc mật khẩu không đúng."))
             return render_template("auth/login.html", form=form), 401
@@ -124,6 +134,8 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    # Raising the epoch refuses this cookie even if replayed, and the user's other sessions too.
+    directory.end_sessions(get_ctx(), current_user.id)
     logout_user()
     session.clear()
     flash(_("Bạn đã đăng xuất."), "info")

@@ -6,7 +6,7 @@ from functools import wraps
 from flask import Blueprint, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from workflow import directory
+from workflow import tokens
 from workflow.errors import DomainError
 
 from ..context import get_ctx
@@ -57,23 +57,28 @@ def bp_logger():
     return current_app.logger
 
 
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def token_required(view):
-    """Resolve `Authorization: Bearer <token>` to g.user_id, or answer 401."""
+    """Resolve `Authorization: Bearer <token>` to g.user_id, or answer 401; a read-only token may only read."""
 
     @wraps(view)
     def wrapped(*args, **kwargs):
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
-        user_id = directory.user_for_token(get_ctx(), token.strip()) if scheme.lower() == "bearer" and token else None
-        if user_id is None:
+        access = tokens.token_access(get_ctx(), token.strip()) if scheme.lower() == "bearer" and token else None
+        if access is None:
             code, message = HTTP_MESSAGES[401]
             response, status = error_response(401, code, message)
             response.headers["WWW-Authenticate"] = 'Bearer realm="thidua"'
             return response, status
-        g.user_id = user_id
+        if access.read_only and request.method not in READ_METHODS:
+            return error_response(403, "read_only_token", "Token này chỉ có quyền đọc; cần token “full” để ghi.")
+        g.user_id, g.token_id = access.user_id, access.token_id
         return view(*args, **kwargs)
 
     return wrapped
 
 
-from . import documents, nominations, openapi, reference, registers  # noqa: F401  (routes register on import)
+from . import documents, nominations, openapi, reference, registers, tokens_api  # noqa: F401  (routes register on import)
