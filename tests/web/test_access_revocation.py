@@ -158,3 +158,16 @@ def test_the_command_line_creates_lists_and_revokes_tokens_and_locks_accounts(ct
     assert directory.authenticate(ctx, make.username(a.head), "mat-khau-thu-nghiem") is None
     assert runner.invoke(main, ["users", "activate", make.username(a.head)]).exit_code == 0
     assert directory.authenticate(ctx, make.username(a.head), "mat-khau-thu-nghiem") == a.head
+
+
+def test_an_admin_revokes_a_token_from_the_tokens_page(app, ctx, make):
+    a = make.agency()
+    token = directory.create_token(ctx, make.username(a.secretary), "Đồng bộ sổ")
+    admin = Browser(app.test_client()).login(make.username(a.admin))
+    page = admin.get("/admin/tokens").get_data(as_text=True)
+    assert "Đồng bộ sổ" in page and "còn hiệu lực" in page
+    token_id = tokens.list_tokens(ctx, None)[0]["id"]
+    assert admin.post(f"/admin/tokens/{token_id}/revoke").status_code == 302
+    assert app.test_client().get("/api/v1/me", headers=_bearer(token)).status_code == 401
+    staff = Browser(app.test_client()).login(make.username(a.staff_user))
+    assert staff.get("/admin/tokens").status_code == 403

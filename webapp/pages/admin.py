@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from workflow import administration, directory, page_queries, queries
+from workflow import administration, directory, page_queries, queries, tokens
 from workflow.errors import DomainError
 
 from ..auth import roles_required
@@ -247,3 +247,24 @@ def set_password(user_id: int):
         session["epoch"] = directory.session_epoch(get_ctx(), user_id)
     flash(_("Đã đặt lại mật khẩu."), "success")
     return redirect(url_for(".users"))
+
+
+# --- API tokens ----------------------------------------------------------------------------
+
+@bp.get("/tokens")
+@admin_only
+def api_tokens():
+    rows = tokens.list_tokens(get_ctx(), current_user.id)
+    return render_template("admin/tokens.html", rows=rows)
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@admin_only
+def revoke_api_token(token_id: int):
+    try:
+        tokens.revoke_token(get_ctx(), current_user.id, token_id)
+    except DomainError as exc:
+        flash(" ".join(messages(exc)), "danger")
+        return redirect(url_for(".api_tokens"))
+    flash(_("Đã thu hồi token."), "success")
+    return redirect(url_for(".api_tokens"))
