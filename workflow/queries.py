@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from states import Action, State, actions_from, may
 
-from . import criteria
+from . import criteria, visibility
 from .actors import sees_all_nominations, subject_of
 from .dossier import active_documents, department_minutes, missing_documents
 from .errors import Invalid, Problem
@@ -196,14 +196,32 @@ def list_nominations(s: Session, actor, *, state: str | None = None, cycle_id: i
     return {"items": [nomination_summary(n) for n in items], "next_cursor": next_cursor}
 
 
-def search_people(s: Session, q: str | None = None, department_id: int | None = None, limit: int = 100) -> list[dict]:
-    """People whose name matches `q` ignoring case and diacritics, in Vietnamese name order."""
+PERSONAL_FIELDS = ("birth_date", "hometown")
+
+
+def search_people(s: Session, q: str | None = None, department_id: int | None = None, limit: int = 100,
+                  actor=None) -> list[dict]:
+    """People whose name matches `q` ignoring case and diacritics, in Vietnamese name order.
+
+    With `actor`, birth date and hometown are given only where that user may read them (else None).
+    """
     query = select(Person).options(joinedload(Person.department)).where(Person.active.is_(True))
     if q:
         query = query.where(Person.search_name.like(like_pattern(q), escape="\\"))
     if department_id:
         query = query.where(Person.department_id == department_id)
-    return [person_dict(p) for p in s.scalars(query.order_by(Person.sort_key).limit(limit))]
+    rows = []
+    for p in s.scalars(query.order_by(Person.sort_key).limit(limit)):
+        row = person_dict(p)
+        if actor is not None and not visibility.personal_fields_visible(actor, p):
+            row.update(dict.fromkeys(PERSONAL_FIELDS))
+        rows.append(row)
+    return rows
+
+
+def people_with_personal_data(rows: list[dict]) -> list[int]:
+    """The ids of the people whose birth date or hometown a list of person dicts shows."""
+    return [r["id"] for r in rows if any(r.get(f) for f in PERSONAL_FIELDS)]
 
 
 def list_departments(s: Session) -> list[dict]:
