@@ -53,8 +53,9 @@ def create_app(settings: Settings | None = None, context: Context | None = None)
     from .api import bp as api_bp
     app.register_blueprint(api_bp)
 
-    from . import auth, pages, security, templating
+    from . import auth, input_guard, pages, security, templating
     security.init_app(app)
+    input_guard.init_app(app)
     app.extensions["csrf"].exempt(api_bp)
     auth.init_app(app)
     templating.init_app(app)

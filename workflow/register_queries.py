@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from . import visibility
 from .models import (
     CONTEST_KINDS,
     INITIATIVE_FIELDS,
@@ -17,7 +18,6 @@ from .models import (
     Registration,
     TaskRating,
 )
-from . import visibility
 from .text import like_pattern
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from .audit import audit
 from .auth import new_token, token_hash
 from .errors import Forbidden, Invalid, Problem, not_found
-from .models import TOKEN_SCOPES, ApiToken, User  # noqa: F401  (TOKEN_SCOPES for callers)
+from .models import TOKEN_SCOPES, ApiToken, User
 from .text import nfc
 
 # `last_used_at` is written at most this often per token: a busy client costs no write per request.

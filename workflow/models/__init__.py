@@ -1,4 +1,5 @@
 """SQLAlchemy models. Import from here: `from workflow.models import Nomination`."""
+from . import lengths  # noqa: F401  (registers the length check on every flush)
 from .access import PERSONAL_DATA_KINDS, LoginThrottle, PersonalDataAccess
 from .audit import OUTBOX_STATES, AuditEntry, DomainEvent, OutboxMessage, ReminderSent
 from .base import Base, UTCDateTime
@@ -17,10 +18,6 @@ from .registers import (
 )
 
 __all__ = [
-    "PERSONAL_DATA_KINDS",
-    "TOKEN_SCOPES",
-    "LoginThrottle",
-    "PersonalDataAccess",
     "AWARD_FORMS",
     "CONTEST_KINDS",
     "CYCLE_KINDS",
@@ -28,9 +25,11 @@ __all__ = [
     "INITIATIVE_FIELDS",
     "NOMINEE_TYPES",
     "OUTBOX_STATES",
+    "PERSONAL_DATA_KINDS",
     "REGISTRATION_STATES",
     "ROLES",
     "TASK_RATINGS",
+    "TOKEN_SCOPES",
     "AgencyIdentity",
     "ApiToken",
     "AuditEntry",
@@ -44,9 +43,11 @@ __all__ = [
     "DomainEvent",
     "Initiative",
     "InitiativeAuthor",
+    "LoginThrottle",
     "Nomination",
     "OutboxMessage",
     "Person",
+    "PersonalDataAccess",
     "Registration",
     "RegistrationLine",
     "ReminderSent",

@@ -7,8 +7,8 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from states import State
 
-from ..actors import load_actor
 from .. import access_log
+from ..actors import load_actor
 from ..errors import Forbidden, Invalid, Problem, not_found
 from ..models import (
     AWARD_FORMS,
