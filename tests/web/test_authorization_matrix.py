@@ -145,7 +145,7 @@ def test_each_role_reads_the_same_register_rows_through_api_and_pages(app, ctx, 
     users = {"staff_self": make.user(["staff"], people["own"]), "staff_other": make.user(["staff"], people["other"]),
              "head_own": a.head, "head_other": a.other_head, "secretary": a.secretary, "member": a.member,
              "agency_head": a.agency_head, "deputy": a.deputy, "admin": a.admin}
-    for key, pid in people.items():
+    for pid in people.values():
         make.prize(a, pid)
         make.rating(a, 2025, person_id=pid)
         make.initiative(a, authors=[pid])
