@@ -39,12 +39,10 @@ def create_app(settings: Settings | None = None, context: Context | None = None)
         WTF_CSRF_TIME_LIMIT=8 * 3600,  # a working day: long forms must not expire mid-way
         BABEL_DEFAULT_LOCALE=app_settings.get("default_locale", "vi"),
         BABEL_DEFAULT_TIMEZONE=str(context.settings.timezone),
-        LOGIN_RATE_LIMIT=app_settings.get("login_rate_limit", "10 per minute"),
-        LOGIN_IP_RATE_LIMIT=app_settings.get("login_address_rate_limit", "60 per minute"),
     )
     app.json.ensure_ascii = False
     if app_settings.get("behind_proxy"):
-        # Behind nginx/Apache: trust one proxy for the client address (rate limits) and https.
+        # Behind nginx/Apache: trust one proxy for the client address (login throttling) and https.
         from werkzeug.middleware.proxy_fix import ProxyFix
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
     app.extensions["thidua"] = context

@@ -5,12 +5,12 @@ from dataclasses import dataclass
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
 
 from states import Actor
-from workflow import directory
+from workflow import directory, throttle
 from workflow.actors import actor_of
 from workflow.models import User
 
@@ -95,19 +95,13 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-def _count_login_attempt() -> None:
-    """429 past the limits: per account and address (guessing), and per address (spraying).
-
-    Per account too, because an office's machines may all reach the server from one address.
-    """
-    limiter = current_app.extensions["login_limiter"]
-    address = request.remote_addr or "?"
-    account = (request.form.get("username") or "").strip().lower()[:80]
-    with limiter.limit(current_app.config["LOGIN_RATE_LIMIT"], scope="login-account",
-                       key_func=lambda: f"{address}|{account}"):
-        pass
-    with limiter.limit(current_app.config["LOGIN_IP_RATE_LIMIT"], scope="login-address"):
-        pass
+def _too_many_attempts(retry_after: int):
+    minutes = max(1, (retry_after + 59) // 60)
+    response = make_response(render_template(
+        "errors/error.html", status=429, title=_("Quá nhiều lần thử"),
+        text=_("Bạn đã thử quá nhiều lần. Vui lòng thử lại sau %(m)s phút.", m=minutes), details=[]), 429)
+    response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -116,10 +110,14 @@ def login():
         return redirect(url_for("inbox.index"))
     form = LoginForm()
     if request.method == "POST":
-        _count_login_attempt()
         if form.validate_on_submit():
-            user_id = directory.authenticate(get_ctx(), form.username.data, form.password.data)
+            ctx, address = get_ctx(), request.remote_addr or "?"
+            attempt = throttle.begin_attempt(ctx, form.username.data, address)
+            if not attempt.allowed:
+                return _too_many_attempts(attempt.retry_after)
+            user_id = directory.authenticate(ctx, form.username.data, form.password.data)
             if user_id is not None:
+                throttle.succeeded(ctx, form.username.data, address)
                 target = _safe_next(request.args.get("next"))
                 session.clear()  # a fresh session at login: no fixation
                 user = load_web_user(user_id)

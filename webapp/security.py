@@ -1,9 +1,7 @@
-"""CSRF on every form, security headers on every response, and the login rate limiter."""
+"""CSRF on every form and security headers on every response (login throttling: workflow/throttle.py)."""
 from __future__ import annotations
 
 from flask import Flask
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 
 # No inline script anywhere: scripts come from /static only. Mermaid and Bootstrap set
@@ -31,12 +29,8 @@ HEADERS = {
 
 
 def init_app(app: Flask) -> None:
-    """Install CSRF protection, the security headers and a per-app rate limiter."""
+    """Install CSRF protection and the security headers."""
     CSRFProtect(app)
-    # One limiter per app, in memory: each worker counts its own attempts, which still
-    # stops password guessing; a shared store is not worth a Redis for an office.
-    app.extensions["login_limiter"] = Limiter(get_remote_address, app=app, storage_uri="memory://",
-                                              default_limits=[], headers_enabled=False)
 
     @app.after_request
     def _security_headers(response):

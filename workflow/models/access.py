@@ -33,10 +33,11 @@ class PersonalDataAccess(Base):
 
 
 class LoginThrottle(Base):
-    """Failed logins of one account ("account:NAME") or one address ("address:IP")."""
+    """Failed logins of one account ("account:NAME") or one address ("address:IP"), for every worker."""
 
     __tablename__ = "login_throttle"
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
-    window_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    first_failure_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime)
     blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

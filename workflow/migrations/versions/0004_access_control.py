@@ -50,7 +50,8 @@ def upgrade() -> None:
     op.create_table('login_throttle',
     sa.Column('key', sa.String(length=200), nullable=False),
     sa.Column('failures', sa.Integer(), nullable=False),
-    sa.Column('window_start', workflow.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('first_failure_at', workflow.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_failure_at', workflow.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('blocked_until', workflow.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_login_throttle'))
     )
