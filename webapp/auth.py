@@ -109,23 +109,22 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("inbox.index"))
     form = LoginForm()
-    if request.method == "POST":
-        if form.validate_on_submit():
-            ctx, address = get_ctx(), request.remote_addr or "?"
-            attempt = throttle.begin_attempt(ctx, form.username.data, address)
-            if not attempt.allowed:
-                return _too_many_attempts(attempt.retry_after)
-            user_id = directory.authenticate(ctx, form.username.data, form.password.data)
-            if user_id is not None:
-                throttle.succeeded(ctx, form.username.data, address)
-                target = _safe_next(request.args.get("next"))
-                session.clear()  # a fresh session at login: no fixation
-                user = load_web_user(user_id)
-                session["epoch"] = user.session_epoch
-                login_user(user)
-                return redirect(target)
-            form.password.errors.append(_("Tên đăng nhập hoặc mật khẩu không đúng."))
-            return render_template("auth/login.html", form=form), 401
+    if request.method == "POST" and form.validate_on_submit():
+        ctx, address = get_ctx(), request.remote_addr or "?"
+        attempt = throttle.begin_attempt(ctx, form.username.data, address)
+        if not attempt.allowed:
+            return _too_many_attempts(attempt.retry_after)
+        user_id = directory.authenticate(ctx, form.username.data, form.password.data)
+        if user_id is not None:
+            throttle.succeeded(ctx, form.username.data, address)
+            target = _safe_next(request.args.get("next"))
+            session.clear()  # a fresh session at login: no fixation
+            user = load_web_user(user_id)
+            session["epoch"] = user.session_epoch
+            login_user(user)
+            return redirect(target)
+        form.password.errors.append(_("Tên đăng nhập hoặc mật khẩu không đúng."))
+        return render_template("auth/login.html", form=form), 401
     return render_template("auth/login.html", form=form)
 
 

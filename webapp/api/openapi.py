@@ -17,10 +17,11 @@ def _json(schema: dict) -> dict:
 
 
 def _responses(ok: int, *errors: int, schema: dict | None = None) -> dict:
-    titles = {200: "OK", 201: "Đã tạo", 401: "Chưa xác thực", 403: "Không có quyền", 404: "Không tìm thấy",
+    titles = {200: "OK", 201: "Đã tạo", 204: "Đã xong", 400: "Dữ liệu không đọc được (ký tự NUL, mã Unicode hỏng,"
+              " JSON lồng quá sâu, tên tệp quá dài)", 401: "Chưa xác thực", 403: "Không có quyền", 404: "Không tìm thấy",
               409: "Xung đột (phiên bản cũ hoặc trạng thái không cho phép)", 422: "Dữ liệu/điều kiện không đạt"}
-    out = {str(ok): {"description": titles[ok], **_json(schema or OBJ)}}
-    for code in (401, *errors):
+    out = {str(ok): {"description": titles[ok], **({} if ok == 204 else _json(schema or OBJ))}}
+    for code in sorted({400, 401, *errors}):
         out[str(code)] = {"description": titles[code], **_json(ERR)}
     return out
 
@@ -134,12 +135,21 @@ def spec() -> dict:
                                        "403": {"description": "Không có quyền", **_json(ERR)},
                                        "404": {"description": "Không tìm thấy", **_json(ERR)}}}},
             "/api/v1/cycles/{cycle_id}/council-meetings": {
-                "get": _op("Các cuộc họp Hội đồng của kỳ xét", errors=(), params=[cid]),
+                "get": _op("Các cuộc họp Hội đồng của kỳ xét (Thư ký, thành viên Hội đồng)", errors=(403,),
+                           params=[cid]),
                 "post": _op("Ghi nhận cuộc họp Hội đồng", ok=201, params=[cid],
                             body=_props(["held_on", "members_total", "members_present"], held_on=DATE,
                                         members_total=INT, members_present=INT, chair_name=STR, note=STR))},
-            "/api/v1/council-meetings/{meeting_id}": {"get": _op("Cuộc họp và kết quả biểu quyết", errors=(404,),
+            "/api/v1/council-meetings/{meeting_id}": {"get": _op("Cuộc họp và kết quả biểu quyết", errors=(403, 404),
                                                                  params=[mid])},
+            "/api/v1/tokens": {
+                "get": _op("Token API của mình (quản trị: của mọi người)", errors=(422,), params=[_query("user_id")]),
+                "post": _op("Tạo token cho chính mình; giá trị token chỉ trả về một lần", ok=201,
+                            errors=(403, 404, 422), body=_props([], name=STR, scope={"enum": ["read", "full"]},
+                                                                expires_on=DATE))},
+            "/api/v1/tokens/{token_id}": {
+                "delete": _op("Thu hồi token (có hiệu lực ngay)", ok=204, errors=(403, 404),
+                              params=[_path_param("token_id")])},
             "/api/v1/council-meetings/{meeting_id}/votes": {
                 "post": _op("Ghi nhận biểu quyết cho một đề nghị", ok=201, errors=(403, 404, 409, 422), params=[mid],
                             body=_props(["nomination_id", "votes_for", "votes_against"], nomination_id=INT,
