@@ -15,6 +15,13 @@ class BoundedInt(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+def _key_list(value) -> list[str]:
+    """A key or a list of keys (newest last), from config.toml or THIDUA_APP__FEED_SECRET_KEYS."""
+    if not value:
+        return []
+    return [value] if isinstance(value, str) else [str(v) for v in value if v]
+
+
 def create_app(settings: Settings | None = None, context: Context | None = None) -> Flask:
     """Build the app around one Context (database, settings, clock)."""
     if context is None:
@@ -28,6 +35,7 @@ def create_app(settings: Settings | None = None, context: Context | None = None)
         secure = not context.settings.base_url.startswith("http://")
     app.config.update(
         SECRET_KEY=context.settings.secret_key,
+        FEED_SECRET_KEYS=_key_list(app_settings.get("feed_secret_keys")),
         MAX_CONTENT_LENGTH=context.settings.max_upload_bytes + 1024 * 1024,
         JSON_AS_ASCII=False,
         SESSION_COOKIE_SECURE=bool(secure),

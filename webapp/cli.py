@@ -16,6 +16,8 @@ from workflow.errors import DomainError
 from workflow.imports import cli as imports_cli
 from workflow.models import Department, User
 
+from .security import check_secret_for_bind
+
 
 def _ctx() -> Context:
     return click.get_current_context().find_root().obj
@@ -83,6 +85,7 @@ def serve(host, port, workers, no_scheduler):
     from .server import run
 
     ctx = _ctx()
+    check_secret_for_bind(ctx.settings, host)
     if not schema.is_up_to_date(ctx.db.engine):
         bootstrap.init(ctx)
     click.echo(f"thidua đang chạy tại http://{host}:{port}/ (Ctrl+C để dừng)")
