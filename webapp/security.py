@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import click
-from flask import Flask
+from flask import Flask, request
 from flask_wtf.csrf import CSRFProtect
 
 # No inline script anywhere: scripts come from /static only. Mermaid and Bootstrap set
@@ -29,6 +29,10 @@ HEADERS = {
 }
 
 
+# Static files, and the calendar feed a calendar app polls (it sets its own short private max-age).
+CACHEABLE_ENDPOINTS = frozenset({"static", "reports.calendar_feed"})
+
+
 def init_app(app: Flask) -> None:
     """Install CSRF protection and the security headers."""
     CSRFProtect(app)
@@ -37,6 +41,10 @@ def init_app(app: Flask) -> None:
     def _security_headers(response):
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
+        if request.endpoint not in CACHEABLE_ENDPOINTS:
+            # Pages, API answers and downloads carry personal data: no copy in the browser's or a
+            # proxy's cache, where the next user of a shared office computer would find it.
+            response.headers["Cache-Control"] = "no-store"
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response

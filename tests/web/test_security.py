@@ -179,3 +179,17 @@ def test_behind_a_proxy_the_client_address_comes_from_the_proxy(ctx):
 
     assert [attempt("10.0.0.1", "a"), attempt("10.0.0.1", "b"), attempt("10.0.0.1", "c")] == [401, 401, 429]
     assert attempt("10.0.0.2", "d") == 401   # another machine in the office is not locked out
+
+
+def test_nothing_behind_login_may_be_cached_but_static_files_may(app, make, ctx):
+    from workflow import directory
+    a = make.agency()
+    b = Browser(app.test_client()).login(make.username(a.secretary))
+    for url in ("/", "/nominations", "/registers/ratings", "/reports/"):
+        assert b.get(url).headers["Cache-Control"] == "no-store", url
+    token = directory.create_token(ctx, make.username(a.secretary))
+    api = app.test_client().get("/api/v1/people", headers={"Authorization": f"Bearer {token}"})
+    assert api.headers["Cache-Control"] == "no-store"
+    static = [r.rule for r in app.url_map.iter_rules() if r.endpoint == "static"][0]
+    css = b.get(static.replace("<path:filename>", "app.css"))
+    assert css.headers.get("Cache-Control") != "no-store"
