@@ -190,6 +190,6 @@ def test_nothing_behind_login_may_be_cached_but_static_files_may(app, make, ctx)
     token = directory.create_token(ctx, make.username(a.secretary))
     api = app.test_client().get("/api/v1/people", headers={"Authorization": f"Bearer {token}"})
     assert api.headers["Cache-Control"] == "no-store"
-    static = [r.rule for r in app.url_map.iter_rules() if r.endpoint == "static"][0]
+    static = next(r.rule for r in app.url_map.iter_rules() if r.endpoint == "static")
     css = b.get(static.replace("<path:filename>", "app.css"))
     assert css.headers.get("Cache-Control") != "no-store"
