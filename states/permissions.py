@@ -106,6 +106,11 @@ def may(actor: Actor, action: Action | str, subject: Subject) -> bool:
     return ACTION_RULES[Action(action)](actor, subject)
 
 
+def is_the_nominee(actor: Actor, subject: Subject) -> bool:
+    """Separation of duties: the person nominated takes no step on their own nomination."""
+    return subject.person_id is not None and subject.person_id == actor.person_id
+
+
 def may_nominate(actor: Actor, *, department_id: int, person_id: int | None) -> bool:
     """Department heads nominate their department and its staff; staff themselves; the secretary anyone."""
     if is_council_secretary(actor):

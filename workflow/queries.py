@@ -8,6 +8,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from states import Action, State, actions_from, may
+from states.permissions import is_the_nominee
 
 from . import criteria, visibility
 from .actors import sees_all_nominations, subject_of
@@ -33,9 +34,11 @@ from .text import like_pattern
 PAGE_SIZE = 50
 
 
-def allowed_actions(actor, nom: Nomination) -> list[str]:
+def allowed_actions(actor, nom: Nomination, settings=None) -> list[str]:
     """The actions this user may take on this nomination now (guards aside)."""
     subject = subject_of(nom)
+    if settings is not None and settings.separation_of_duties and is_the_nominee(actor, subject):
+        return []
     return [a.value for a in actions_from(nom.state, nom.held_from) if may(actor, a, subject)]
 
 
@@ -127,7 +130,7 @@ def nomination_detail(s: Session, ctx, actor, nom: Nomination) -> dict:
         "history": [audit_dict(e) for e in history],
         "emails": [email_dict(m) for m in s.scalars(
             select(OutboxMessage).where(OutboxMessage.nomination_id == nom.id).order_by(OutboxMessage.id))],
-        "allowed_actions": allowed_actions(actor, nom),
+        "allowed_actions": allowed_actions(actor, nom, ctx.settings),
     }
 
 
