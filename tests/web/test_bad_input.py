@@ -66,3 +66,12 @@ def test_text_longer_than_its_column_is_refused_by_the_use_case(ctx):
     with pytest.raises(Invalid) as refused:
         directory.create_person(ctx, None, full_name="Nguyễn " * 40)
     assert refused.value.code == "full_name_too_long" and "200 ký tự" in refused.value.message
+
+
+def test_a_wrong_method_names_the_allowed_ones_in_allow(app, token):
+    client = app.test_client()
+    api = client.put("/api/v1/initiatives", headers=token)
+    assert api.status_code == 405 and set(api.headers["Allow"].split(", ")) >= {"GET", "POST"}
+    assert api.json["code"] == "method_not_allowed"
+    page = client.delete("/login")
+    assert page.status_code == 405 and "POST" in page.headers["Allow"]

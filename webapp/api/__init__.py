@@ -21,6 +21,7 @@ HTTP_MESSAGES = {
     405: ("method_not_allowed", "Phương thức không được hỗ trợ cho địa chỉ này."),
     409: ("conflict", "Xung đột dữ liệu."),
     413: ("too_large", "Dữ liệu gửi lên quá lớn."),
+    414: ("uri_too_long", "Địa chỉ yêu cầu quá dài."),
     415: ("unsupported_media_type", "Kiểu dữ liệu không được hỗ trợ."),
     422: ("invalid", "Dữ liệu không hợp lệ."),
     429: ("too_many_requests", "Quá nhiều yêu cầu; vui lòng thử lại sau."),
@@ -41,7 +42,16 @@ def _domain_error(exc: DomainError):
 @bp.errorhandler(HTTPException)
 def _http_error(exc: HTTPException):
     code, message = HTTP_MESSAGES.get(exc.code or 500, ("error", exc.description or "Lỗi."))
-    return error_response(exc.code or 500, code, message)
+    response, status = error_response(exc.code or 500, code, message)
+    return with_allow_header(response, exc), status
+
+
+def with_allow_header(response, exc: HTTPException):
+    """A 405 names the methods the address does accept (RFC 9110 §15.5.6)."""
+    allowed = getattr(exc, "valid_methods", None)
+    if allowed:
+        response.headers["Allow"] = ", ".join(sorted(allowed))
+    return response
 
 
 @bp.errorhandler(Exception)
