@@ -194,6 +194,7 @@ def test_reading_someone_elses_personal_data_is_logged_and_exportable(app, ctx, 
     admin = Browser(app.test_client()).login(make.username(a.admin))
     staff = Browser(app.test_client()).login(make.username(a.staff_user))
     assert staff.get("/reports/export/personal-data-access.xlsx").status_code == 403
+    assert "personal-data-access.xlsx" in admin.get("/reports/").get_data(as_text=True)
     response = admin.get("/reports/export/personal-data-access.xlsx")
     assert response.status_code == 200
     rows = [[c for c in r] for r in load_workbook(BytesIO(response.data)).active.iter_rows(values_only=True)]
