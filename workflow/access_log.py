@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import select
 
-from .models import PERSONAL_DATA_KINDS, PersonalDataAccess, User
+from .models import PERSONAL_DATA_KINDS, Person, PersonalDataAccess, User
 
 
 def record_reads(ctx, user_id: int, person_ids: Iterable[int | None], kind: str, via: str) -> int:
@@ -31,7 +31,6 @@ def record_reads(ctx, user_id: int, person_ids: Iterable[int | None], kind: str,
 
 def rows_for_export(s, *, person_id: int | None = None, limit: int = 100_000):
     """(at, username, reader's name, person's name, kind title, via), newest first."""
-    from .models import Person
     q = (select(PersonalDataAccess, User, Person).join(User, PersonalDataAccess.user_id == User.id)
          .join(Person, PersonalDataAccess.person_id == Person.id)
          .order_by(PersonalDataAccess.at.desc(), PersonalDataAccess.id.desc()).limit(limit))

@@ -77,6 +77,13 @@ def token_dict(t: ApiToken, now: datetime) -> dict:
             "status": status}
 
 
+def describe(ctx, token: str) -> dict | None:
+    """The listing row of a token given its value (to answer the request that created it)."""
+    with ctx.db.reading() as s:
+        row = s.scalars(select(ApiToken).where(ApiToken.token_hash == token_hash(token))).first()
+        return token_dict(row, ctx.clock.now()) if row else None
+
+
 def list_tokens(ctx, actor_id: int | None, *, user_id: int | None = None) -> list[dict]:
     """Tokens, newest first: an admin (or the command line) sees everyone's, others their own."""
     with ctx.db.reading() as s:

@@ -30,8 +30,7 @@ def create_token():
     value = tokens.create_token(ctx, username, text(b, "name", max_length=100) or "",
                                 scope=choice(b, "scope", tuple(tokens.TOKEN_SCOPES), required=False) or "full",
                                 expires_at=tokens.expiry_at_end_of(ctx, day) if day else None, actor_id=g.user_id)
-    created = tokens.list_tokens(ctx, g.user_id, user_id=g.user_id)[0]
-    return jsonify({**created, "token": value}), 201
+    return jsonify({**tokens.describe(ctx, value), "token": value}), 201
 
 
 @bp.delete("/tokens/<int:token_id>")
