@@ -106,6 +106,11 @@ def may(actor: Actor, action: Action | str, subject: Subject) -> bool:
     return ACTION_RULES[Action(action)](actor, subject)
 
 
+def is_the_nominee(actor: Actor, subject: Subject) -> bool:
+    """Separation of duties: the person nominated takes no step on their own nomination."""
+    return subject.person_id is not None and subject.person_id == actor.person_id
+
+
 def may_nominate(actor: Actor, *, department_id: int, person_id: int | None) -> bool:
     """Department heads nominate their department and its staff; staff themselves; the secretary anyone."""
     if is_council_secretary(actor):
@@ -113,3 +118,34 @@ def may_nominate(actor: Actor, *, department_id: int, person_id: int | None) -> 
     if actor.has(Role.DEPARTMENT_HEAD) and department_id in actor.headed_department_ids:
         return True
     return person_id is not None and person_id == actor.person_id
+
+
+# --- who may read which records (registers, people, council) --------------------------------
+# One implementation for the pages, the API and the exports: workflow/visibility.py turns these
+# into query filters.
+
+AGENCY_WIDE_ROLES = (Role.COUNCIL_SECRETARY, Role.COUNCIL_MEMBER, Role.AGENCY_HEAD, Role.DEPUTY_HEAD, Role.ADMIN)
+COUNCIL_ROLES = (Role.COUNCIL_SECRETARY, Role.COUNCIL_MEMBER)
+
+
+def sees_every_record(actor: Actor) -> bool:
+    """The council, the head, the deputy and the administrator read every register row and dossier."""
+    return any(actor.has(r) for r in AGENCY_WIDE_ROLES)
+
+
+def may_see_person_records(actor: Actor, *, person_id: int | None, department_id: int | None) -> bool:
+    """A person's birth date, hometown, ratings and results: the person, their department head, the centre."""
+    if sees_every_record(actor):
+        return True
+    if person_id is not None and person_id == actor.person_id:
+        return True
+    return department_id is not None and department_id in actor.headed_department_ids
+
+
+def may_see_department_records(actor: Actor, department_id: int | None) -> bool:
+    return sees_every_record(actor) or (department_id is not None and department_id in actor.headed_department_ids)
+
+
+def may_see_council_records(actor: Actor) -> bool:
+    """Council meetings and votes: the council's own members and its secretary (as on the council pages)."""
+    return any(actor.has(r) for r in COUNCIL_ROLES)

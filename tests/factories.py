@@ -106,7 +106,7 @@ class Factory:
 
     def report(self, a: Agency, nomination_id: int) -> int:
         return dossier.upload_for_nomination(self.ctx, a.head, nomination_id, "achievement_report",
-                                             "bao-cao-thanh-tich.docx", b"PK report")
+                                             "bao-cao-thanh-tich.docx", b"PK\x03\x04 report")
 
     # --- nominations -----------------------------------------------------------------------
     def nomination(self, a: Agency, *, cycle_id: int | None = None, person_id: int | None = None,
@@ -136,7 +136,7 @@ class Factory:
             cycle_id, dept = nom.cycle_id, nom.department_id
         self.minutes(a, cycle_id, dept)
         head = a.head if dept == a.department_id else a.other_head
-        dossier.upload_for_nomination(self.ctx, head, nid, "achievement_report", "bao-cao-thanh-tich.docx", b"PK report")
+        dossier.upload_for_nomination(self.ctx, head, nid, "achievement_report", "bao-cao-thanh-tich.docx", b"PK\x03\x04 report")
         self.act(head, nid, "department_review")
 
     def meeting(self, a: Agency, cycle_id: int, present: int = 5, total: int = 7) -> int:

@@ -16,6 +16,13 @@ class BoundedInt(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+def _key_list(value) -> list[str]:
+    """A key or a list of keys (newest last), from config.toml or THIDUA_APP__FEED_SECRET_KEYS."""
+    if not value:
+        return []
+    return [value] if isinstance(value, str) else [str(v) for v in value if v]
+
+
 def create_app(settings: Settings | None = None, context: Context | None = None) -> Flask:
     """Build the app around one Context (database, settings, clock)."""
     if context is None:
@@ -29,6 +36,7 @@ def create_app(settings: Settings | None = None, context: Context | None = None)
         secure = not context.settings.base_url.startswith("http://")
     app.config.update(
         SECRET_KEY=context.settings.secret_key,
+        FEED_SECRET_KEYS=_key_list(app_settings.get("feed_secret_keys")),
         MAX_CONTENT_LENGTH=context.settings.max_upload_bytes + 1024 * 1024,
         JSON_AS_ASCII=False,
         SESSION_COOKIE_SECURE=bool(secure),
@@ -40,12 +48,10 @@ def create_app(settings: Settings | None = None, context: Context | None = None)
         WTF_CSRF_TIME_LIMIT=8 * 3600,  # a working day: long forms must not expire mid-way
         BABEL_DEFAULT_LOCALE=app_settings.get("default_locale", "vi"),
         BABEL_DEFAULT_TIMEZONE=str(context.settings.timezone),
-        LOGIN_RATE_LIMIT=app_settings.get("login_rate_limit", "10 per minute"),
-        LOGIN_IP_RATE_LIMIT=app_settings.get("login_address_rate_limit", "60 per minute"),
     )
     app.json.ensure_ascii = False
     if app_settings.get("behind_proxy"):
-        # Behind nginx/Apache: trust one proxy for the client address (rate limits) and https.
+        # Behind nginx/Apache: trust one proxy for the client address (login throttling) and https.
         from werkzeug.middleware.proxy_fix import ProxyFix
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
     app.extensions["thidua"] = context
@@ -54,8 +60,9 @@ def create_app(settings: Settings | None = None, context: Context | None = None)
     from .api import bp as api_bp
     app.register_blueprint(api_bp)
 
-    from . import auth, pages, security, templating
+    from . import auth, input_guard, pages, security, templating
     security.init_app(app)
+    input_guard.init_app(app)
     app.extensions["csrf"].exempt(api_bp)
     auth.init_app(app)
     templating.init_app(app)

@@ -5,12 +5,12 @@ from dataclasses import dataclass
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
 
 from states import Actor
-from workflow import directory
+from workflow import directory, throttle
 from workflow.actors import actor_of
 from workflow.models import User
 
@@ -29,6 +29,7 @@ class WebUser(UserMixin):
     name: str
     roles: frozenset[str]
     actor: Actor
+    session_epoch: int = 0
 
     def get_id(self) -> str:
         return str(self.id)
@@ -41,13 +42,17 @@ class WebUser(UserMixin):
         return bool(self.actor.headed_department_ids)
 
 
-def load_web_user(user_id: int) -> WebUser | None:
+def load_web_user(user_id: int, epoch: int | None = None) -> WebUser | None:
+    """The user, if active and (given the session's epoch) the session not ended since by
+    logout, a password change or deactivation."""
     with get_ctx().db.reading() as s:
         user = s.get(User, user_id)
         if user is None or not user.active:
             return None
+        if epoch is not None and epoch != user.session_epoch:
+            return None
         return WebUser(id=user.id, username=user.username, name=user.name, roles=user.roles,
-                       actor=actor_of(s, user))
+                       actor=actor_of(s, user), session_epoch=user.session_epoch)
 
 
 def init_app(app) -> None:
@@ -59,7 +64,10 @@ def init_app(app) -> None:
 
     @manager.user_loader
     def _load(user_id: str):
-        return load_web_user(int(user_id)) if user_id.isdigit() else None
+        epoch = session.get("epoch")
+        if not user_id.isdigit() or not isinstance(epoch, int):
+            return None  # a cookie from before session epochs, or forged without one
+        return load_web_user(int(user_id), epoch)
 
     app.register_blueprint(bp)
 
@@ -87,19 +95,13 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-def _count_login_attempt() -> None:
-    """429 past the limits: per account and address (guessing), and per address (spraying).
-
-    Per account too, because an office's machines may all reach the server from one address.
-    """
-    limiter = current_app.extensions["login_limiter"]
-    address = request.remote_addr or "?"
-    account = (request.form.get("username") or "").strip().lower()[:80]
-    with limiter.limit(current_app.config["LOGIN_RATE_LIMIT"], scope="login-account",
-                       key_func=lambda: f"{address}|{account}"):
-        pass
-    with limiter.limit(current_app.config["LOGIN_IP_RATE_LIMIT"], scope="login-address"):
-        pass
+def _too_many_attempts(retry_after: int):
+    minutes = max(1, (retry_after + 59) // 60)
+    response = make_response(render_template(
+        "errors/error.html", status=429, title=_("Quá nhiều lần thử"),
+        text=_("Bạn đã thử quá nhiều lần. Vui lòng thử lại sau %(m)s phút.", m=minutes), details=[]), 429)
+    response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -107,23 +109,30 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("inbox.index"))
     form = LoginForm()
-    if request.method == "POST":
-        _count_login_attempt()
-        if form.validate_on_submit():
-            user_id = directory.authenticate(get_ctx(), form.username.data, form.password.data)
-            if user_id is not None:
-                target = _safe_next(request.args.get("next"))
-                session.clear()  # a fresh session at login: no fixation
-                login_user(load_web_user(user_id))
-                return redirect(target)
-            form.password.errors.append(_("Tên đăng nhập hoặc mật khẩu không đúng."))
-            return render_template("auth/login.html", form=form), 401
+    if request.method == "POST" and form.validate_on_submit():
+        ctx, address = get_ctx(), request.remote_addr or "?"
+        attempt = throttle.begin_attempt(ctx, form.username.data, address)
+        if not attempt.allowed:
+            return _too_many_attempts(attempt.retry_after)
+        user_id = directory.authenticate(ctx, form.username.data, form.password.data)
+        if user_id is not None:
+            throttle.succeeded(ctx, form.username.data, address)
+            target = _safe_next(request.args.get("next"))
+            session.clear()  # a fresh session at login: no fixation
+            user = load_web_user(user_id)
+            session["epoch"] = user.session_epoch
+            login_user(user)
+            return redirect(target)
+        form.password.errors.append(_("Tên đăng nhập hoặc mật khẩu không đúng."))
+        return render_template("auth/login.html", form=form), 401
     return render_template("auth/login.html", form=form)
 
 
 @bp.post("/logout")
 @login_required
 def logout():
+    # Raising the epoch refuses this cookie even if replayed, and the user's other sessions too.
+    directory.end_sessions(get_ctx(), current_user.id)
     logout_user()
     session.clear()
     flash(_("Bạn đã đăng xuất."), "info")

@@ -8,13 +8,15 @@ from sqlalchemy import select
 
 import notifications
 from notifications import cli as notifications_cli
-from workflow import audit_cli, backup_cli, bootstrap, directory, schema
+from workflow import audit_cli, backup_cli, bootstrap, directory, schema, tokens
 from workflow.config import Settings
 from workflow.context import Context
 from workflow.documents import cli as documents_cli
 from workflow.errors import DomainError
 from workflow.imports import cli as imports_cli
 from workflow.models import Department, User
+
+from .security import check_secret_for_bind
 
 
 def _ctx() -> Context:
@@ -83,6 +85,7 @@ def serve(host, port, workers, no_scheduler):
     from .server import run
 
     ctx = _ctx()
+    check_secret_for_bind(ctx.settings, host)
     if not schema.is_up_to_date(ctx.db.engine):
         bootstrap.init(ctx)
     # The supervisor keeps no connection open while its children run.
@@ -134,6 +137,32 @@ def users_passwd(username, password):
     click.echo(f"Đã đổi mật khẩu của {username}.")
 
 
+def _user_id(username: str) -> int:
+    with _ctx().db.reading() as s:
+        user_id = s.scalar(select(User.id).where(User.username == username.strip().lower()))
+    if user_id is None:
+        raise click.ClickException(f"Không tìm thấy tài khoản “{username}”.")
+    return user_id
+
+
+@users.command("deactivate")
+@click.argument("username")
+@click.option("--reason", required=True, help="Lý do khóa (ghi vào nhật ký).")
+def users_deactivate(username, reason):
+    """Khóa tài khoản: phiên đăng nhập và token của tài khoản bị từ chối ngay."""
+    directory.set_user_active(_ctx(), None, _user_id(username), False, reason)
+    click.echo(f"Đã khóa tài khoản {username}.")
+
+
+@users.command("activate")
+@click.argument("username")
+@click.option("--reason", default="", help="Lý do mở khóa (ghi vào nhật ký).")
+def users_activate(username, reason):
+    """Mở khóa tài khoản (người dùng đăng nhập lại; các phiên cũ không dùng lại được)."""
+    directory.set_user_active(_ctx(), None, _user_id(username), True, reason)
+    click.echo(f"Đã mở khóa tài khoản {username}.")
+
+
 @main.group()
 def token():
     """Token cho API."""
@@ -141,12 +170,39 @@ def token():
 
 @token.command("create")
 @click.argument("username")
-@click.option("--label", default="", help="Ghi chú (dùng cho việc gì).")
-def token_create(username, label):
+@click.option("--name", "--label", "name", default="", help="Tên token (dùng cho việc gì).")
+@click.option("--scope", type=click.Choice(["read", "full"]), default="full", show_default=True,
+              help="read: chỉ đọc; full: đọc và ghi.")
+@click.option("--expires", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Hết hạn sau ngày này (YYYY-MM-DD); bỏ trống: không hết hạn.")
+def token_create(username, name, scope, expires):
     """In một token mới (dòng cuối cùng) cho USERNAME."""
-    value = directory.create_token(_ctx(), username, label)
+    ctx = _ctx()
+    value = tokens.create_token(ctx, username, name, scope=scope,
+                                expires_at=tokens.expiry_at_end_of(ctx, expires.date()) if expires else None)
     click.echo(f"Token cho {username} (chỉ hiện một lần):", err=True)
     click.echo(value)
+
+
+@token.command("list")
+@click.option("--user", "username", default=None, help="Chỉ token của tài khoản này.")
+def token_list(username):
+    """Liệt kê token: mã, tài khoản, tên, phạm vi, hạn, lần dùng cuối, trạng thái."""
+    ctx = _ctx()
+    user_id = _user_id(username) if username else None
+    status = {"active": "còn hiệu lực", "expired": "đã hết hạn", "revoked": "đã thu hồi"}
+    click.echo(f"{'Mã':>5} {'Tài khoản':<18} {'Tên':<24} {'Phạm vi':<8} {'Hết hạn':<11} {'Dùng lần cuối':<17} Trạng thái")
+    for t in tokens.list_tokens(ctx, None, user_id=user_id):
+        click.echo(f"{t['id']:>5} {t['username']:<18} {t['name'][:24]:<24} {t['scope']:<8} "
+                   f"{(t['expires_at'] or '—')[:10]:<11} {(t['last_used_at'] or '—')[:16]:<17} {status[t['status']]}")
+
+
+@token.command("revoke")
+@click.argument("token_id", type=int)
+def token_revoke(token_id):
+    """Thu hồi token (theo mã trong `thidua token list`): có hiệu lực ngay."""
+    tokens.revoke_token(_ctx(), None, token_id)
+    click.echo(f"Đã thu hồi token {token_id}.")
 
 
 # Command groups owned by the other packages.

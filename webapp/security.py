@@ -1,9 +1,8 @@
-"""CSRF on every form, security headers on every response, and the login rate limiter."""
+"""CSRF on every form and security headers on every response (login throttling: workflow/throttle.py)."""
 from __future__ import annotations
 
-from flask import Flask
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
+import click
+from flask import Flask, request
 from flask_wtf.csrf import CSRFProtect
 
 # No inline script anywhere: scripts come from /static only. Mermaid and Bootstrap set
@@ -30,18 +29,52 @@ HEADERS = {
 }
 
 
+# Static files, and the calendar feed a calendar app polls (it sets its own short private max-age).
+CACHEABLE_ENDPOINTS = frozenset({"static", "reports.calendar_feed"})
+
+
 def init_app(app: Flask) -> None:
-    """Install CSRF protection, the security headers and a per-app rate limiter."""
+    """Install CSRF protection and the security headers."""
     CSRFProtect(app)
-    # One limiter per app, in memory: each worker counts its own attempts, which still
-    # stops password guessing; a shared store is not worth a Redis for an office.
-    app.extensions["login_limiter"] = Limiter(get_remote_address, app=app, storage_uri="memory://",
-                                              default_limits=[], headers_enabled=False)
 
     @app.after_request
     def _security_headers(response):
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
+        if request.endpoint not in CACHEABLE_ENDPOINTS:
+            # Pages, API answers and downloads carry personal data: no copy in the browser's or a
+            # proxy's cache, where the next user of a shared office computer would find it.
+            response.headers["Cache-Control"] = "no-store"
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
+
+
+# --- the secret key ----------------------------------------------------------------------------
+
+# The key in the shipped config.toml: anyone who has the source can sign an admin session with it.
+SHIPPED_SECRET_KEYS = frozenset({"", "dev-only-change-me"})
+LOOPBACK_HOSTS = frozenset({"localhost", "::1", "[::1]"})
+
+
+class InsecureSecretKey(click.ClickException):
+    """Printed in Vietnamese by click, exit code 1."""
+
+    def show(self, file=None) -> None:
+        click.echo(f"Lỗi: {self.message}", err=True)
+
+
+def is_loopback(host: str) -> bool:
+    host = (host or "").strip().lower()
+    return host in LOOPBACK_HOSTS or host.startswith("127.")
+
+
+def check_secret_for_bind(settings, host: str) -> None:
+    """Refuse to serve beyond this machine with the shipped (or an empty) secret key."""
+    if settings.secret_key in SHIPPED_SECRET_KEYS and not is_loopback(host):
+        raise InsecureSecretKey(
+            f"Không thể chạy ở địa chỉ {host} với khóa bí mật mặc định: ai có mã nguồn cũng giả được phiên đăng"
+            " nhập quản trị. Hãy đặt một khóa dài, ngẫu nhiên, ví dụ:\n"
+            "  export THIDUA_APP__SECRET_KEY=\"$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')\"\n"
+            "hoặc sửa secret_key trong mục [app] của config.toml, rồi chạy lại. (Chạy thử trên máy này thì dùng"
+            " --host 127.0.0.1.)")

@@ -4,7 +4,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from states import Actor, Role, State, Subject
+from states import Actor, State, Subject
+from states.permissions import sees_every_record
 
 from .errors import Forbidden
 from .models import Department, Nomination, User
@@ -39,11 +40,8 @@ def subject_of(nomination: Nomination) -> Subject:
     )
 
 
-AGENCY_WIDE_ROLES = (Role.COUNCIL_SECRETARY, Role.COUNCIL_MEMBER, Role.AGENCY_HEAD, Role.DEPUTY_HEAD, Role.ADMIN)
-
-
 def sees_all_nominations(actor: Actor) -> bool:
-    return any(actor.has(r) for r in AGENCY_WIDE_ROLES)
+    return sees_every_record(actor)
 
 
 def can_view(actor: Actor, nomination: Nomination) -> bool:

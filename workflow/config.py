@@ -106,6 +106,11 @@ class Settings:
         return Fraction(str(self.section("council").get("pass_ratio", "1/2")))
 
     @property
+    def separation_of_duties(self) -> bool:
+        """No one takes a step on a nomination of which they are the nominee (on unless switched off)."""
+        return bool(self.section("workflow").get("separation_of_duties", True))
+
+    @property
     def max_upload_bytes(self) -> int:
         return int(self.section("app").get("max_upload_mb", 20)) * 1024 * 1024
 

@@ -22,7 +22,7 @@ from .audit import audit
 from .clock import FixedClock
 from .context import Context
 from .errors import DomainError
-from .models import Campaign, Nomination, ReviewCycle
+from .models import Campaign, Nomination, ReviewCycle, User, UserRole
 from .nominations import ActionInput
 
 DEMO_PASSWORD = "thidua@2026"
@@ -304,8 +304,17 @@ def _nominate(demo: Demo, cycle: ReviewCycle, code: str, *, person_id=None, uses
     return nid
 
 
+def _acting_people(demo: Demo) -> set[int]:
+    """People whose accounts take workflow steps (the secretary): separation of duties keeps them
+    from advancing their own dossier, so the demo does not nominate them."""
+    with demo.ctx.db.reading() as s:
+        return set(s.scalars(select(User.person_id).join(UserRole).where(UserRole.role != "staff",
+                                                                          User.person_id.is_not(None))))
+
+
 def _candidates(demo: Demo, cycle: ReviewCycle, limit_per_department: int) -> list[tuple[str, int | None, bool]]:
     out = []
+    acting = _acting_people(demo)
     for code, people in demo.staff.items():
         taken = 0
         met, uses = _eligible(demo, cycle, department_id=demo.departments[code])
@@ -314,6 +323,8 @@ def _candidates(demo: Demo, cycle: ReviewCycle, limit_per_department: int) -> li
         for pid in people:
             if taken >= limit_per_department:
                 break
+            if pid in acting:
+                continue
             met, uses = _eligible(demo, cycle, person_id=pid)
             if met:
                 out.append((code, pid, uses))

@@ -1,4 +1,4 @@
-"""Departments, people, user accounts and API tokens."""
+"""Departments, people, user accounts (and, re-exported from `tokens`, their API tokens)."""
 from __future__ import annotations
 
 from datetime import date
@@ -7,11 +7,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from .audit import audit
-from .auth import MIN_PASSWORD_LENGTH, hash_password, new_token, token_hash, verify_password
+from .auth import MIN_PASSWORD_LENGTH, hash_password, verify_password
 from .email_address import normalize_email
-from .errors import Conflict, Invalid, Problem, not_found
-from .models import ROLES, ApiToken, Department, Person, User, UserRole
+from .errors import Conflict, Forbidden, Invalid, Problem, not_found
+from .models import ROLES, Department, Person, User, UserRole
 from .text import nfc
+from .tokens import create_token, revoke_all_tokens, user_for_token  # noqa: F401  (tokens belong to accounts)
 
 
 def create_department(ctx, actor_id: int | None, *, code: str, name: str, functions: str = "",
@@ -118,43 +119,81 @@ def set_roles(ctx, actor_id: int | None, user_id: int, roles: list[str]) -> None
 
 
 def set_password(ctx, actor_id: int | None, username: str, password: str) -> None:
+    """A new password ends the user's sessions and revokes their API tokens: whoever knew the old one is out."""
     _check_password(password)
     with ctx.db.transaction() as s:
         user = s.scalars(select(User).where(User.username == username.strip().lower())).first()
         if user is None:
             raise not_found(f"tài khoản “{username}”")
         user.password_hash = hash_password(password)
-        audit(s, ctx, actor_id=actor_id, action="set_password", entity_type="user", entity_id=user.id)
+        user.session_epoch += 1
+        revoked = revoke_all_tokens(s, ctx, user.id)
+        audit(s, ctx, actor_id=actor_id, action="set_password", entity_type="user", entity_id=user.id,
+              payload={"sessions_ended": True, "tokens_revoked": revoked})
+
+
+def set_user_active(ctx, actor_user_id: int | None, user_id: int, active: bool, reason: str) -> None:
+    """Lock or unlock an account. Locking ends its sessions at once; its tokens are refused while locked.
+
+    `actor_user_id` None is the operator at the command line; anyone else must be an administrator.
+    """
+    reason = nfc(reason) or ""
+    if not active and not reason:
+        raise Invalid(Problem("reason_required", "Cần ghi lý do khóa tài khoản."))
+    if len(reason) > 2000:
+        raise Invalid(Problem("reason_too_long", "Lý do dài quá 2000 ký tự."))
+    with ctx.db.transaction() as s:
+        if actor_user_id is not None:
+            actor = s.get(User, actor_user_id)
+            if actor is None or not actor.active or "admin" not in actor.roles:
+                raise Forbidden("not_allowed", "Chỉ quản trị hệ thống được khóa hoặc mở khóa tài khoản.")
+            if actor_user_id == user_id and not active:
+                raise Invalid(Problem("own_account", "Không thể tự khóa tài khoản của chính mình."))
+        user = s.get(User, user_id, with_for_update=True)
+        if user is None:
+            raise not_found("tài khoản")
+        if user.active == active:
+            return
+        user.active = active
+        user.session_epoch += 1  # a locked-then-unlocked account does not get its old cookies back
+        audit(s, ctx, actor_id=actor_user_id, action="activate_user" if active else "deactivate_user",
+              entity_type="user", entity_id=user.id, comment=reason or None, payload={"username": user.username})
+
+
+def end_sessions(ctx, user_id: int) -> int:
+    """Log the user out everywhere (logout does this): cookies issued before are refused. The new epoch."""
+    with ctx.db.transaction() as s:
+        user = s.get(User, user_id, with_for_update=True)
+        if user is None:
+            raise not_found("tài khoản")
+        user.session_epoch += 1
+        audit(s, ctx, actor_id=user_id, action="end_sessions", entity_type="user", entity_id=user.id)
+        return user.session_epoch
+
+
+def session_epoch(ctx, user_id: int) -> int | None:
+    with ctx.db.reading() as s:
+        return s.scalar(select(User.session_epoch).where(User.id == user_id))
+
+
+# The same work for an unknown user as for a wrong password, so timing does not tell which names exist.
+_dummy_hash: str | None = None
+
+
+def _burn_a_verification(password: str) -> None:
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = hash_password("not-a-real-password")
+    verify_password(_dummy_hash, password)
 
 
 def authenticate(ctx, username: str, password: str) -> int | None:
     """The user id if the password is right and the account active, else None."""
     with ctx.db.reading() as s:
         user = s.scalars(select(User).where(User.username == (username or "").strip().lower())).first()
-        if user is None or not user.active or not verify_password(user.password_hash, password or ""):
+        if user is None:
+            _burn_a_verification(password or "")
+            return None
+        if not verify_password(user.password_hash, password or "") or not user.active:
             return None
         return user.id
-
-
-def create_token(ctx, username: str, label: str = "") -> str:
-    """A new API token for the user; printed once, stored hashed."""
-    token, digest = new_token()
-    with ctx.db.transaction() as s:
-        user = s.scalars(select(User).where(User.username == username.strip().lower())).first()
-        if user is None or not user.active:
-            raise not_found(f"tài khoản “{username}”")
-        row = ApiToken(user_id=user.id, token_hash=digest, label=label, created_at=ctx.clock.now())
-        s.add(row)
-        s.flush()
-        audit(s, ctx, actor_id=user.id, action="create_token", entity_type="api_token", entity_id=row.id,
-              payload={"label": label})
-    return token
-
-
-def user_for_token(ctx, token: str) -> int | None:
-    with ctx.db.reading() as s:
-        row = s.scalars(select(ApiToken).where(ApiToken.token_hash == token_hash(token),
-                                               ApiToken.revoked_at.is_(None))).first()
-        if row is None or not row.user.active:
-            return None
-        return row.user_id

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from .actors import can_view, load_actor, sees_all_nominations
 from .audit import audit
 from .errors import Forbidden, Invalid, Problem, not_found
+from .filetypes import content_matches_extension
 from .models import DOCUMENT_KINDS, CouncilMeeting, Department, Document, Nomination, ReviewCycle
 from .text import nfc
 
@@ -49,6 +50,9 @@ def _check_file(settings, filename: str, content: bytes) -> str:
                                 + ", ".join(sorted(settings.upload_extensions)) + "."))
     if not content:
         problems.append(Problem("file_empty", "Tệp tải lên rỗng."))
+    elif name and not problems and not content_matches_extension(name.rsplit(".", 1)[-1], content):
+        problems.append(Problem("file_content", f"Nội dung tệp “{name}” không đúng loại tệp .{name.rsplit('.', 1)[-1]}"
+                                " (có thể tệp bị đổi tên hoặc hỏng). Hãy lưu lại đúng định dạng rồi tải lên."))
     elif len(content) > settings.max_upload_bytes:
         problems.append(Problem("file_too_large",
                                 f"Tệp lớn hơn giới hạn {settings.max_upload_bytes // (1024 * 1024)} MB."))

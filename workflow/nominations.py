@@ -24,6 +24,7 @@ from states import (
     may,
     may_nominate,
 )
+from states.permissions import is_the_nominee
 
 from . import criteria
 from .actors import can_view, load_actor, subject_of
@@ -140,6 +141,10 @@ def take_action(ctx, user_id: int, nomination_id: int, action: str, data: Action
             raise _illegal(nom, action) from None
         if not may(actor, action, subject_of(nom)):
             raise Forbidden("not_allowed", _who_may(action, before))
+        if ctx.settings.separation_of_duties and is_the_nominee(actor, subject_of(nom)):
+            raise Forbidden("own_nomination", f"Bạn là người được đề nghị khen thưởng trong hồ sơ này nên không tự"
+                                              f" thực hiện bước “{action.title}” (nguyên tắc tách bạch nhiệm vụ)."
+                                              " Người có thẩm quyền khác cần thực hiện bước này.")
         comment = nfc(data.comment) or None
         if action in REASON_REQUIRED and not comment:
             raise Invalid(Problem("reason_required", "Cần ghi rõ lý do."))

@@ -8,8 +8,9 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from states import Action, State, actions_from, may
+from states.permissions import is_the_nominee
 
-from . import criteria
+from . import criteria, visibility
 from .actors import sees_all_nominations, subject_of
 from .dossier import active_documents, department_minutes, missing_documents
 from .errors import Invalid, Problem
@@ -33,9 +34,11 @@ from .text import like_pattern
 PAGE_SIZE = 50
 
 
-def allowed_actions(actor, nom: Nomination) -> list[str]:
+def allowed_actions(actor, nom: Nomination, settings=None) -> list[str]:
     """The actions this user may take on this nomination now (guards aside)."""
     subject = subject_of(nom)
+    if settings is not None and settings.separation_of_duties and is_the_nominee(actor, subject):
+        return []
     return [a.value for a in actions_from(nom.state, nom.held_from) if may(actor, a, subject)]
 
 
@@ -127,7 +130,7 @@ def nomination_detail(s: Session, ctx, actor, nom: Nomination) -> dict:
         "history": [audit_dict(e) for e in history],
         "emails": [email_dict(m) for m in s.scalars(
             select(OutboxMessage).where(OutboxMessage.nomination_id == nom.id).order_by(OutboxMessage.id))],
-        "allowed_actions": allowed_actions(actor, nom),
+        "allowed_actions": allowed_actions(actor, nom, ctx.settings),
     }
 
 
@@ -196,14 +199,32 @@ def list_nominations(s: Session, actor, *, state: str | None = None, cycle_id: i
     return {"items": [nomination_summary(n) for n in items], "next_cursor": next_cursor}
 
 
-def search_people(s: Session, q: str | None = None, department_id: int | None = None, limit: int = 100) -> list[dict]:
-    """People whose name matches `q` ignoring case and diacritics, in Vietnamese name order."""
+PERSONAL_FIELDS = ("birth_date", "hometown")
+
+
+def search_people(s: Session, q: str | None = None, department_id: int | None = None, limit: int = 100,
+                  actor=None) -> list[dict]:
+    """People whose name matches `q` ignoring case and diacritics, in Vietnamese name order.
+
+    With `actor`, birth date and hometown are given only where that user may read them (else None).
+    """
     query = select(Person).options(joinedload(Person.department)).where(Person.active.is_(True))
     if q:
         query = query.where(Person.search_name.like(like_pattern(q), escape="\\"))
     if department_id:
         query = query.where(Person.department_id == department_id)
-    return [person_dict(p) for p in s.scalars(query.order_by(Person.sort_key).limit(limit))]
+    rows = []
+    for p in s.scalars(query.order_by(Person.sort_key).limit(limit)):
+        row = person_dict(p)
+        if actor is not None and not visibility.personal_fields_visible(actor, p):
+            row.update(dict.fromkeys(PERSONAL_FIELDS))
+        rows.append(row)
+    return rows
+
+
+def people_with_personal_data(rows: list[dict]) -> list[int]:
+    """The ids of the people whose birth date or hometown a list of person dicts shows."""
+    return [r["id"] for r in rows if any(r.get(f) for f in PERSONAL_FIELDS)]
 
 
 def list_departments(s: Session) -> list[dict]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from . import visibility
 from .models import (
     CONTEST_KINDS,
     INITIATIVE_FIELDS,
@@ -35,7 +36,9 @@ def initiative_dict(i: Initiative) -> dict:
             "contest_recognition_date": _iso(i.contest_recognition_date)}
 
 
-def list_initiatives(s: Session, *, year=None, department_id=None, person_id=None, q=None, limit=500) -> list[dict]:
+def list_initiatives(s: Session, *, year=None, department_id=None, person_id=None, q=None, limit=500,
+                     actor=None) -> list[dict]:
+    """Newest first; with `actor`, only the rows that user may read."""
     query = select(Initiative).options(joinedload(Initiative.department),
                                        selectinload(Initiative.authors).joinedload(InitiativeAuthor.person))
     if year:
@@ -46,6 +49,7 @@ def list_initiatives(s: Session, *, year=None, department_id=None, person_id=Non
         query = query.where(Initiative.authors.any(InitiativeAuthor.person_id == person_id))
     if q:
         query = query.where(Initiative.search_title.like(like_pattern(q), escape="\\"))
+    query = visibility.initiatives(query, actor)
     return [initiative_dict(i) for i in s.scalars(query.order_by(Initiative.year.desc(), Initiative.id).limit(limit))]
 
 
@@ -56,7 +60,8 @@ def contest_result_dict(c: ContestResult) -> dict:
             "prize": c.prize}
 
 
-def list_contest_results(s: Session, *, year=None, person_id=None, contest_kind=None, limit=2000) -> list[dict]:
+def list_contest_results(s: Session, *, year=None, person_id=None, contest_kind=None, limit=2000,
+                         actor=None) -> list[dict]:
     query = select(ContestResult).join(Person).options(joinedload(ContestResult.person))
     if year:
         query = query.where(ContestResult.year == year)
@@ -64,6 +69,7 @@ def list_contest_results(s: Session, *, year=None, person_id=None, contest_kind=
         query = query.where(ContestResult.person_id == person_id)
     if contest_kind:
         query = query.where(ContestResult.contest_kind == contest_kind)
+    query = visibility.contest_results(query, actor)
     rows = s.scalars(query.order_by(ContestResult.year.desc(), Person.sort_key).limit(limit))
     return [contest_result_dict(c) for c in rows]
 
@@ -74,7 +80,8 @@ def task_rating_dict(r: TaskRating) -> dict:
             "rating": r.rating, "rating_title": TASK_RATINGS[r.rating]}
 
 
-def list_task_ratings(s: Session, *, year=None, person_id=None, department_id=None, limit=5000) -> list[dict]:
+def list_task_ratings(s: Session, *, year=None, person_id=None, department_id=None, limit=5000,
+                      actor=None) -> list[dict]:
     query = select(TaskRating).options(joinedload(TaskRating.person), joinedload(TaskRating.department))
     if year:
         query = query.where(TaskRating.year == year)
@@ -82,6 +89,7 @@ def list_task_ratings(s: Session, *, year=None, person_id=None, department_id=No
         query = query.where(TaskRating.person_id == person_id)
     if department_id:
         query = query.where(TaskRating.department_id == department_id)
+    query = visibility.task_ratings(query, actor)
     return [task_rating_dict(r) for r in s.scalars(query.order_by(TaskRating.year.desc(), TaskRating.id).limit(limit))]
 
 
@@ -95,12 +103,14 @@ def registration_dict(r: Registration) -> dict:
                       for line in r.lines]}
 
 
-def list_registrations(s: Session, *, year=None, department_id=None, state=None, campaign_id=None) -> list[dict]:
+def list_registrations(s: Session, *, year=None, department_id=None, state=None, campaign_id=None,
+                       actor=None) -> list[dict]:
     query = select(Registration).options(joinedload(Registration.department))
     for column, value in ((Registration.year, year), (Registration.department_id, department_id),
                           (Registration.state, state), (Registration.campaign_id, campaign_id)):
         if value:
             query = query.where(column == value)
+    query = visibility.registrations(query, actor)
     return [registration_dict(r) for r in s.scalars(query.order_by(Registration.year.desc(), Registration.id))]
 
 

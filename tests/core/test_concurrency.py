@@ -277,7 +277,7 @@ def test_files_of_one_kind_added_at_once_leave_exactly_one_active(ctx, make, own
         if owner == "nomination":
             def upload(i, nid=nid):
                 return dossier.upload_for_nomination(ctx, a.head, nid, "achievement_report", "bao-cao.docx",
-                                                     b"PK report %d" % i)
+                                                     b"PK\x03\x04 report %d" % i)
 
             def active(s, nid=nid):
                 return dossier.active_documents(s, kind="achievement_report", nomination_id=nid)

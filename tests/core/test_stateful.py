@@ -423,7 +423,7 @@ class WorkflowMachine(RuleBasedStateMachine):
     @rule(nid=nominations)
     def upload_report(self, nid):
         dossier.upload_for_nomination(self.ctx, self.world.users["secretary"], nid, "achievement_report",
-                                      "bao-cao-thanh-tich.docx", b"PK report")
+                                      "bao-cao-thanh-tich.docx", b"PK\x03\x04 report")
         self.documents.add((nid, "achievement_report"))
 
     @rule(nid=nominations)

@@ -56,7 +56,7 @@ def populate(ctx, nominees: int) -> tuple[int, int]:
                                           participated=True, score=90, prize="Giải Khuyến khích")
             nid = nominations.create_nomination(ctx, heads[dept], cycle_id=cycle, nominee_type="individual",
                                                 person_id=person, award_form="agency_certificate")
-        dossier.upload_for_nomination(ctx, heads[dept], nid, "achievement_report", "bc.docx", b"PK report")
+        dossier.upload_for_nomination(ctx, heads[dept], nid, "achievement_report", "bc.docx", b"PK\x03\x04 report")
         ids.append((nid, dept))
     for d in departments:
         dossier.upload_for_department(ctx, heads[d], cycle, d, "department_minutes", "bb.pdf", b"%PDF minutes")

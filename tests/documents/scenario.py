@@ -45,7 +45,7 @@ def _review(make: Factory, a: Agency, nid: int, head: int) -> None:
     dossier.upload_for_department(make.ctx, head, cycle_id, dept, "department_minutes", "bien-ban-hop-xet.pdf",
                                   b"%PDF-1.4 minutes")
     dossier.upload_for_nomination(make.ctx, head, nid, "achievement_report", "bao-cao-thanh-tich.docx",
-                                  b"PK report")
+                                  b"PK\x03\x04 report")
     make.act(head, nid, "department_review")
 
 

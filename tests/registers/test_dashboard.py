@@ -54,7 +54,7 @@ def review_in_other_department(ctx, make, a, cycle, nid):
     """The factory files minutes as the first head; the other department's head does it here."""
     dossier.upload_for_department(ctx, a.other_head, cycle, a.other_department_id, "department_minutes",
                                   "bien-ban.pdf", b"%PDF-1.4 minutes")
-    dossier.upload_for_nomination(ctx, a.other_head, nid, "achievement_report", "bao-cao.docx", b"PK report")
+    dossier.upload_for_nomination(ctx, a.other_head, nid, "achievement_report", "bao-cao.docx", b"PK\x03\x04 report")
     make.act(a.other_head, nid, "department_review")
 
 

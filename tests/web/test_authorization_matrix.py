@@ -3,6 +3,8 @@ pages and through the API alike. The expected table is written out by hand from 
 not computed from the permission rules it checks."""
 from __future__ import annotations
 
+from datetime import date
+
 from states import State
 from workflow import council, directory
 
@@ -118,3 +120,85 @@ def test_exactly_the_allowed_roles_can_take_each_action_on_pages_and_api(app, ct
                     assert make.state(nid) == before
     wrong = {k: v for k, v in observed.items() if v != expected[k]}
     assert not wrong, "succeeded (True) / refused (False) against the table: " + repr(wrong)
+
+
+# --- reading the registers: the API answers exactly what the pages show ----------------------
+# Whose rows each actor reads, written out by hand: "own" is the staff member of the department
+# headed by head_own, "other" the staff member of the other department.
+READS = {
+    "staff_self": {"own"}, "staff_other": {"other"}, "head_own": {"own"}, "head_other": {"other"},
+    "secretary": {"own", "other"}, "member": {"own", "other"}, "agency_head": {"own", "other"},
+    "deputy": {"own", "other"}, "admin": {"own", "other"},
+}
+# Council meetings and votes: the council's members and secretary (the factory's head and deputy
+# sit on the council), as on the council pages.
+COUNCIL_READERS = {"secretary", "member", "agency_head", "deputy"}
+NAMES = {"own": "Ngô Thị Riêng", "other": "Vũ Văn Khác"}
+
+
+def test_each_role_reads_the_same_register_rows_through_api_and_pages(app, ctx, make):
+    app.config["LOGIN_IP_RATE_LIMIT"] = "1000 per minute"
+    a = make.agency()
+    people = {"own": make.person(a.department_id, NAMES["own"], birth_date=date(1990, 5, 17), hometown="Quảng Ngãi"),
+              "other": make.person(a.other_department_id, NAMES["other"], birth_date=date(1985, 2, 3),
+                                   hometown="Bình Định")}
+    users = {"staff_self": make.user(["staff"], people["own"]), "staff_other": make.user(["staff"], people["other"]),
+             "head_own": a.head, "head_other": a.other_head, "secretary": a.secretary, "member": a.member,
+             "agency_head": a.agency_head, "deputy": a.deputy, "admin": a.admin}
+    for pid in people.values():
+        make.prize(a, pid)
+        make.rating(a, 2025, person_id=pid)
+        make.initiative(a, authors=[pid])
+    meeting = make.meeting(a, make.cycle())
+
+    wrong = []
+    for actor, user_id in users.items():
+        token = directory.create_token(ctx, make.username(user_id))
+        api = app.test_client()
+        headers = {"Authorization": f"Bearer {token}"}
+        page = Browser(app.test_client()).login(make.username(user_id))
+        expected = READS[actor]
+        for endpoint, url in (("contest-results", "/registers/contests"), ("task-ratings", "/registers/ratings"),
+                              ("initiatives", "/registers/initiatives")):
+            items = api.get(f"/api/v1/{endpoint}", headers=headers).json["items"]
+            seen_api = {k for k, pid in people.items() if any(
+                pid in ([i.get("person_id")] + [au["id"] for au in i.get("authors", [])]) for i in items)}
+            html = page.get(url).get_data(as_text=True)
+            seen_page = {k for k, name in NAMES.items() if name in html}
+            if seen_api != expected or seen_page != expected:
+                wrong.append((actor, endpoint, sorted(seen_api), sorted(seen_page)))
+        listed = {p["id"]: p for p in api.get("/api/v1/people", headers=headers).json["items"]}
+        with_birth = {k for k, pid in people.items() if listed[pid]["birth_date"]}
+        if with_birth != expected:
+            wrong.append((actor, "people.birth_date", sorted(with_birth)))
+        council_api = {api.get(f"/api/v1/council-meetings/{meeting}", headers=headers).status_code,
+                       api.get(f"/api/v1/cycles/{make.cycle()}/council-meetings", headers=headers).status_code}
+        council_page = page.get("/council").status_code
+        allowed = actor in COUNCIL_READERS
+        if council_api != ({200} if allowed else {403}) or (council_page == 200) != allowed:
+            wrong.append((actor, "council", sorted(council_api), council_page))
+    assert not wrong, wrong
+
+
+def test_reading_someone_elses_personal_data_is_logged_and_exportable(app, ctx, make):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+    a = make.agency()
+    make.rating(a, 2025, person_id=a.staff_person)
+    own = directory.create_token(ctx, make.username(a.staff_user))
+    head = directory.create_token(ctx, make.username(a.head))
+    api = app.test_client()
+    api.get("/api/v1/task-ratings", headers={"Authorization": f"Bearer {own}"})  # one's own: not logged
+    api.get("/api/v1/task-ratings", headers={"Authorization": f"Bearer {head}"})
+    admin = Browser(app.test_client()).login(make.username(a.admin))
+    staff = Browser(app.test_client()).login(make.username(a.staff_user))
+    assert staff.get("/reports/export/personal-data-access.xlsx").status_code == 403
+    assert "personal-data-access.xlsx" in admin.get("/reports/").get_data(as_text=True)
+    response = admin.get("/reports/export/personal-data-access.xlsx")
+    assert response.status_code == 200
+    rows = [[c for c in r] for r in load_workbook(BytesIO(response.data)).active.iter_rows(values_only=True)]
+    logged = [r for r in rows if r and r[1] == make.username(a.head)]
+    assert len(logged) == 1 and logged[0][3] == "Lê Thị Hoà" and logged[0][4] == "Xếp loại hoàn thành nhiệm vụ"
+    assert "/api/v1/task-ratings" in logged[0][5]
+    assert not [r for r in rows if r and r[1] == make.username(a.staff_user)]

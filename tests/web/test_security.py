@@ -102,7 +102,7 @@ def test_cookies_default_to_secure_on_https(ctx):
 
 
 def test_repeated_login_attempts_are_rate_limited(ctx, make):
-    ctx.settings.raw["app"]["login_rate_limit"] = "3 per minute"
+    ctx.settings.raw["app"]["login_account_failures"] = 3
     app = create_app(context=ctx)
     client = app.test_client()
     token = csrf_of(client.get("/login").get_data(as_text=True))
@@ -117,7 +117,7 @@ def test_repeated_login_attempts_are_rate_limited(ctx, make):
 
 
 def test_an_address_trying_many_accounts_is_rate_limited(ctx):
-    ctx.settings.raw["app"]["login_address_rate_limit"] = "5 per minute"
+    ctx.settings.raw["app"]["login_address_failures"] = 5
     client = create_app(context=ctx).test_client()
     token = csrf_of(client.get("/login").get_data(as_text=True))
     codes = [client.post("/login", data={"username": f"u{i}", "password": "sai", "csrf_token": token}).status_code
@@ -169,7 +169,7 @@ def test_the_interface_switches_to_english(app, make):
 
 def test_behind_a_proxy_the_client_address_comes_from_the_proxy(ctx):
     ctx.settings.raw["app"]["behind_proxy"] = True
-    ctx.settings.raw["app"]["login_address_rate_limit"] = "2 per minute"
+    ctx.settings.raw["app"]["login_address_failures"] = 2
     client = create_app(context=ctx).test_client()
     token = csrf_of(client.get("/login").get_data(as_text=True))
 
@@ -179,3 +179,17 @@ def test_behind_a_proxy_the_client_address_comes_from_the_proxy(ctx):
 
     assert [attempt("10.0.0.1", "a"), attempt("10.0.0.1", "b"), attempt("10.0.0.1", "c")] == [401, 401, 429]
     assert attempt("10.0.0.2", "d") == 401   # another machine in the office is not locked out
+
+
+def test_nothing_behind_login_may_be_cached_but_static_files_may(app, make, ctx):
+    from workflow import directory
+    a = make.agency()
+    b = Browser(app.test_client()).login(make.username(a.secretary))
+    for url in ("/", "/nominations", "/registers/ratings", "/reports/"):
+        assert b.get(url).headers["Cache-Control"] == "no-store", url
+    token = directory.create_token(ctx, make.username(a.secretary))
+    api = app.test_client().get("/api/v1/people", headers={"Authorization": f"Bearer {token}"})
+    assert api.headers["Cache-Control"] == "no-store"
+    static = next(r.rule for r in app.url_map.iter_rules() if r.endpoint == "static")
+    css = b.get(static.replace("<path:filename>", "app.css"))
+    assert css.headers.get("Cache-Control") != "no-store"

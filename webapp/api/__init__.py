@@ -6,7 +6,7 @@ from functools import wraps
 from flask import Blueprint, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from workflow import directory
+from workflow import tokens
 from workflow.errors import DomainError
 
 from ..context import get_ctx
@@ -21,6 +21,7 @@ HTTP_MESSAGES = {
     405: ("method_not_allowed", "Phương thức không được hỗ trợ cho địa chỉ này."),
     409: ("conflict", "Xung đột dữ liệu."),
     413: ("too_large", "Dữ liệu gửi lên quá lớn."),
+    414: ("uri_too_long", "Địa chỉ yêu cầu quá dài."),
     415: ("unsupported_media_type", "Kiểu dữ liệu không được hỗ trợ."),
     422: ("invalid", "Dữ liệu không hợp lệ."),
     429: ("too_many_requests", "Quá nhiều yêu cầu; vui lòng thử lại sau."),
@@ -41,7 +42,16 @@ def _domain_error(exc: DomainError):
 @bp.errorhandler(HTTPException)
 def _http_error(exc: HTTPException):
     code, message = HTTP_MESSAGES.get(exc.code or 500, ("error", exc.description or "Lỗi."))
-    return error_response(exc.code or 500, code, message)
+    response, status = error_response(exc.code or 500, code, message)
+    return with_allow_header(response, exc), status
+
+
+def with_allow_header(response, exc: HTTPException):
+    """A 405 names the methods the address does accept (RFC 9110 §15.5.6)."""
+    allowed = getattr(exc, "valid_methods", None)
+    if allowed:
+        response.headers["Allow"] = ", ".join(sorted(allowed))
+    return response
 
 
 @bp.errorhandler(Exception)
@@ -57,23 +67,28 @@ def bp_logger():
     return current_app.logger
 
 
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def token_required(view):
-    """Resolve `Authorization: Bearer <token>` to g.user_id, or answer 401."""
+    """Resolve `Authorization: Bearer <token>` to g.user_id, or answer 401; a read-only token may only read."""
 
     @wraps(view)
     def wrapped(*args, **kwargs):
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
-        user_id = directory.user_for_token(get_ctx(), token.strip()) if scheme.lower() == "bearer" and token else None
-        if user_id is None:
+        access = tokens.token_access(get_ctx(), token.strip()) if scheme.lower() == "bearer" and token else None
+        if access is None:
             code, message = HTTP_MESSAGES[401]
             response, status = error_response(401, code, message)
             response.headers["WWW-Authenticate"] = 'Bearer realm="thidua"'
             return response, status
-        g.user_id = user_id
+        if access.read_only and request.method not in READ_METHODS:
+            return error_response(403, "read_only_token", "Token này chỉ có quyền đọc; cần token “full” để ghi.")
+        g.user_id, g.token_id = access.user_id, access.token_id
         return view(*args, **kwargs)
 
     return wrapped
 
 
-from . import documents, nominations, openapi, reference, registers  # noqa: F401  (routes register on import)
+from . import documents, nominations, openapi, reference, registers, tokens_api  # noqa: F401  (routes register on import)

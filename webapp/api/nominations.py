@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import g, jsonify, request, send_file
 
-from workflow import dossier, nominations, queries
+from workflow import access_log, dossier, nominations, queries
 from workflow.actors import can_view, load_actor
 from workflow.errors import Invalid, Problem, not_found
 from workflow.models import AWARD_FORMS, Document, Nomination
@@ -57,7 +57,11 @@ def list_nominations():
 @bp.get("/nominations/<int:nomination_id>")
 @token_required
 def get_nomination(nomination_id: int):
-    return jsonify(_detail(nomination_id))
+    detail = _detail(nomination_id)
+    person = detail["nominee"]["person"]
+    if person and (person["birth_date"] or person["hometown"]):
+        access_log.record_reads(get_ctx(), g.user_id, [person["id"]], "profile", f"{request.method} {request.path}")
+    return jsonify(detail)
 
 
 @bp.post("/nominations/<int:nomination_id>/actions")

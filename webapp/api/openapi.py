@@ -16,12 +16,33 @@ def _json(schema: dict) -> dict:
     return {"content": {"application/json": {"schema": schema}}}
 
 
+# Any operation may answer these: unreadable input, no token, unknown address or method, a body
+# or address too long, too many requests.
+COMMON_ERRORS = (400, 401, 404, 405, 413, 414, 429)
+MAX_ID = 2**31 - 1
+
+
+def _common_responses() -> dict:
+    """Shared error answers, under components/responses; 405 names the allowed methods in `Allow`."""
+    titles = {400: "Dữ liệu không đọc được (ký tự NUL, mã Unicode hỏng, JSON lồng quá sâu, tên tệp quá dài)",
+              401: "Chưa xác thực hoặc token đã bị thu hồi, hết hạn", 403: "Không có quyền (hoặc token chỉ đọc)",
+              404: "Không tìm thấy", 405: "Phương thức không được hỗ trợ cho địa chỉ này",
+              409: "Xung đột (phiên bản cũ hoặc trạng thái không cho phép)", 413: "Dữ liệu gửi lên quá lớn",
+              414: "Địa chỉ quá dài", 422: "Dữ liệu/điều kiện không đạt", 429: "Quá nhiều yêu cầu"}
+    out = {str(code): {"description": title, **_json(ERR)} for code, title in titles.items()}
+    out["405"]["headers"] = {"Allow": {"description": "Các phương thức được hỗ trợ", "schema": STR}}
+    out["401"]["headers"] = {"WWW-Authenticate": {"schema": STR}}
+    out["429"]["headers"] = {"Retry-After": {"description": "Số giây cần chờ", "schema": {"type": "integer"}}}
+    return out
+
+
 def _responses(ok: int, *errors: int, schema: dict | None = None) -> dict:
-    titles = {200: "OK", 201: "Đã tạo", 401: "Chưa xác thực", 403: "Không có quyền", 404: "Không tìm thấy",
+    titles = {200: "OK", 201: "Đã tạo", 204: "Đã xong", 400: "Dữ liệu không đọc được (ký tự NUL, mã Unicode hỏng,"
+              " JSON lồng quá sâu, tên tệp quá dài)", 401: "Chưa xác thực", 403: "Không có quyền", 404: "Không tìm thấy",
               409: "Xung đột (phiên bản cũ hoặc trạng thái không cho phép)", 422: "Dữ liệu/điều kiện không đạt"}
-    out = {str(ok): {"description": titles[ok], **_json(schema or OBJ)}}
-    for code in (401, *errors):
-        out[str(code)] = {"description": titles[code], **_json(ERR)}
+    out = {str(ok): {"description": titles[ok], **({} if ok == 204 else _json(schema or OBJ))}}
+    for code in sorted({*COMMON_ERRORS, *errors}):
+        out[str(code)] = {"$ref": f"#/components/responses/{code}"}
     return out
 
 
@@ -37,11 +58,13 @@ def _op(summary: str, ok: int = 200, errors=(403, 404, 422), body: dict | None =
 
 
 def _path_param(name: str) -> dict:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0,
+                                                                      "maximum": MAX_ID}}
 
 
 def _query(name: str, kind: str = "integer", description: str = "") -> dict:
-    return {"name": name, "in": "query", "required": False, "schema": {"type": kind}, "description": description}
+    schema = {"type": "integer", "minimum": 0, "maximum": MAX_ID} if kind == "integer" else {"type": kind}
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
 
 
 def _props(required: list[str], **props) -> dict:
@@ -49,10 +72,20 @@ def _props(required: list[str], **props) -> dict:
 
 
 INT, STR, BOOL, DATE = {"type": "integer"}, {"type": "string"}, {"type": "boolean"}, {"type": "string", "format": "date"}
+ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+COUNT = {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}
+YEAR = {"type": "integer", "minimum": 2000, "maximum": 2100}
 UPLOAD = _props(["kind", "file"], kind=STR, file={"type": "string", "format": "binary"})
-ACTION_BODY = _props(["action", "version"], action={"enum": [a.value for a in Action]}, version=INT, comment=STR,
-                     meeting_id=INT, decision_number=STR, decision_date=DATE)
+ACTION_BODY = _props(["action", "version"], action={"enum": [a.value for a in Action]}, version=ID, comment=STR,
+                     meeting_id=ID, decision_number=STR, decision_date=DATE)
 NOMINATION_REF = {"$ref": "#/components/schemas/Nomination"}
+BINARY = {"type": "string", "format": "binary"}
+# What a stored document is served as (the upload extensions of config.toml).
+DOWNLOAD_TYPES = ("application/pdf", "application/msword",
+                  "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                  "application/vnd.ms-excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                  "application/vnd.oasis.opendocument.text", "application/vnd.oasis.opendocument.spreadsheet",
+                  "image/jpeg", "image/png", "application/octet-stream")
 
 
 def _generate(*kinds: str) -> dict:
@@ -80,16 +113,16 @@ def spec() -> dict:
                     _query("cycle_id"), _query("department_id"), _query("nominee_type", "string"),
                     _query("q", "string"), _query("cursor", "string"), _query("limit")]),
                 "post": _op("Tạo đề nghị khen thưởng", ok=201, errors=(403, 404, 409, 422), schema=NOMINATION_REF,
-                            body=_props(["cycle_id", "nominee_type", "award_form"], cycle_id=INT,
-                                        nominee_type={"enum": ["individual", "collective"]}, person_id=INT,
-                                        department_id=INT, award_form={"enum": list(AWARD_FORMS)}, summary=STR)),
+                            body=_props(["cycle_id", "nominee_type", "award_form"], cycle_id=ID,
+                                        nominee_type={"enum": ["individual", "collective"]}, person_id=ID,
+                                        department_id=ID, award_form={"enum": list(AWARD_FORMS)}, summary=STR)),
             },
             "/api/v1/nominations/actions": {
                 "post": _op("Một thao tác trên nhiều đề nghị; kết quả từng mục", errors=(403, 422),
                             body=_props(["action", "items"], action={"enum": [a.value for a in Action]},
-                                        items={"type": "array", "items": _props(["nomination_id"], nomination_id=INT,
-                                                                                version=INT)},
-                                        comment=STR, meeting_id=INT, decision_number=STR, decision_date=DATE))},
+                                        items={"type": "array", "items": _props(["nomination_id"], nomination_id=ID,
+                                                                                version=ID)},
+                                        comment=STR, meeting_id=ID, decision_number=STR, decision_date=DATE))},
             "/api/v1/nominations/{nomination_id}": {
                 "get": _op("Chi tiết đề nghị: trạng thái, tiêu chuẩn, hồ sơ, lịch sử, thao tác được phép",
                            errors=(404,), params=[nid], schema=NOMINATION_REF)},
@@ -106,11 +139,9 @@ def spec() -> dict:
                             multipart=True)},
             "/api/v1/documents/{document_id}": {
                 "get": {"summary": "Tải tài liệu về", "parameters": [_path_param("document_id")],
-                        "responses": {"200": {"description": "Tệp",
-                                              "content": {"application/octet-stream": {"schema": {
-                                                  "type": "string", "format": "binary"}}}},
-                                      "401": {"description": "Chưa xác thực", **_json(ERR)},
-                                      "404": {"description": "Không tìm thấy", **_json(ERR)}}}},
+                        "responses": {"200": {"description": "Tệp, với kiểu nội dung thật của nó",
+                                              "content": {t: {"schema": BINARY} for t in DOWNLOAD_TYPES}},
+                                      **{str(c): {"$ref": f"#/components/responses/{c}"} for c in COMMON_ERRORS}}}},
             "/api/v1/nominations/{nomination_id}/documents/generate": {
                 "post": _op("Tạo tài liệu của hồ sơ từ mẫu (báo cáo thành tích, giấy khen, quyết định)", ok=201,
                             errors=(403, 404, 422), params=[nid], body=_generate(
@@ -129,21 +160,29 @@ def spec() -> dict:
                 "post": {"summary": "Tải toàn bộ tài liệu của kỳ xét (.zip)",
                          "parameters": [cid, _query("pdf", "string", "1 để kèm bản PDF")],
                          "responses": {"200": {"description": "Tệp .zip", "content": {"application/zip": {
-                             "schema": {"type": "string", "format": "binary"}}}},
-                                       "401": {"description": "Chưa xác thực", **_json(ERR)},
-                                       "403": {"description": "Không có quyền", **_json(ERR)},
-                                       "404": {"description": "Không tìm thấy", **_json(ERR)}}}},
+                             "schema": BINARY}}},
+                                       **{str(c): {"$ref": f"#/components/responses/{c}"}
+                                          for c in (*COMMON_ERRORS, 403)}}}},
             "/api/v1/cycles/{cycle_id}/council-meetings": {
-                "get": _op("Các cuộc họp Hội đồng của kỳ xét", errors=(), params=[cid]),
+                "get": _op("Các cuộc họp Hội đồng của kỳ xét (Thư ký, thành viên Hội đồng)", errors=(403,),
+                           params=[cid]),
                 "post": _op("Ghi nhận cuộc họp Hội đồng", ok=201, params=[cid],
                             body=_props(["held_on", "members_total", "members_present"], held_on=DATE,
-                                        members_total=INT, members_present=INT, chair_name=STR, note=STR))},
-            "/api/v1/council-meetings/{meeting_id}": {"get": _op("Cuộc họp và kết quả biểu quyết", errors=(404,),
+                                        members_total=COUNT, members_present=COUNT, chair_name=STR, note=STR))},
+            "/api/v1/council-meetings/{meeting_id}": {"get": _op("Cuộc họp và kết quả biểu quyết", errors=(403, 404),
                                                                  params=[mid])},
+            "/api/v1/tokens": {
+                "get": _op("Token API của mình (quản trị: của mọi người)", errors=(422,), params=[_query("user_id")]),
+                "post": _op("Tạo token cho chính mình; giá trị token chỉ trả về một lần", ok=201,
+                            errors=(403, 404, 422), body=_props([], name=STR, scope={"enum": ["read", "full"]},
+                                                                expires_on=DATE))},
+            "/api/v1/tokens/{token_id}": {
+                "delete": _op("Thu hồi token (có hiệu lực ngay)", ok=204, errors=(403, 404),
+                              params=[_path_param("token_id")])},
             "/api/v1/council-meetings/{meeting_id}/votes": {
                 "post": _op("Ghi nhận biểu quyết cho một đề nghị", ok=201, errors=(403, 404, 409, 422), params=[mid],
-                            body=_props(["nomination_id", "votes_for", "votes_against"], nomination_id=INT,
-                                        votes_for=INT, votes_against=INT))},
+                            body=_props(["nomination_id", "votes_for", "votes_against"], nomination_id=ID,
+                                        votes_for=COUNT, votes_against=COUNT))},
             "/api/v1/council-meetings/{meeting_id}/advance": {
                 "post": _op("Hội đồng xét tất cả đề nghị đã biểu quyết tại cuộc họp; kết quả từng mục",
                             errors=(403, 404), params=[mid])},
@@ -151,28 +190,28 @@ def spec() -> dict:
                 "get": _op("Sổ sáng kiến", errors=(422,), params=[_query("year"), _query("department_id"),
                                                                  _query("person_id"), _query("q", "string")]),
                 "post": _op("Thêm sáng kiến", ok=201, errors=(403, 404, 422), body=_props(
-                    ["title", "field", "year"], title=STR, field={"enum": list(INITIATIVE_FIELDS)}, year=INT,
-                    topic=STR, department_id=INT, author_ids={"type": "array", "items": INT},
+                    ["title", "field", "year"], title=STR, field={"enum": list(INITIATIVE_FIELDS)}, year=YEAR,
+                    topic=STR, department_id=ID, author_ids={"type": "array", "items": ID},
                     recognition_number=STR, recognition_date=DATE, appraisal_number=STR, appraisal_date=DATE,
                     contest_recognition_number=STR, contest_recognition_date=DATE))},
             "/api/v1/contest-results": {
                 "get": _op("Kết quả cuộc thi", errors=(422,), params=[_query("year"), _query("person_id"),
                                                                      _query("contest_kind", "string")]),
                 "post": _op("Ghi kết quả cuộc thi", ok=201, errors=(403, 404, 422), body=_props(
-                    ["contest_kind", "year", "person_id"], contest_kind={"enum": list(CONTEST_KINDS)}, year=INT,
-                    person_id=INT, participated=BOOL, score={"type": "number"}, prize=STR, round=STR))},
+                    ["contest_kind", "year", "person_id"], contest_kind={"enum": list(CONTEST_KINDS)}, year=YEAR,
+                    person_id=ID, participated=BOOL, score={"type": "number"}, prize=STR, round=STR))},
             "/api/v1/task-ratings": {
                 "get": _op("Xếp loại nhiệm vụ hằng năm", errors=(422,), params=[_query("year"), _query("person_id"),
                                                                                _query("department_id")]),
                 "post": _op("Ghi xếp loại", ok=201, errors=(403, 404, 422), body=_props(
-                    ["year", "rating"], year=INT, rating={"enum": list(TASK_RATINGS)}, person_id=INT,
-                    department_id=INT))},
+                    ["year", "rating"], year=YEAR, rating={"enum": list(TASK_RATINGS)}, person_id=ID,
+                    department_id=ID))},
             "/api/v1/registrations": {
                 "get": _op("Đăng ký thi đua", errors=(422,), params=[_query("year"), _query("department_id"),
                                                                     _query("campaign_id"), _query("state", "string")]),
                 "post": _op("Lưu/gửi đăng ký thi đua của Phòng", ok=201, errors=(403, 404, 409, 422), body=_props(
-                    ["campaign_id", "department_id", "year"], campaign_id=INT, department_id=INT, year=INT,
-                    collective=BOOL, person_ids={"type": "array", "items": INT}, target=STR, submit=BOOL))},
+                    ["campaign_id", "department_id", "year"], campaign_id=ID, department_id=ID, year=YEAR,
+                    collective=BOOL, person_ids={"type": "array", "items": ID}, target=STR, submit=BOOL))},
             "/api/v1/registrations/{registration_id}/decision": {
                 "post": _op("Duyệt hoặc từ chối (kèm lý do) bản đăng ký", errors=(403, 404, 409, 422), params=[pid],
                             body=_props(["approve"], approve=BOOL, reason=STR))},
@@ -180,6 +219,7 @@ def spec() -> dict:
                                              "responses": {"200": {"description": "OK", **_json(OBJ)}}}},
         },
         "components": {
+            "responses": _common_responses(),
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
                                            "description": "Token tạo bằng `thidua token create USERNAME`."}},
             "schemas": {

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import g, jsonify, request
 
-from workflow import queries
+from workflow import access_log, queries
 from workflow.actors import load_actor
 
 from ..context import get_ctx
@@ -31,8 +31,10 @@ def departments():
 def people():
     with get_ctx().db.reading() as s:
         items = queries.search_people(s, (request.args.get("q") or "")[:200] or None,
-                                      department_id=query_int("department_id"))
-        return jsonify({"items": items})
+                                      department_id=query_int("department_id"), actor=load_actor(s, g.user_id)[1])
+    access_log.record_reads(get_ctx(), g.user_id, queries.people_with_personal_data(items), "profile",
+                            f"{request.method} {request.path}")
+    return jsonify({"items": items})
 
 
 @bp.get("/cycles")

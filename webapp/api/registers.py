@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from flask import g, jsonify, request
 
-from workflow import council, register_queries, registers
-from workflow.errors import not_found
+from states.permissions import may_see_council_records
+from workflow import access_log, council, register_queries, registers
+from workflow.actors import load_actor
+from workflow.errors import Forbidden, not_found
 from workflow.models import (
     CONTEST_KINDS,
     INITIATIVE_FIELDS,
@@ -21,13 +23,29 @@ from . import bp, token_required
 from .inputs import a_date, boolean, choice, int_list, integer, json_body, query_int, text
 
 
+def _actor(s):
+    return load_actor(s, g.user_id)[1]
+
+
+def _logged(items: list[dict], kind: str) -> list[dict]:
+    """The rows, once their readers are in the personal-data access log."""
+    access_log.record_reads(get_ctx(), g.user_id, (r.get("person_id") for r in items), kind,
+                            f"{request.method} {request.path}")
+    return items
+
+
+def _require_council(s) -> None:
+    if not may_see_council_records(_actor(s)):
+        raise Forbidden("not_allowed", "Chỉ Thư ký và thành viên Hội đồng TĐKT xem được cuộc họp Hội đồng.")
+
+
 @bp.get("/initiatives")
 @token_required
 def list_initiatives():
     with get_ctx().db.reading() as s:
         return jsonify({"items": register_queries.list_initiatives(
             s, year=query_int("year"), department_id=query_int("department_id"), person_id=query_int("person_id"),
-            q=(request.args.get("q") or "")[:200] or None)})
+            q=(request.args.get("q") or "")[:200] or None, actor=_actor(s))})
 
 
 @bp.post("/initiatives")
@@ -54,9 +72,10 @@ def create_initiative():
 def list_contest_results():
     kind = request.args.get("contest_kind") or None
     with get_ctx().db.reading() as s:
-        return jsonify({"items": register_queries.list_contest_results(
+        items = register_queries.list_contest_results(
             s, year=query_int("year"), person_id=query_int("person_id"),
-            contest_kind=kind if kind in CONTEST_KINDS else None)})
+            contest_kind=kind if kind in CONTEST_KINDS else None, actor=_actor(s))
+    return jsonify({"items": _logged(items, "contest_result")})
 
 
 @bp.post("/contest-results")
@@ -77,8 +96,10 @@ def create_contest_result():
 @token_required
 def list_task_ratings():
     with get_ctx().db.reading() as s:
-        return jsonify({"items": register_queries.list_task_ratings(
-            s, year=query_int("year"), person_id=query_int("person_id"), department_id=query_int("department_id"))})
+        items = register_queries.list_task_ratings(
+            s, year=query_int("year"), person_id=query_int("person_id"), department_id=query_int("department_id"),
+            actor=_actor(s))
+    return jsonify({"items": _logged(items, "task_rating")})
 
 
 @bp.post("/task-ratings")
@@ -98,7 +119,7 @@ def list_registrations():
     with get_ctx().db.reading() as s:
         return jsonify({"items": register_queries.list_registrations(
             s, year=query_int("year"), department_id=query_int("department_id"),
-            campaign_id=query_int("campaign_id"), state=request.args.get("state") or None)})
+            campaign_id=query_int("campaign_id"), state=request.args.get("state") or None, actor=_actor(s))})
 
 
 def _registration(reg_id: int):
@@ -131,6 +152,7 @@ def decide_registration(registration_id: int):
 def list_meetings(cycle_id: int):
     ctx = get_ctx()
     with ctx.db.reading() as s:
+        _require_council(s)
         return jsonify({"items": register_queries.list_meetings(s, ctx.settings, cycle_id)})
 
 
@@ -158,6 +180,8 @@ def create_meeting(cycle_id: int):
 @bp.get("/council-meetings/<int:meeting_id>")
 @token_required
 def get_meeting(meeting_id: int):
+    with get_ctx().db.reading() as s:
+        _require_council(s)
     return jsonify(_meeting(meeting_id))
 
 

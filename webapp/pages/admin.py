@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from workflow import administration, page_queries, queries
+from workflow import administration, directory, page_queries, queries, tokens
 from workflow.errors import DomainError
 
 from ..auth import roles_required
@@ -243,5 +243,28 @@ def set_password(user_id: int):
         administration.set_password(get_ctx(), current_user.id, user_id, form.password.data)
     except DomainError as exc:
         return _users_page(errors=messages(exc), failed_id=user_id, status=exc.status)
+    if user_id == current_user.id:  # a new password ends the other sessions, not this one
+        session["epoch"] = directory.session_epoch(get_ctx(), user_id)
     flash(_("Đã đặt lại mật khẩu."), "success")
     return redirect(url_for(".users"))
+
+
+# --- API tokens ----------------------------------------------------------------------------
+
+@bp.get("/tokens")
+@admin_only
+def api_tokens():
+    rows = tokens.list_tokens(get_ctx(), current_user.id)
+    return render_template("admin/tokens.html", rows=rows)
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@admin_only
+def revoke_api_token(token_id: int):
+    try:
+        tokens.revoke_token(get_ctx(), current_user.id, token_id)
+    except DomainError as exc:
+        flash(" ".join(messages(exc)), "danger")
+        return redirect(url_for(".api_tokens"))
+    flash(_("Đã thu hồi token."), "success")
+    return redirect(url_for(".api_tokens"))

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from states.permissions import COUNCIL_ROLES
 from workflow import council, dossier, page_queries, registers
 from workflow.errors import DomainError
 
@@ -16,7 +17,7 @@ from .common import form_errors, int_arg, messages, reading
 from .nominations import render_results
 
 bp = Blueprint("council", __name__, url_prefix="/council")
-COUNCIL = ("council_secretary", "council_member")
+COUNCIL = tuple(str(r) for r in COUNCIL_ROLES)  # the same roles the API checks (states/permissions.py)
 
 
 def _agenda_page(cycle_id: int | None = None, *, form=None, errors=None, status=200):

@@ -1,7 +1,7 @@
 """Error pages in Vietnamese for people, JSON for API clients; never a stack trace."""
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -55,12 +55,15 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
+        from ..api import with_allow_header
         status = exc.code or 500
         if _wants_json():
-            return _json(status)
+            response, status = _json(status)
+            return with_allow_header(response, exc), status
         if status == 401:
             status = 403
-        return render_error(status)
+        body, status = render_error(status)
+        return with_allow_header(make_response(body, status), exc)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from states import CHAIN, REASON_REQUIRED, Action, State
-from workflow import dossier, nominations, page_queries, queries
+from workflow import access_log, dossier, nominations, page_queries, queries
 from workflow.actors import can_view
 from workflow.errors import DomainError
 from workflow.models import NOMINEE_TYPES, Document, Nomination
@@ -110,6 +110,9 @@ def _render_detail(nomination_id: int, *, action_form: ActionForm | None = None,
                     if NEEDS_MEETING & set(detail["allowed_actions"]) else [])
         may_upload = dossier.may_add_documents(actor, nom)
         last_move = page_queries.last_moves(s, [nom.id]).get(nom.id)
+    person = detail["nominee"]["person"]
+    if person and person["birth_date"]:  # the page shows the nominee's birth date
+        access_log.record_reads(ctx, current_user.id, [person["id"]], "profile", f"trang đề nghị {nom.id}")
     forms = {}
     for action in detail["allowed_actions"]:
         if action == failed_action and action_form is not None:

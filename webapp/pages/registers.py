@@ -5,7 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from workflow import page_queries, register_queries, registers
+from workflow import access_log, page_queries, register_queries, registers
 from workflow.errors import DomainError
 
 from ..context import get_ctx
@@ -16,6 +16,10 @@ bp = Blueprint("registers", __name__, url_prefix="/registers")
 EDITORS = ("council_secretary", "admin")
 
 
+def _log(rows: list[dict], kind: str, via: str) -> None:
+    access_log.record_reads(get_ctx(), current_user.id, (r.get("person_id") for r in rows), kind, via)
+
+
 def _q() -> str | None:
     return (request.args.get("q") or "").strip()[:200] or None
 
@@ -24,8 +28,8 @@ def _q() -> str | None:
 
 def _initiatives_page(form=None, errors=None, status=200):
     year, q, edit = int_arg("year"), _q(), int_arg("edit")
-    with reading() as (s, _actor):
-        rows = register_queries.list_initiatives(s, year=year, q=q)
+    with reading() as (s, actor):
+        rows = register_queries.list_initiatives(s, year=year, q=q, actor=actor)
         people, departments = page_queries.person_choices(s), page_queries.department_choices(s)
         editing = page_queries.initiative(s, edit) if edit else None
     if form is None:
@@ -82,8 +86,8 @@ def save_initiative():
 
 def _contests_page(form=None, errors=None, status=200):
     year, q, edit = int_arg("year"), _q(), int_arg("edit")
-    with reading() as (s, _actor):
-        rows = page_queries.matching(register_queries.list_contest_results(s, year=year), q, "full_name")
+    with reading() as (s, actor):
+        rows = page_queries.matching(register_queries.list_contest_results(s, year=year, actor=actor), q, "full_name")
         people = page_queries.person_choices(s)
         editing = page_queries.contest_result(s, edit) if edit else None
     if form is None:
@@ -93,6 +97,7 @@ def _contests_page(form=None, errors=None, status=200):
                 "contest_kind", "year", "round", "person_id", "participated", "prize")},
                 score="" if editing["score"] is None else str(editing["score"]))
     form.person_id.choices = people
+    _log(rows, "contest_result", "trang kết quả cuộc thi")
     return render_template("registers/contests.html", rows=rows, form=form, errors=errors or [], year=year, q=q,
                            editing=editing, can_edit=current_user.has(*EDITORS)), status
 
@@ -132,8 +137,8 @@ def _subjects(s) -> list[tuple[str, str]]:
 
 def _ratings_page(form=None, errors=None, status=200):
     year, q, edit = int_arg("year"), _q(), int_arg("edit")
-    with reading() as (s, _actor):
-        rows = page_queries.matching(register_queries.list_task_ratings(s, year=year), q, "subject")
+    with reading() as (s, actor):
+        rows = page_queries.matching(register_queries.list_task_ratings(s, year=year, actor=actor), q, "subject")
         subjects = _subjects(s)
         editing = page_queries.task_rating(s, edit) if edit else None
     if form is None:
@@ -142,6 +147,7 @@ def _ratings_page(form=None, errors=None, status=200):
             subject = f"p{editing['person_id']}" if editing["person_id"] else f"d{editing['department_id']}"
             form = TaskRatingForm(formdata=None, year=editing["year"], rating=editing["rating"], subject=subject)
     form.subject.choices = subjects
+    _log(rows, "task_rating", "trang xếp loại")
     return render_template("registers/ratings.html", rows=rows, form=form, errors=errors or [], year=year, q=q,
                            editing=editing, can_edit=current_user.has(*EDITORS)), status
 

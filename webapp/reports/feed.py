@@ -2,6 +2,10 @@
 
 The token names the user and a fingerprint of their password hash, so changing the password
 revokes every feed URL given out before; a disabled account's feed stops at once.
+
+Feeds are signed with their own keys (`app.feed_secret_keys` in config.toml, newest last), not the
+session key: rotating one does not touch the other. To rotate, append a new key: new URLs are
+signed with it, old ones keep working until the old key is removed. Unset, the session key is used.
 """
 from __future__ import annotations
 
@@ -16,7 +20,8 @@ SALT = "thidua-calendar-feed"
 
 
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+    keys = current_app.config.get("FEED_SECRET_KEYS") or [current_app.config["SECRET_KEY"]]
+    return URLSafeSerializer(list(keys), salt=SALT)  # signs with the last key, accepts any
 
 
 def _fingerprint(user: User) -> str:

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from states import State
+from workflow import access_log
 from workflow.errors import DomainError
 from workflow.imports import IMPORTERS, KIND_TITLES, apply_file, preview_file, staging
 from workflow.models import Department, Person, User
@@ -168,6 +169,7 @@ def history_index():
 def history_person(person_id: int):
     with get_ctx().db.reading() as s:
         h = history.person_history(s, current_user.id, person_id)
+    access_log.record_reads(get_ctx(), current_user.id, [person_id], "award_history", "trang lịch sử khen thưởng")
     return render_template("reports/history_person.html", h=h)
 
 

@@ -1,10 +1,12 @@
 """SQLAlchemy models. Import from here: `from workflow.models import Nomination`."""
+from . import lengths  # noqa: F401  (registers the length check on every flush)
+from .access import PERSONAL_DATA_KINDS, LoginThrottle, PersonalDataAccess
 from .audit import OUTBOX_STATES, AuditChainHead, AuditEntry, DomainEvent, OutboxMessage, ReminderSent
 from .base import Base, UTCDateTime
 from .campaigns import CYCLE_KINDS, REGISTRATION_STATES, Campaign, Registration, RegistrationLine, ReviewCycle
 from .documents import DOCUMENT_KINDS, Document
 from .nominations import AWARD_FORMS, NOMINEE_TYPES, CouncilMeeting, CouncilVote, Nomination
-from .people import ROLES, AgencyIdentity, ApiToken, Department, Person, User, UserRole
+from .people import ROLES, TOKEN_SCOPES, AgencyIdentity, ApiToken, Department, Person, User, UserRole
 from .registers import (
     CONTEST_KINDS,
     INITIATIVE_FIELDS,
@@ -23,9 +25,11 @@ __all__ = [
     "INITIATIVE_FIELDS",
     "NOMINEE_TYPES",
     "OUTBOX_STATES",
+    "PERSONAL_DATA_KINDS",
     "REGISTRATION_STATES",
     "ROLES",
     "TASK_RATINGS",
+    "TOKEN_SCOPES",
     "AgencyIdentity",
     "ApiToken",
     "AuditChainHead",
@@ -40,9 +44,11 @@ __all__ = [
     "DomainEvent",
     "Initiative",
     "InitiativeAuthor",
+    "LoginThrottle",
     "Nomination",
     "OutboxMessage",
     "Person",
+    "PersonalDataAccess",
     "Registration",
     "RegistrationLine",
     "ReminderSent",

@@ -7,8 +7,9 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from states import State
 
+from .. import access_log
 from ..actors import load_actor
-from ..errors import Invalid, Problem, not_found
+from ..errors import Forbidden, Invalid, Problem, not_found
 from ..models import (
     AWARD_FORMS,
     CONTEST_KINDS,
@@ -41,6 +42,7 @@ EXPORT_TITLES = {
     "award-history": "Lịch sử khen thưởng",
     "dashboard": "Tình hình phong trào",
     "eligibility": "Tra cứu đủ điều kiện",
+    "personal-data-access": "Nhật ký truy cập dữ liệu cá nhân",
 }
 
 
@@ -220,6 +222,20 @@ def eligibility_sheets(s, ctx, user_id, *, cycle_id=None, **_) -> list[Sheet]:
     ]
 
 
+def personal_data_access_sheet(s, ctx, user_id, *, person_id=None, **_) -> Sheet:
+    """Who read whose personal data (Law 91/2025/QH15): administrators only."""
+    _, actor = load_actor(s, user_id)
+    if not actor.has("admin"):
+        raise Forbidden("not_allowed", "Chỉ quản trị hệ thống được xuất nhật ký truy cập dữ liệu cá nhân.")
+    tz = ctx.settings.timezone
+    return Sheet("Truy cập dữ liệu cá nhân", [
+        Col("Thời điểm", 18, "date"), Col("Tài khoản", 16), Col("Người xem", 26), Col("Dữ liệu của", 26),
+        Col("Loại dữ liệu", 30), Col("Qua", 36)],
+        [[local(at, tz), username, name, person, kind, via]
+         for at, username, name, person, kind, via in access_log.rows_for_export(s, person_id=person_id)],
+        EXPORT_TITLES["personal-data-access"])
+
+
 BUILDERS = {
     "nominations": nominations_sheet,
     "initiatives": initiatives_sheet,
@@ -229,6 +245,7 @@ BUILDERS = {
     "award-history": award_history_sheet,
     "dashboard": lambda *a, **kw: [dashboard_sheet(*a, **kw), overdue_sheet(*a, **kw)],
     "eligibility": eligibility_sheets,
+    "personal-data-access": personal_data_access_sheet,
 }
 
 
