@@ -112,6 +112,11 @@ class UploadForm(Form):
     submit = SubmitField(_l("Tải lên"))
 
 
+class WithdrawDocumentForm(Form):
+    reason = TextAreaField(_l("Lý do rút tài liệu"), validators=[InputRequired(), Length(max=2000)])
+    submit = SubmitField(_l("Rút tài liệu"))
+
+
 class DepartmentUploadForm(Form):
     cycle_id = SelectField(_l("Kỳ xét"), coerce=int)
     kind = SelectField(_l("Loại tài liệu"), choices=_choices([(k, DOCUMENT_KINDS[k]) for k in DEPARTMENT_KINDS]))

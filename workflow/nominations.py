@@ -29,7 +29,7 @@ from . import criteria
 from .actors import can_view, load_actor, subject_of
 from .agency import identity_on
 from .audit import audit, record_event
-from .dossier import active_documents, department_minutes
+from .dossier import department_minutes, signed_kinds
 from .errors import Conflict, DomainError, Forbidden, Invalid, Problem, not_found
 from .models import AWARD_FORMS, CouncilMeeting, CouncilVote, Department, Nomination, Person, ReviewCycle
 from .text import nfc
@@ -213,9 +213,10 @@ def _department_review(s: Session, ctx, nom: Nomination, data: ActionInput, user
         if checklist.rule == "any":
             problems = [Problem("criteria_unmet", "Chưa đạt tiêu chuẩn nào trong các tiêu chuẩn sau: "
                                 + "; ".join(line.label for line in checklist.lines) + ".")]
-    kinds = {d.kind for d in active_documents(s, nomination_id=nom.id)}
+    kinds = signed_kinds(s, nom.id)
     if "achievement_report" not in kinds:
-        problems.append(Problem("missing_achievement_report", "Thiếu báo cáo thành tích của đối tượng được đề nghị."))
+        problems.append(Problem("missing_achievement_report",
+                                "Thiếu báo cáo thành tích đã ký (bản tải lên); bản dự thảo soạn theo mẫu chưa được tính."))
     if not department_minutes(s, nom.cycle_id, nom.department_id):
         problems.append(Problem("missing_department_minutes",
                                 "Thiếu biên bản họp xét của Phòng cho kỳ xét này (tải lên ở trang của Phòng)."))
@@ -257,8 +258,7 @@ def _council_review(s: Session, ctx, nom: Nomination, data: ActionInput, user) -
                                 f"Chỉ {vote.votes_for}/{meeting.members_present} thành viên dự họp đồng ý;"
                                 f" cần trên {ctx.settings.pass_ratio} số thành viên dự họp."))
     if (nom.criteria or {}).get("uses_initiative"):
-        kinds = {d.kind for d in active_documents(s, nomination_id=nom.id)}
-        if "recognition_decision" not in kinds:
+        if "recognition_decision" not in signed_kinds(s, nom.id):
             problems.append(Problem("missing_recognition_decision",
                                     "Thiếu quyết định công nhận sáng kiến (tiêu chuẩn dựa trên sáng kiến)."))
     if problems:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from states import Action, State, actions_from, may
 
-from . import criteria
+from . import criteria, dossier_files
 from .actors import sees_all_nominations, subject_of
 from .dossier import active_documents, department_minutes, missing_documents
 from .errors import Invalid, Problem
@@ -117,6 +117,9 @@ def nomination_detail(s: Session, ctx, actor, nom: Nomination) -> dict:
         "documents": [document_dict(d) for d in active_documents(s, nomination_id=nom.id)],
         "department_documents": [document_dict(d) for d in department_minutes(s, nom.cycle_id, nom.department_id)],
         "missing_documents": missing_documents(s, nom),
+        # per required document: a draft exists / a signed copy was uploaded; then every file, replaced ones too
+        "requirements": dossier_files.requirements(s, nom),
+        "files": dossier_files.dossier_files(s, actor, nom),
         "council_meeting_id": nom.council_meeting_id,
         "votes": [{"meeting_id": v.meeting_id, "held_on": v.meeting.held_on.isoformat(),
                    "votes_for": v.votes_for, "votes_against": v.votes_against,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import g, jsonify, request, send_file
 
-from workflow import dossier, nominations, queries
+from workflow import dossier, dossier_files, nominations, queries
 from workflow.actors import can_view, load_actor
 from workflow.errors import Invalid, Problem, not_found
 from workflow.models import AWARD_FORMS, Document, Nomination
@@ -132,6 +132,15 @@ def upload_meeting_document(meeting_id: int):
     kind, name, content = _upload()
     doc_id = dossier.upload_for_meeting(get_ctx(), g.user_id, meeting_id, kind, name, content)
     return jsonify(_document(doc_id)), 201
+
+
+@bp.post("/documents/<int:document_id>/withdraw")
+@token_required
+def withdraw_document(document_id: int):
+    body = json_body()
+    dossier_files.withdraw_document(get_ctx(), g.user_id, document_id, text(body, "reason", required=True) or "")
+    with get_ctx().db.reading() as s:
+        return jsonify(dossier_files.file_dict(s.get(Document, document_id)))
 
 
 @bp.get("/documents/<int:document_id>")

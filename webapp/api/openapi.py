@@ -104,6 +104,10 @@ def spec() -> dict:
             "/api/v1/council-meetings/{meeting_id}/documents": {
                 "post": _op("Tải lên tài liệu của cuộc họp Hội đồng", ok=201, params=[mid], body=UPLOAD,
                             multipart=True)},
+            "/api/v1/documents/{document_id}/withdraw": {
+                "post": _op("Rút tài liệu tải lên nhầm (người tải lên, trước bước đã dựa vào nó; ghi lý do)",
+                            errors=(403, 404, 409, 422), params=[_path_param("document_id")],
+                            body=_props(["reason"], reason=STR))},
             "/api/v1/documents/{document_id}": {
                 "get": {"summary": "Tải tài liệu về", "parameters": [_path_param("document_id")],
                         "responses": {"200": {"description": "Tệp",

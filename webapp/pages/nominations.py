@@ -6,13 +6,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from states import CHAIN, REASON_REQUIRED, Action, State
-from workflow import dossier, nominations, page_queries, queries
+from workflow import dossier, dossier_files, nominations, page_queries, queries
 from workflow.actors import can_view
 from workflow.errors import DomainError
 from workflow.models import NOMINEE_TYPES, Document, Nomination
 
 from ..context import get_ctx
-from ..forms import ActionForm, BulkForm, BulkRunForm, NominationForm, UploadForm
+from ..forms import ActionForm, BulkForm, BulkRunForm, NominationForm, UploadForm, WithdrawDocumentForm
 from .common import form_errors, int_arg, messages, reading
 from .help import workflow_diagram
 
@@ -124,7 +124,8 @@ def _render_detail(nomination_id: int, *, action_form: ActionForm | None = None,
     return render_template(
         "nominations/detail.html", n=detail, forms=forms, failed_action=failed_action,
         action_errors=action_errors or [], upload_form=upload_form or UploadForm(formdata=None),
-        upload_errors=upload_errors or [], may_upload=may_upload, chain=[(st.value, st.title) for st in CHAIN],
+        upload_errors=upload_errors or [], may_upload=may_upload, withdraw_form=WithdrawDocumentForm(formdata=None),
+        chain=[(st.value, st.title) for st in CHAIN],
         diagram=workflow_diagram(detail["state"]), needs_meeting=NEEDS_MEETING, needs_decision=NEEDS_DECISION,
         needs_reason=NEEDS_REASON, last_move=last_move, meetings=meetings), status
 
@@ -181,6 +182,20 @@ def upload(nomination_id: int):
     except DomainError as exc:
         return _render_detail(nomination_id, upload_form=form, upload_errors=messages(exc), status=exc.status)
     flash(_("Đã tải lên tài liệu."), "success")
+    return redirect(url_for(".detail", nomination_id=nomination_id) + "#ho-so")
+
+
+@bp.post("/nominations/<int:nomination_id>/documents/<int:document_id>/withdraw")
+@login_required
+def withdraw_document(nomination_id: int, document_id: int):
+    form = WithdrawDocumentForm()
+    if not form.validate():
+        return _render_detail(nomination_id, upload_errors=form_errors(form), status=422)
+    try:
+        dossier_files.withdraw_document(get_ctx(), current_user.id, document_id, form.reason.data)
+    except DomainError as exc:
+        return _render_detail(nomination_id, upload_errors=messages(exc), status=exc.status)
+    flash(_("Đã rút tài liệu; lý do được ghi vào nhật ký."), "success")
     return redirect(url_for(".detail", nomination_id=nomination_id) + "#ho-so")
 
 
