@@ -104,12 +104,25 @@ class ActionForm(Form):
                              validate_choice=False)
     decision_number = StringField(_l("Số quyết định"), validators=[Optional(), Length(max=50)])
     decision_date = DateField(_l("Ngày ký quyết định"), validators=[Optional()])
+    # A decision already in the register; else the number and date above register a new one.
+    decision_id = SelectField(_l("Quyết định đã vào sổ"), coerce=_opt_int, validators=[Optional()],
+                              validate_choice=False)
+    accept_mixed_capacity = BooleanField(_l("Tôi xác nhận gộp vào quyết định do người khác ký (khác thẩm quyền phê duyệt)"))
 
 
 class UploadForm(Form):
     kind = SelectField(_l("Loại tài liệu"), choices=_choices([(k, DOCUMENT_KINDS[k]) for k in NOMINATION_KINDS]))
     file = FileField(_l("Tệp"))
     submit = SubmitField(_l("Tải lên"))
+
+
+class DecisionForm(Form):
+    signed_on = DateField(_l("Ngày ký"), validators=[InputRequired()])
+    signer_user_id = SelectField(_l("Người ký"), coerce=_opt_int, validators=[InputRequired()],
+                                 validate_choice=False)
+    number = StringField(_l("Số quyết định"), validators=[Optional(), Length(max=60)])
+    summary = StringField(_l("Trích yếu"), validators=[Optional(), Length(max=2000)])
+    submit = SubmitField(_l("Vào sổ quyết định"))
 
 
 class WithdrawDocumentForm(Form):

@@ -25,7 +25,7 @@ from states import (
     may_nominate,
 )
 
-from . import criteria
+from . import criteria, decisions
 from .actors import can_view, load_actor, subject_of
 from .agency import identity_on
 from .audit import audit, record_event
@@ -115,6 +115,9 @@ class ActionInput:
     meeting_id: int | None = None
     decision_number: str | None = None
     decision_date: date | None = None
+    decision_id: int | None = None
+    # the secretary's explicit choice to file a nomination approved under another capacity
+    accept_mixed_capacity: bool = False
 
 
 def take_action(ctx, user_id: int, nomination_id: int, action: str, data: ActionInput) -> int:
@@ -156,7 +159,7 @@ def take_action(ctx, user_id: int, nomination_id: int, action: str, data: Action
         nom.updated_at = ctx.clock.now()
         audit(s, ctx, actor_id=user.id, action=action.value, entity_type="nomination", entity_id=nom.id,
               nomination_id=nom.id, from_state=before.value, to_state=after.value, comment=comment,
-              on_behalf_of=on_behalf, payload=_payload(action, data))
+              on_behalf_of=on_behalf, payload=_payload(action, data, nom))
         s.flush()
         record_event(s, ctx, EVENT_OF[action], nomination_id=nom.id, actor_id=user.id,
                      payload={"from": before.value, "to": after.value, "comment": comment,
@@ -164,12 +167,13 @@ def take_action(ctx, user_id: int, nomination_id: int, action: str, data: Action
         return nom.version
 
 
-def _payload(action: Action, data: ActionInput) -> dict | None:
+def _payload(action: Action, data: ActionInput, nom: Nomination) -> dict | None:
     if action == Action.COUNCIL_REVIEW:
         return {"meeting_id": data.meeting_id}
     if action == Action.AWARD:
-        return {"decision_number": data.decision_number,
-                "decision_date": data.decision_date.isoformat() if data.decision_date else None}
+        return {"decision_number": nom.decision_number, "decision_id": nom.decision_id,
+                "decision_date": nom.decision_date.isoformat(),
+                "accept_mixed_capacity": bool(data.accept_mixed_capacity) or None}
     return None
 
 
@@ -273,20 +277,15 @@ def _head_approve(s: Session, ctx, nom: Nomination, data: ActionInput, user) -> 
 
 
 def _award(s: Session, ctx, nom: Nomination, data: ActionInput, user) -> None:
-    problems = []
-    number = nfc(data.decision_number)
-    if not number:
-        problems.append(Problem("decision_number_required", "Cần nhập số quyết định khen thưởng."))
-    if data.decision_date is None:
-        problems.append(Problem("decision_date_required", "Cần nhập ngày ký quyết định khen thưởng."))
-    elif data.decision_date > ctx.clock.today():
-        problems.append(Problem("decision_date_future", "Ngày quyết định không được sau ngày hôm nay."))
-    elif nom.approved_at and data.decision_date < nom.approved_at.astimezone(ctx.clock.tz).date():
-        problems.append(Problem("decision_before_approval", "Ngày quyết định không được trước ngày phê duyệt."))
-    if problems:
-        raise Invalid(problems)
-    nom.decision_number = number
-    nom.decision_date = data.decision_date
+    # filed into a registered decision (chosen, found by its number, or registered now)
+    decision = decisions.file_into_decision(s, ctx, nom, user, decision_id=data.decision_id,
+                                            number=data.decision_number, on=data.decision_date,
+                                            accept_mixed=bool(data.accept_mixed_capacity))
+    if nom.award_form == "agency_certificate":
+        decisions.register_certificate(s, ctx, nom, decision, user.id)
+    nom.decision_id = decision.id
+    nom.decision_number = decision.number
+    nom.decision_date = decision.signed_on
 
 
 def _send_back(s: Session, ctx, nom: Nomination, data: ActionInput, user) -> None:

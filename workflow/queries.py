@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from states import Action, State, actions_from, may
 
-from . import criteria, dossier_files
+from . import criteria, decisions, dossier_files
 from .actors import sees_all_nominations, subject_of
 from .dossier import active_documents, department_minutes, missing_documents
 from .errors import Invalid, Problem
@@ -93,6 +93,16 @@ def nomination_summary(n: Nomination) -> dict:
             "decision_date": _iso(n.decision_date), "updated_at": n.updated_at.isoformat()}
 
 
+def _decision(s: Session, nom: Nomination) -> dict | None:
+    """The registered decision that awarded it, its signer and capacity, and the certificate's register number."""
+    d = nom.decision
+    if d is None:
+        return None
+    return {"id": d.id, "number": d.number, "signed_on": d.signed_on.isoformat(), "capacity": d.capacity,
+            "signed_as": decisions.capacity_label(s, d.capacity, d.signer_name, d.signed_on),
+            "certificate_number": decisions.certificate_number(s, nom.id)}
+
+
 def nomination_detail(s: Session, ctx, actor, nom: Nomination) -> dict:
     """Everything about one nomination that its page and the API show."""
     if nom.criteria is not None:
@@ -119,6 +129,7 @@ def nomination_detail(s: Session, ctx, actor, nom: Nomination) -> dict:
         "missing_documents": missing_documents(s, nom),
         # per required document: a draft exists / a signed copy was uploaded; then every file, replaced ones too
         "requirements": dossier_files.requirements(s, nom),
+        "decision": _decision(s, nom),
         "files": dossier_files.dossier_files(s, actor, nom),
         "council_meeting_id": nom.council_meeting_id,
         "votes": [{"meeting_id": v.meeting_id, "held_on": v.meeting.held_on.isoformat(),

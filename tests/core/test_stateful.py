@@ -201,6 +201,7 @@ class Expected:
     version: int = 1
     uses_initiative: bool = False   # as stored by the department review
     actors: list[str] = field(default_factory=list)   # who took each step, in order
+    approver: str | None = None     # who approved it (the head, or a deputy signing "KT.")
 
 
 @dataclass
@@ -302,6 +303,7 @@ class WorkflowMachine(RuleBasedStateMachine):
         self.documents: set[tuple[int, str]] = set()         # (nomination, kind)
         self.minutes: set[tuple[str, str]] = set()           # (cycle, department)
         self.votes: dict[tuple[str, int], int] = {}          # (meeting, nomination) -> votes for
+        self.decision_signer: str | None = None              # who signs the one decision number used
 
     # --- rules ---------------------------------------------------------------------------
     @initialize(target=nominations, picks=st.lists(st.tuples(st.sampled_from(NOMINEES), st.sampled_from(AWARD_FORMS)),
@@ -523,6 +525,9 @@ class WorkflowMachine(RuleBasedStateMachine):
         codes = self._guard_problems(e, n, nid, action, meeting, decision)
         if codes:
             return Outcome.fails(Invalid, *codes)
+        if action == Action.AWARD and self.decision_signer not in (None, e.approver):
+            # one decision, one signer: a nomination approved by someone else is not merged silently
+            return Outcome.fails(Conflict, "mixed_capacity")
         return Outcome(state=after, held_from=e.state if action == Action.HOLD else None)
 
     def _guard_problems(self, e: Expected, n: Nominee, nid, action, meeting, decision) -> set[str]:
@@ -587,6 +592,10 @@ class WorkflowMachine(RuleBasedStateMachine):
         assert new_version == e.version + 1
         if action == Action.DEPARTMENT_REVIEW:
             e.uses_initiative = self.world.nominees[e.nominee].uses_initiative
+        if action == Action.HEAD_APPROVE:
+            e.approver = user
+        if action == Action.AWARD:
+            self.decision_signer = e.approver
         e.state, e.held_from, e.version = want.state, want.held_from, new_version
         e.actors.append(user)
         self.backend.reached[e.state] += 1

@@ -76,4 +76,4 @@ def token_required(view):
     return wrapped
 
 
-from . import documents, nominations, openapi, reference, registers  # noqa: F401  (routes register on import)
+from . import decisions, documents, nominations, openapi, reference, registers  # noqa: F401  (routes register on import)

@@ -10,7 +10,7 @@ from workflow.models import AWARD_FORMS, Document, Nomination
 
 from ..context import get_ctx
 from . import bp, token_required
-from .inputs import a_date, choice, integer, json_body, query_int, text
+from .inputs import a_date, boolean, choice, integer, json_body, query_int, text
 
 
 def _detail(nomination_id: int) -> dict:
@@ -69,7 +69,9 @@ def act_on_nomination(nomination_id: int):
         version=integer(body, "version"), comment=text(body, "comment"),
         meeting_id=integer(body, "meeting_id", required=False),
         decision_number=text(body, "decision_number", max_length=50),
-        decision_date=a_date(body, "decision_date", required=False))
+        decision_date=a_date(body, "decision_date", required=False),
+        decision_id=integer(body, "decision_id", required=False),
+        accept_mixed_capacity=boolean(body, "accept_mixed_capacity"))
     nominations.take_action(get_ctx(), g.user_id, nomination_id, action, data)
     return jsonify(_detail(nomination_id))
 
@@ -91,7 +93,9 @@ def act_on_many():
     data = nominations.ActionInput(
         comment=text(body, "comment"), meeting_id=integer(body, "meeting_id", required=False),
         decision_number=text(body, "decision_number", max_length=50),
-        decision_date=a_date(body, "decision_date", required=False))
+        decision_date=a_date(body, "decision_date", required=False),
+        decision_id=integer(body, "decision_id", required=False),
+        accept_mixed_capacity=boolean(body, "accept_mixed_capacity"))
     results = nominations.take_action_on_many(get_ctx(), g.user_id, action, items, data)
     return jsonify({"results": [r.as_dict() for r in results],
                     "succeeded": sum(r.ok for r in results), "failed": sum(not r.ok for r in results)})

@@ -36,6 +36,12 @@ def _op(summary: str, ok: int = 200, errors=(403, 404, 422), body: dict | None =
     return op
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+REGISTER_TYPE = {"name": "doc_type", "in": "query", "schema": {"enum": ["decision", "certificate"]}}
+
+
 def _path_param(name: str) -> dict:
     return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
 
@@ -51,7 +57,8 @@ def _props(required: list[str], **props) -> dict:
 INT, STR, BOOL, DATE = {"type": "integer"}, {"type": "string"}, {"type": "boolean"}, {"type": "string", "format": "date"}
 UPLOAD = _props(["kind", "file"], kind=STR, file={"type": "string", "format": "binary"})
 ACTION_BODY = _props(["action", "version"], action={"enum": [a.value for a in Action]}, version=INT, comment=STR,
-                     meeting_id=INT, decision_number=STR, decision_date=DATE)
+                     meeting_id=INT, decision_number=STR, decision_date=DATE, decision_id=INT,
+                     accept_mixed_capacity=BOOL)
 NOMINATION_REF = {"$ref": "#/components/schemas/Nomination"}
 
 
@@ -89,7 +96,8 @@ def spec() -> dict:
                             body=_props(["action", "items"], action={"enum": [a.value for a in Action]},
                                         items={"type": "array", "items": _props(["nomination_id"], nomination_id=INT,
                                                                                 version=INT)},
-                                        comment=STR, meeting_id=INT, decision_number=STR, decision_date=DATE))},
+                                        comment=STR, meeting_id=INT, decision_number=STR, decision_date=DATE,
+                                        decision_id=INT, accept_mixed_capacity=BOOL))},
             "/api/v1/nominations/{nomination_id}": {
                 "get": _op("Chi tiết đề nghị: trạng thái, tiêu chuẩn, hồ sơ, lịch sử, thao tác được phép",
                            errors=(404,), params=[nid], schema=NOMINATION_REF)},
@@ -180,6 +188,27 @@ def spec() -> dict:
             "/api/v1/registrations/{registration_id}/decision": {
                 "post": _op("Duyệt hoặc từ chối (kèm lý do) bản đăng ký", errors=(403, 404, 409, 422), params=[pid],
                             body=_props(["approve"], approve=BOOL, reason=STR))},
+            "/api/v1/decisions": {
+                "get": _op("Các quyết định khen thưởng đã vào sổ", errors=(403,),
+                           params=[_query("year"), _query("cycle_id")]),
+                "post": _op("Vào sổ một quyết định khen thưởng (số đề xuất nếu để trống; trùng số bị từ chối)",
+                            ok=201, errors=(403, 409, 422), body=_props(
+                                ["signed_on", "signer_user_id"], signed_on=DATE, signer_user_id=INT, number=STR,
+                                cycle_id=INT, summary=STR))},
+            "/api/v1/decisions/{decision_id}": {
+                "get": _op("Quyết định: số, ngày, người ký và thẩm quyền ký, các hồ sơ được khen thưởng",
+                           errors=(403, 404), params=[_path_param("decision_id")])},
+            "/api/v1/register": {
+                "get": _op("Sổ đăng ký văn bản của một loại văn bản trong năm, với số tiếp theo được đề xuất",
+                           errors=(403, 422), params=[REGISTER_TYPE, _query("year")])},
+            "/api/v1/register/book.xlsx": {
+                "get": {"summary": "Sổ đăng ký văn bản đi (.xlsx, mẫu Phụ lục IV Nghị định 30/2020/NĐ-CP)",
+                        "parameters": [REGISTER_TYPE, _query("year")],
+                        "responses": {"200": {"description": "Tệp .xlsx", "content": {XLSX: {"schema": {
+                            "type": "string", "format": "binary"}}}},
+                                      "401": {"description": "Chưa xác thực", **_json(ERR)},
+                                      "403": {"description": "Không có quyền", **_json(ERR)},
+                                      "422": {"description": "Loại văn bản không hợp lệ", **_json(ERR)}}}},
             "/api/v1/openapi.json": {"get": {"summary": "Tài liệu OpenAPI này", "security": [],
                                              "responses": {"200": {"description": "OK", **_json(OBJ)}}}},
         },

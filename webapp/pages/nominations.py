@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from states import CHAIN, REASON_REQUIRED, Action, State
-from workflow import dossier, dossier_files, nominations, page_queries, queries
+from workflow import decision_queries, decisions, dossier, dossier_files, nominations, page_queries, queries
 from workflow.actors import can_view
 from workflow.errors import DomainError
 from workflow.models import NOMINEE_TYPES, Document, Nomination
@@ -109,6 +109,12 @@ def _render_detail(nomination_id: int, *, action_form: ActionForm | None = None,
         meetings = (page_queries.meetings_for(s, ctx.settings, nom.cycle_id)
                     if NEEDS_MEETING & set(detail["allowed_actions"]) else [])
         may_upload = dossier.may_add_documents(actor, nom)
+        award = None
+        if Action.AWARD.value in detail["allowed_actions"]:
+            # the register proposes the next number; decisions already registered can be chosen
+            today = ctx.clock.today()
+            award = {"proposed": decisions.proposed_number(s, "decision", today)["number"],
+                     "decisions": decision_queries.list_decisions(s, year=today.year)}
         last_move = page_queries.last_moves(s, [nom.id]).get(nom.id)
     forms = {}
     for action in detail["allowed_actions"]:
@@ -117,7 +123,13 @@ def _render_detail(nomination_id: int, *, action_form: ActionForm | None = None,
             continue
         f = ActionForm(formdata=None, action=action, version=detail["version"])
         forms[action] = f
-    for f in forms.values():
+    for action, f in forms.items():
+        if action == Action.AWARD.value and award is not None:
+            f.decision_id.choices = [("", "— " + _("vào sổ quyết định mới theo số và ngày dưới đây") + " —")] + [
+                (d["id"], _("Số %(no)s ngày %(d)s — %(who)s", no=d["number"], d=_vn(d["signed_on"]), who=d["signed_as"]))
+                for d in award["decisions"]]
+            if not f.decision_number.data and action != failed_action:
+                f.decision_number.data = award["proposed"]
         f.meeting_id.choices = [("", "— " + _("chọn cuộc họp") + " —")] + [
             (m["id"], _("Họp ngày %(d)s (%(p)s/%(t)s thành viên dự)", d=_vn(m["held_on"]), p=m["members_present"],
                         t=m["members_total"])) for m in meetings]
@@ -127,7 +139,7 @@ def _render_detail(nomination_id: int, *, action_form: ActionForm | None = None,
         upload_errors=upload_errors or [], may_upload=may_upload, withdraw_form=WithdrawDocumentForm(formdata=None),
         chain=[(st.value, st.title) for st in CHAIN],
         diagram=workflow_diagram(detail["state"]), needs_meeting=NEEDS_MEETING, needs_decision=NEEDS_DECISION,
-        needs_reason=NEEDS_REASON, last_move=last_move, meetings=meetings), status
+        needs_reason=NEEDS_REASON, last_move=last_move, meetings=meetings, award=award), status
 
 
 def _vn(iso: str) -> str:
@@ -151,7 +163,8 @@ def act(nomination_id: int):
                               action_errors=form_errors(form), status=422)
     data = nominations.ActionInput(version=form.version.data, comment=form.comment.data,
                                    meeting_id=form.meeting_id.data, decision_number=form.decision_number.data,
-                                   decision_date=form.decision_date.data)
+                                   decision_date=form.decision_date.data, decision_id=form.decision_id.data,
+                                   accept_mixed_capacity=bool(form.accept_mixed_capacity.data))
     try:
         nominations.take_action(get_ctx(), current_user.id, nomination_id, action, data)
     except DomainError as exc:

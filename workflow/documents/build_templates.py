@@ -386,7 +386,7 @@ def certificate() -> Builder:
     t = b.table([11.0, b.text_width_cm - 11.0], rows=1)
     b.keep_row(t.rows[0])
     left, right = t.rows[0].cells
-    for i, text in enumerate(["{{ decision_line }}", "{{ decision_date }}", "Số vào sổ: ……………"]):
+    for i, text in enumerate(["{{ decision_line }}", "{{ decision_date }}", "Số vào sổ: {{ register_number }}"]):
         p = b.cell_text(left, text, size=13, align=CENTER, first=(i == 0))
         if i == 0:
             p.paragraph_format.space_before = Pt(44)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from ..actors import can_view
 from ..agency import identity_on, legal_basis_on
+from ..decisions import certificate_number
 from ..errors import Forbidden, Invalid, Problem, not_found
 from ..models import CouncilMeeting, Department, Nomination, ReviewCycle, User
 from . import facts, vn
@@ -250,12 +251,13 @@ def council_minutes(s: Session, ctx, actor, meeting_id, cycle_id) -> Draft:
 # --- 5. the award decision and 6. the certificate --------------------------------------------------------
 
 def _decision_of(noms: list[Nomination]):
-    """The awarded ones under their most common decision number, else all approved ones as a draft."""
+    """The awarded ones under their most common registered decision, else all approved ones as a draft."""
     awarded = [n for n in noms if n.state == "awarded"]
     if not awarded:
         return noms, None, None
-    (number, when), _ = Counter((n.decision_number, n.decision_date) for n in awarded).most_common(1)[0]
-    return [n for n in awarded if (n.decision_number, n.decision_date) == (number, when)], number, when
+    decision_id, _ = Counter(n.decision_id for n in awarded).most_common(1)[0]
+    chosen = [n for n in awarded if n.decision_id == decision_id]
+    return chosen, chosen[0].decision_number, chosen[0].decision_date
 
 
 def award_decision(s: Session, ctx, actor, meeting_id, cycle_id) -> Draft:
@@ -286,7 +288,7 @@ def award_decision(s: Session, ctx, actor, meeting_id, cycle_id) -> Draft:
                "collective_count": vn.count(len(collectives)), "individual_count": vn.count(len(individuals)),
                "how_many": vn.how_many(len(collectives), len(individuals)),
                "annex_ref": f"(Kèm theo Quyết định số {number_short} {vn.long_date(when)} của {a['authority']})",
-               "sign": facts.head_signature(s, identity, noms)}
+               "sign": facts.decision_signature(s, identity, noms[0].decision if number else None, noms)}
     return Draft("award_decision", "quyet_dinh_khen_thuong.docx", context,
                  f"quyet-dinh-khen-thuong_cuoc-hop-{meeting.id}",
                  {"cycle_id": meeting.cycle_id, "council_meeting_id": meeting.id}, folder="03-hoi-dong",
@@ -317,7 +319,8 @@ def certificate(s: Session, ctx, actor, nomination_id) -> Draft:
                          f" {facts.cycle_phrase(nom.cycle)}.",
                "decision_line": f"Quyết định số {nom.decision_number}",
                "decision_date": f"ngày {vn.short_date(nom.decision_date)}",
-               "sign": facts.head_signature(s, identity_on(s, nom.decision_date), [nom])}
+               "register_number": certificate_number(s, nom.id) or "……………",
+               "sign": facts.decision_signature(s, identity_on(s, nom.decision_date), nom.decision, [nom])}
     return Draft("certificate", "giay_khen.docx", context, f"giay-khen_{vn.slug(who['name'])}_hs{nom.id}",
                  {"nomination_id": nom.id}, folder="04-giay-khen", pdf_only=True)
 

@@ -2,6 +2,7 @@
 from .audit import OUTBOX_STATES, AuditEntry, DomainEvent, OutboxMessage, ReminderSent
 from .base import Base, UTCDateTime
 from .campaigns import CYCLE_KINDS, REGISTRATION_STATES, Campaign, Registration, RegistrationLine, ReviewCycle
+from .decisions import CAPACITIES, REGISTER_TYPES, AwardDecision, RegisterEntry
 from .documents import DOCUMENT_KINDS, Document
 from .nominations import AWARD_FORMS, NOMINEE_TYPES, CouncilMeeting, CouncilVote, Nomination
 from .people import ROLES, AgencyIdentity, ApiToken, Department, Person, User, UserRole
@@ -17,6 +18,10 @@ from .registers import (
 
 __all__ = [
     "AWARD_FORMS",
+    "CAPACITIES",
+    "REGISTER_TYPES",
+    "AwardDecision",
+    "RegisterEntry",
     "CONTEST_KINDS",
     "CYCLE_KINDS",
     "DOCUMENT_KINDS",

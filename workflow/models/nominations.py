@@ -52,6 +52,9 @@ class Nomination(Base):
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decision_number: Mapped[str | None] = mapped_column(String(50))
     decision_date: Mapped[date | None] = mapped_column(Date)
+    # The registered decision that awarded it (number and date above are copied from it).
+    decision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("award_decision.id", use_alter=True, name="fk_nomination_decision_id_award_decision"), index=True)
     summary: Mapped[str] = mapped_column(Text, default="")  # short achievement summary for lists
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -62,6 +65,7 @@ class Nomination(Base):
     person = relationship("Person")
     council_meeting = relationship("CouncilMeeting")
     approved_by = relationship("User", foreign_keys=[approved_by_id])
+    decision = relationship("AwardDecision", back_populates="nominations")
 
     __table_args__ = (
         Index("uq_nomination_individual", "cycle_id", "person_id", "award_form", unique=True,
@@ -86,6 +90,7 @@ class Nomination(Base):
                         " OR (approved_by_id IS NOT NULL AND approved_at IS NOT NULL)", name="approved_has_approver"),
         CheckConstraint("state <> 'awarded' OR (decision_number IS NOT NULL AND decision_date IS NOT NULL)",
                         name="awarded_has_decision"),
+        CheckConstraint("state <> 'awarded' OR decision_id IS NOT NULL", name="awarded_has_registered_decision"),
         CheckConstraint("version >= 1", name="version"),
     )
 

@@ -1,4 +1,4 @@
-"""records: replaced and withdrawn dossier files
+"""records: replaced and withdrawn dossier files; award decisions and the document register
 
 Revision ID: 0005
 Revises: 0002
@@ -8,9 +8,16 @@ Create Date: 2026-12-01
   existing replaced files get the next file of their kind, owner and origin.
 - document.withdrawn_at / withdrawn_by_id / withdrawal_reason: a wrong upload withdrawn by its
   uploader before the step that relied on it.
+- register_entry (sổ đăng ký văn bản, Decree 30/2020 Art. 15-16) and award_decision; existing
+  award numbers enter the register (one decision per number and date, its signer and capacity
+  from the approvals; a number already used that year is kept without a sequence place), and
+  each awarded certificate gets its "số vào sổ"; nomination.decision_id points at the decision.
 """
+from datetime import UTC, datetime
+import re
 from alembic import op
 import sqlalchemy as sa
+import workflow.models.base
 
 
 revision = '0005'
@@ -57,11 +64,151 @@ def _backfill_replacements() -> None:
                              {"n": newer["id"], "o": older["id"]})
 
 
+def _register_tables() -> None:
+    op.create_table('register_entry',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('doc_type', sa.String(length=20), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=True),
+    sa.Column('number', sa.String(length=60), nullable=False),
+    sa.Column('issued_on', sa.Date(), nullable=False),
+    sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('signer_name', sa.String(length=200), nullable=False),
+    sa.Column('recipients', sa.Text(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('nomination_id', sa.Integer(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', workflow.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("doc_type IN ('decision', 'certificate')", name=op.f('ck_register_entry_doc_type')),
+    sa.CheckConstraint('seq IS NULL OR seq >= 1', name=op.f('ck_register_entry_seq')),
+    sa.CheckConstraint("doc_type <> 'certificate' OR nomination_id IS NOT NULL",
+                       name=op.f('ck_register_entry_certificate_has_awardee')),
+    sa.ForeignKeyConstraint(['nomination_id'], ['nomination.id'], name=op.f('fk_register_entry_nomination_id_nomination')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'],
+                            name=op.f('fk_register_entry_created_by_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_register_entry')),
+    sa.UniqueConstraint('doc_type', 'year', 'seq', name=op.f('uq_register_entry_doc_type_year_seq')),
+    sa.UniqueConstraint('doc_type', 'nomination_id', name=op.f('uq_register_entry_doc_type_nomination_id'))
+    )
+    op.create_table('award_decision',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('entry_id', sa.Integer(), nullable=False),
+    sa.Column('cycle_id', sa.Integer(), nullable=True),
+    sa.Column('signer_person_id', sa.Integer(), nullable=True),
+    sa.Column('signer_name', sa.String(length=200), nullable=False),
+    sa.Column('capacity', sa.String(length=10), nullable=False),
+    sa.Column('mixed_capacity_note', sa.Text(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', workflow.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("capacity IN ('head', 'deputy')", name=op.f('ck_award_decision_capacity')),
+    sa.ForeignKeyConstraint(['entry_id'], ['register_entry.id'], name=op.f('fk_award_decision_entry_id_register_entry')),
+    sa.ForeignKeyConstraint(['cycle_id'], ['review_cycle.id'], name=op.f('fk_award_decision_cycle_id_review_cycle')),
+    sa.ForeignKeyConstraint(['signer_person_id'], ['person.id'], name=op.f('fk_award_decision_signer_person_id_person')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'],
+                            name=op.f('fk_award_decision_created_by_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_award_decision')),
+    sa.UniqueConstraint('entry_id', name=op.f('uq_award_decision_entry_id'))
+    )
+    with op.batch_alter_table('award_decision', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_award_decision_cycle_id'), ['cycle_id'], unique=False)
+    with op.batch_alter_table('nomination', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('decision_id', sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_nomination_decision_id'), ['decision_id'], unique=False)
+        batch_op.create_foreign_key(batch_op.f('fk_nomination_decision_id_award_decision'), 'award_decision',
+                                    ['decision_id'], ['id'])
+    _backfill_register()
+    with op.batch_alter_table('nomination', schema=None) as batch_op:
+        batch_op.create_check_constraint(op.f('ck_nomination_awarded_has_registered_decision'),
+                                         "state <> 'awarded' OR decision_id IS NOT NULL")
+
+
+_nomination = sa.table('nomination', sa.column('id', sa.Integer), sa.column('state', sa.String),
+                       sa.column('cycle_id', sa.Integer), sa.column('award_form', sa.String),
+                       sa.column('person_id', sa.Integer), sa.column('department_id', sa.Integer),
+                       sa.column('approved_by_id', sa.Integer), sa.column('approved_for_head', sa.Boolean),
+                       sa.column('decision_number', sa.String), sa.column('decision_date', sa.Date),
+                       sa.column('decision_id', sa.Integer))
+_entry = sa.table('register_entry', sa.column('issued_on', sa.Date), sa.column('created_at', sa.DateTime),
+                  *(sa.column(c) for c in ('id', 'doc_type', 'year', 'seq', 'number', 'summary', 'signer_name',
+                                           'recipients', 'note', 'nomination_id', 'created_by_id')))
+_decision = sa.table('award_decision', sa.column('created_at', sa.DateTime),
+                     *(sa.column(c) for c in ('id', 'entry_id', 'cycle_id', 'signer_person_id', 'signer_name',
+                                              'capacity', 'mixed_capacity_note', 'created_by_id')))
+
+
+def _now(bind):
+    now = datetime.now(UTC)
+    return now.replace(tzinfo=None) if bind.dialect.name == 'sqlite' else now
+
+
+def _insert(bind, table, values: dict) -> int:
+    return bind.execute(table.insert().values(**values).returning(table.c.id)).scalar_one()
+
+
+def _backfill_register() -> None:
+    """Each awarded (number, date) becomes one registered decision; each certificate gets its number."""
+    bind = op.get_bind()
+    now = _now(bind)
+    signers = {r.id: (r.person_id, r.full_name or r.display_name or r.username) for r in bind.execute(sa.text(
+        "SELECT u.id, u.person_id, u.display_name, u.username, p.full_name FROM user_account u"
+        " LEFT JOIN person p ON p.id = u.person_id"))}
+    names = {r.id: r.name for r in bind.execute(sa.text(
+        "SELECT n.id, COALESCE(p.full_name, d.name) AS name FROM nomination n LEFT JOIN person p"
+        " ON p.id = n.person_id JOIN department d ON d.id = n.department_id"))}
+    awarded = bind.execute(sa.select(_nomination).where(_nomination.c.decision_number.is_not(None),
+                                                        _nomination.c.decision_date.is_not(None))
+                           .order_by(_nomination.c.decision_date, _nomination.c.id)).all()
+    groups: dict[tuple, list] = {}
+    for n in awarded:
+        groups.setdefault((n.decision_number.strip(), n.decision_date), []).append(n)
+    used: set[tuple] = set()
+    for (number, on), noms in groups.items():
+        match = re.match(r"\s*0*(\d{1,6})(?!\d)", number)
+        seq = int(match.group(1)) if match and int(match.group(1)) > 0 else None
+        note = ""
+        if seq is not None and ('decision', on.year, seq) in used:
+            seq, note = None, "Số đã dùng trong năm trước khi có sổ; giữ nguyên như đã ghi."
+        if seq is not None:
+            used.add(('decision', on.year, seq))
+        capacities = {("deputy" if n.approved_for_head else "head", n.approved_by_id) for n in noms}
+        first = noms[0]
+        person_id, signer = signers.get(first.approved_by_id, (None, ""))
+        entry_id = _insert(bind, _entry, dict(
+            doc_type='decision', year=on.year, seq=seq, number=number, issued_on=on,
+            summary="Quyết định khen thưởng", signer_name=signer, recipients="", note=note,
+            nomination_id=None, created_by_id=None, created_at=now))
+        decision_id = _insert(bind, _decision, dict(
+            entry_id=entry_id, cycle_id=first.cycle_id, signer_person_id=person_id, signer_name=signer,
+            capacity="deputy" if first.approved_for_head else "head",
+            mixed_capacity_note="Dữ liệu cũ: các hồ sơ được phê duyệt với thẩm quyền khác nhau."
+            if len(capacities) > 1 else None, created_by_id=None, created_at=now))
+        bind.execute(_nomination.update().where(_nomination.c.id.in_([n.id for n in noms]))
+                     .values(decision_id=decision_id))
+        for n in noms:
+            if n.state == 'awarded' and n.award_form == 'agency_certificate':
+                year_seq = 1 + max((k[2] for k in used if k[:2] == ('certificate', on.year)), default=0)
+                used.add(('certificate', on.year, year_seq))
+                _insert(bind, _entry, dict(
+                    doc_type='certificate', year=on.year, seq=year_seq, number=f"{year_seq:02d}", issued_on=on,
+                    summary=f"Giấy khen: {names.get(n.id, '')} (Quyết định số {number})", signer_name=signer,
+                    recipients="", note="", nomination_id=n.id, created_by_id=None, created_at=now))
+
+
 def upgrade() -> None:
     _document_columns()
+    _register_tables()
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('nomination', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_nomination_awarded_has_registered_decision'), type_='check')
+        batch_op.drop_constraint(batch_op.f('fk_nomination_decision_id_award_decision'), type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_nomination_decision_id'))
+        batch_op.drop_column('decision_id')
+    with op.batch_alter_table('award_decision', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_award_decision_cycle_id'))
+    op.drop_table('award_decision')
+    op.drop_table('register_entry')
     with op.batch_alter_table('document', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_document_withdrawn_has_reason'), type_='check')
         batch_op.drop_constraint(op.f('ck_document_replaced_is_superseded'), type_='check')
