@@ -64,7 +64,8 @@ MEETINGS = ["ok", "no_quorum", "other_cycle", "missing", None]
 VERSIONS = ["current", "current", "current", "stale", "ahead", "missing"]
 COMMENTS = [None, "", "   ", "Hồ sơ cần bổ sung minh chứng."]
 DECISIONS = ["ok", "ok", "no_number", "blank_number", "no_date", "future", "before_approval"]
-WORKFLOW_TABLES = "reminder_sent, outbox_message, domain_event, audit_log, document, council_vote, nomination"
+WORKFLOW_TABLES = ("reminder_sent, outbox_message, domain_event, audit_log, document, council_vote, register_entry,"
+                   " award_decision, nomination")
 
 # (action, from, to) edges of the shared table, for the "no skipped step" invariant.
 EDGES = {

@@ -60,6 +60,11 @@ ACTION_BODY = _props(["action", "version"], action={"enum": [a.value for a in Ac
                      meeting_id=INT, decision_number=STR, decision_date=DATE, decision_id=INT,
                      accept_mixed_capacity=BOOL)
 NOMINATION_REF = {"$ref": "#/components/schemas/Nomination"}
+TIME = {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"}
+MEETING_BODY = _props(["held_on", "starts_at", "ends_at", "place", "chair_member_id", "secretary_member_id",
+                       "present_member_ids"], held_on=DATE, starts_at=TIME, ends_at=TIME, place=STR,
+                      chair_member_id=INT, secretary_member_id=INT,
+                      present_member_ids={"type": "array", "items": INT}, note=STR)
 
 
 def _generate(*kinds: str) -> dict:
@@ -147,11 +152,24 @@ def spec() -> dict:
                                        "404": {"description": "Không tìm thấy", **_json(ERR)}}}},
             "/api/v1/cycles/{cycle_id}/council-meetings": {
                 "get": _op("Các cuộc họp Hội đồng của kỳ xét", errors=(), params=[cid]),
-                "post": _op("Ghi nhận cuộc họp Hội đồng", ok=201, params=[cid],
-                            body=_props(["held_on", "members_total", "members_present"], held_on=DATE,
-                                        members_total=INT, members_present=INT, chair_name=STR, note=STR))},
-            "/api/v1/council-meetings/{meeting_id}": {"get": _op("Cuộc họp và kết quả biểu quyết", errors=(404,),
-                                                                 params=[mid])},
+                "post": _op("Ghi nhận cuộc họp Hội đồng (số dự họp tính từ danh sách có mặt)", ok=201, params=[cid],
+                            body=MEETING_BODY)},
+            "/api/v1/council-meetings/{meeting_id}": {
+                "get": _op("Cuộc họp, thành viên dự họp và kết quả biểu quyết", errors=(404,), params=[mid]),
+                "delete": _op("Xóa cuộc họp ghi nhầm (chưa có biểu quyết, tài liệu)", errors=(403, 404, 409),
+                              params=[mid])},
+            "/api/v1/council-meetings/{meeting_id}/correction": {
+                "post": _op("Sửa thông tin cuộc họp (ghi lý do) khi Hội đồng chưa xét hồ sơ theo cuộc họp này",
+                            errors=(403, 404, 409, 422), params=[mid],
+                            body={**MEETING_BODY, "required": MEETING_BODY["required"] + ["reason"],
+                                  "properties": {**MEETING_BODY["properties"], "reason": STR}})},
+            "/api/v1/council-members": {
+                "get": _op("Thành viên Hội đồng (đương nhiệm vào ngày “on” nếu có)", errors=(422,),
+                           params=[_query("on", "string", "YYYY-MM-DD")]),
+                "post": _op("Thêm thành viên Hội đồng", ok=201, errors=(403, 404, 422), body=_props(
+                    ["person_id", "council_role", "term_from"], person_id=INT,
+                    council_role={"enum": ["chair", "vice_chair", "secretary", "member"]}, title=STR,
+                    term_from=DATE, term_to=DATE))},
             "/api/v1/council-meetings/{meeting_id}/votes": {
                 "post": _op("Ghi nhận biểu quyết cho một đề nghị", ok=201, errors=(403, 404, 409, 422), params=[mid],
                             body=_props(["nomination_id", "votes_for", "votes_against"], nomination_id=INT,

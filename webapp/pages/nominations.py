@@ -131,7 +131,7 @@ def _render_detail(nomination_id: int, *, action_form: ActionForm | None = None,
             if not f.decision_number.data and action != failed_action:
                 f.decision_number.data = award["proposed"]
         f.meeting_id.choices = [("", "— " + _("chọn cuộc họp") + " —")] + [
-            (m["id"], _("Họp ngày %(d)s (%(p)s/%(t)s thành viên dự)", d=_vn(m["held_on"]), p=m["members_present"],
+            (m["id"], _("%(label)s (%(p)s/%(t)s thành viên dự)", label=m["label"], p=m["members_present"],
                         t=m["members_total"])) for m in meetings]
     return render_template(
         "nominations/detail.html", n=detail, forms=forms, failed_action=failed_action,
@@ -246,7 +246,7 @@ def bulk_confirm():
         meetings = page_queries.meetings_for_cycles(s, get_ctx().settings, {i["cycle_id"] for i in items})
     form = BulkRunForm(formdata=None, action=action,
                        items=",".join(f"{i['id']}:{i['version']}" for i in items))
-    form.meeting_id.choices = [("", "—")] + [(m["id"], _vn(m["held_on"])) for m in meetings]
+    form.meeting_id.choices = [("", "—")] + [(m["id"], m["label"]) for m in meetings]
     return render_template("nominations/bulk_confirm.html", form=form, items=items, action=action,
                            action_title=_action_title(action), back=_local(back), needs_meeting=NEEDS_MEETING,
                            needs_decision=NEEDS_DECISION, needs_reason=NEEDS_REASON)

@@ -2,6 +2,7 @@
 from .audit import OUTBOX_STATES, AuditEntry, DomainEvent, OutboxMessage, ReminderSent
 from .base import Base, UTCDateTime
 from .campaigns import CYCLE_KINDS, REGISTRATION_STATES, Campaign, Registration, RegistrationLine, ReviewCycle
+from .council import COUNCIL_ROLES, CouncilMember, MeetingAttendance
 from .decisions import CAPACITIES, REGISTER_TYPES, AwardDecision, RegisterEntry
 from .documents import DOCUMENT_KINDS, Document
 from .nominations import AWARD_FORMS, NOMINEE_TYPES, CouncilMeeting, CouncilVote, Nomination
@@ -19,6 +20,9 @@ from .registers import (
 __all__ = [
     "AWARD_FORMS",
     "CAPACITIES",
+    "COUNCIL_ROLES",
+    "CouncilMember",
+    "MeetingAttendance",
     "REGISTER_TYPES",
     "AwardDecision",
     "RegisterEntry",

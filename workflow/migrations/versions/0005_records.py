@@ -12,6 +12,12 @@ Create Date: 2026-12-01
   award numbers enter the register (one decision per number and date, its signer and capacity
   from the approvals; a number already used that year is kept without a sequence place), and
   each awarded certificate gets its "số vào sổ"; nomination.decision_id points at the decision.
+- council_member (roster: council role, title, term) and meeting_attendance; council_meeting gets
+  start/end time, place, chair and secretary, and whether attendance is by name. Existing
+  meetings keep their typed counts; the roster is built from the users in office on the council
+  (head: chủ tịch, deputies: phó chủ tịch, secretary: thư ký, members: ủy viên) and listed on each
+  existing meeting with presence not recorded (nobody's presence is invented).
+- council_vote.tally: "paper" for the totals typed from paper ballots (per-member ballots later).
 """
 from datetime import UTC, datetime
 import re
@@ -194,12 +200,116 @@ def _backfill_register() -> None:
                     recipients="", note="", nomination_id=n.id, created_by_id=None, created_at=now))
 
 
+def _council_tables() -> None:
+    op.create_table('council_member',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('council_role', sa.String(length=12), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('term_from', sa.Date(), nullable=False),
+    sa.Column('term_to', sa.Date(), nullable=True),
+    sa.Column('created_at', workflow.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("council_role IN ('chair', 'vice_chair', 'secretary', 'member')",
+                       name=op.f('ck_council_member_council_role')),
+    sa.CheckConstraint('term_to IS NULL OR term_from <= term_to', name=op.f('ck_council_member_term')),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_council_member_person_id_person')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_council_member'))
+    )
+    with op.batch_alter_table('council_member', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_council_member_person_id'), ['person_id'], unique=False)
+    op.create_table('meeting_attendance',
+    sa.Column('meeting_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('present', sa.Boolean(), nullable=True),
+    sa.ForeignKeyConstraint(['meeting_id'], ['council_meeting.id'],
+                            name=op.f('fk_meeting_attendance_meeting_id_council_meeting'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['member_id'], ['council_member.id'],
+                            name=op.f('fk_meeting_attendance_member_id_council_member')),
+    sa.PrimaryKeyConstraint('meeting_id', 'member_id', name=op.f('pk_meeting_attendance'))
+    )
+    with op.batch_alter_table('council_meeting', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('starts_at', sa.Time(), nullable=True))
+        batch_op.add_column(sa.Column('ends_at', sa.Time(), nullable=True))
+        batch_op.add_column(sa.Column('place', sa.String(length=200), nullable=False, server_default=''))
+        batch_op.add_column(sa.Column('attendance_by_name', sa.Boolean(), nullable=False,
+                                      server_default=sa.false()))
+        batch_op.add_column(sa.Column('chair_member_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('secretary_member_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('updated_at', workflow.models.base.UTCDateTime(timezone=True), nullable=True))
+    with op.batch_alter_table('council_meeting', schema=None) as batch_op:
+        batch_op.alter_column('place', server_default=None)
+        batch_op.alter_column('attendance_by_name', server_default=None)
+        batch_op.create_foreign_key(batch_op.f('fk_council_meeting_chair_member_id_council_member'),
+                                    'council_member', ['chair_member_id'], ['id'])
+        batch_op.create_foreign_key(batch_op.f('fk_council_meeting_secretary_member_id_council_member'),
+                                    'council_member', ['secretary_member_id'], ['id'])
+        batch_op.create_check_constraint(op.f('ck_council_meeting_times'),
+                                         "starts_at IS NULL OR ends_at IS NULL OR starts_at < ends_at")
+    with op.batch_alter_table('council_vote', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('tally', sa.String(length=10), nullable=False, server_default='paper'))
+    with op.batch_alter_table('council_vote', schema=None) as batch_op:
+        batch_op.alter_column('tally', server_default=None)
+        batch_op.create_check_constraint(op.f('ck_council_vote_tally'), "tally IN ('paper', 'ballots')")
+    _backfill_roster()
+
+
+_ROLE_ORDER = (('agency_head', 'chair'), ('deputy_head', 'vice_chair'), ('council_secretary', 'secretary'),
+               ('council_member', 'member'))
+
+
+def _backfill_roster() -> None:
+    """The roster from the users in office on the council; each existing meeting lists it, presence unknown."""
+    bind = op.get_bind()
+    meetings = bind.execute(sa.text("SELECT id, held_on FROM council_meeting")).all()
+    if not meetings:
+        return
+    held = [m.held_on if not isinstance(m.held_on, str) else datetime.fromisoformat(m.held_on).date()
+            for m in meetings]
+    rows = bind.execute(sa.text(
+        "SELECT u.person_id, r.role, p.position FROM user_account u JOIN user_role r ON r.user_id = u.id"
+        " JOIN person p ON p.id = u.person_id WHERE u.active AND u.person_id IS NOT NULL")).all()
+    roles: dict[int, set] = {}
+    positions = {}
+    for r in rows:
+        roles.setdefault(r.person_id, set()).add(r.role)
+        positions[r.person_id] = r.position or ''
+    member = sa.table('council_member', sa.column('person_id'), sa.column('council_role'), sa.column('title'),
+                      sa.column('term_from', sa.Date), sa.column('created_at', sa.DateTime), sa.column('id'))
+    attendance = sa.table('meeting_attendance', sa.column('meeting_id'), sa.column('member_id'),
+                          sa.column('present'))
+    now = _now(bind)
+    for person_id, held_roles in sorted(roles.items()):
+        council_role = next((c for role, c in _ROLE_ORDER if role in held_roles), None)
+        if council_role is None:
+            continue
+        member_id = _insert(bind, member, dict(person_id=person_id, council_role=council_role,
+                                               title=positions[person_id], term_from=min(held), created_at=now))
+        for m in meetings:
+            bind.execute(attendance.insert().values(meeting_id=m.id, member_id=member_id, present=None))
+
+
 def upgrade() -> None:
     _document_columns()
     _register_tables()
+    _council_tables()
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('council_vote', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_council_vote_tally'), type_='check')
+        batch_op.drop_column('tally')
+    with op.batch_alter_table('council_meeting', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_council_meeting_times'), type_='check')
+        batch_op.drop_constraint(batch_op.f('fk_council_meeting_secretary_member_id_council_member'),
+                                 type_='foreignkey')
+        batch_op.drop_constraint(batch_op.f('fk_council_meeting_chair_member_id_council_member'), type_='foreignkey')
+        for column in ('updated_at', 'secretary_member_id', 'chair_member_id', 'attendance_by_name', 'place',
+                       'ends_at', 'starts_at'):
+            batch_op.drop_column(column)
+    op.drop_table('meeting_attendance')
+    with op.batch_alter_table('council_member', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_council_member_person_id'))
+    op.drop_table('council_member')
     with op.batch_alter_table('nomination', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_nomination_awarded_has_registered_decision'), type_='check')
         batch_op.drop_constraint(batch_op.f('fk_nomination_decision_id_award_decision'), type_='foreignkey')
