@@ -151,7 +151,7 @@ class Factory:
             person, role = roles[len(seated)] if len(seated) < len(roles) else (self.person(None), "member")
             seated.append(council_roster.add_member(self.ctx, a.secretary, person_id=person, council_role=role,
                                                     term_from=date(2020, 1, 1)))
-        with self.ctx.db.reading() as s:
+        with self.ctx.db.reading() as s:   # chair, vice-chair, secretary, members
             return [m.id for m in council_roster.in_office(s, self.ctx.clock.today())]
 
     def meeting(self, a: Agency, cycle_id: int, present: int = 5, total: int = 7, **kw) -> int:
@@ -160,7 +160,7 @@ class Factory:
         assert len(seated) == total, "one council size per test"
         data = council.MeetingInput(held_on=kw.pop("held_on", self.ctx.clock.today()), starts_at=time(8, 0),
                                     ends_at=time(10, 30), place=kw.pop("place", "Phòng họp số 1"),
-                                    chair_member_id=seated[0], secretary_member_id=seated[1],
+                                    chair_member_id=seated[0], secretary_member_id=seated[2 if total > 2 else 1],
                                     present_member_ids=seated[:present], **kw)
         return council.record_meeting(self.ctx, a.secretary, cycle_id, data)
 

@@ -25,7 +25,7 @@ from states import (
     may_nominate,
 )
 
-from . import criteria, decisions
+from . import criteria, decisions, proposals
 from .actors import can_view, load_actor, subject_of
 from .agency import identity_on
 from .audit import audit, record_event
@@ -226,6 +226,8 @@ def _department_review(s: Session, ctx, nom: Nomination, data: ActionInput, user
                                 "Thiếu biên bản họp xét của Phòng cho kỳ xét này (tải lên ở trang của Phòng)."))
     if problems:
         raise Invalid(problems)
+    # what the department sends is frozen now, before this row changes (later steps never rewrite it)
+    proposals.freeze(s, ctx, nom, user.id)
     nom.criteria = checklist.as_dict()
     nom.criteria_evaluated_at = ctx.clock.now()
 

@@ -293,7 +293,8 @@ def council_minutes() -> Builder:
     b.para("I. THÀNH PHẦN", bold=True, before=6, keep_next=True)
     b.body("- Chủ trì: {{ chair_name }}.")
     b.body("- Thư ký: {{ secretary_name }}.")
-    b.body("- Thành viên Hội đồng dự họp: {{ present }}/{{ total }} thành viên ({{ present_ratio }}).")
+    b.body("- Thành viên Hội đồng dự họp: {{ present }}/{{ total }} thành viên ({{ present_ratio }})"
+           "{{ present_names }}.")
     b.body("{{ quorum_sentence }}")
     b.para("II. NỘI DUNG", bold=True, before=6, keep_next=True)
     b.body("Hội đồng đã xem xét hồ sơ đề nghị khen thưởng của {{ voted }} do các phòng đề nghị; các thành viên"

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import proposals
 from ..actors import can_view
 from ..agency import identity_on, legal_basis_on
 from ..decisions import certificate_number
@@ -107,17 +108,29 @@ def department_list(s: Session, ctx, actor, cycle_id, department_id) -> Draft:
     if dept is None:
         raise not_found("phòng")
     _require_department(actor, dept.id, "danh sách đề nghị khen thưởng của Phòng")
-    noms = sorted(s.scalars(select(Nomination).where(
-        Nomination.cycle_id == cycle.id, Nomination.department_id == dept.id,
-        Nomination.state.in_(facts.LIVE_STATES))), key=facts.nominee_sort_key)
+    # What the department sent is frozen at its review (whatever the council decided later); the
+    # nominations it has not reviewed yet are listed as they stand, for the review meeting.
+    frozen = proposals.latest(s, cycle.id, dept.id)
+    noms = [n for n in s.scalars(select(Nomination).where(
+        Nomination.cycle_id == cycle.id, Nomination.department_id == dept.id))
+        if n.id in frozen or n.state in facts.LIVE_STATES]
     if not noms:
         raise Invalid(Problem("no_nominations", f"{dept.name} chưa có đề nghị khen thưởng nào trong {cycle.title}."))
     h = facts.header(s, facts.dossier_date(ctx, cycle))
     a = h["agency"]
     h.update(superior=vn.upper(a["short_name"]), issuer=vn.upper(dept.name))
-    rows = [{"name": facts.nominee(n)["line"], "note": facts.list_note(n, a["head_title"])} for n in noms]
-    collectives = [r for r, n in zip(rows, noms) if n.person_id is None]
-    individuals = [r for r, n in zip(rows, noms) if n.person_id is not None]
+    lines = []
+    for n in noms:
+        if n.id in frozen:
+            p = frozen[n.id]
+            lines.append((p.nominee_type == "collective", p.sort_key, {"name": p.line, "note": p.note}))
+        else:
+            key = facts.nominee_sort_key(n)
+            lines.append((n.person_id is None, f"{key[0]}{key[1]}",
+                          {"name": facts.nominee(n)["line"], "note": facts.list_note(n, a["head_title"])}))
+    lines.sort(key=lambda x: x[1])
+    collectives = [r for is_collective, _k, r in lines if is_collective]
+    individuals = [r for is_collective, _k, r in lines if not is_collective]
     context = {**h, **_common(cycle),
                "addressee": f"{COUNCIL} {a['short_name']}",
                "collectives": collectives, "individuals": individuals,
@@ -225,7 +238,15 @@ def council_minutes(s: Session, ctx, actor, meeting_id, cycle_id) -> Draft:
     quorum_ok, quorum_sentence = facts.meeting_quorum(ctx.settings, meeting)
     a = h["agency"]
     passed = [v for v in votes if v["passed"]]
-    secretary = s.get(User, meeting.created_by_id)
+    # the roster's names when attendance was taken by name; else (older meetings) who recorded it
+    recorder = s.get(User, meeting.created_by_id)
+    secretary_name = meeting.secretary.name if meeting.secretary else (recorder.name if recorder else "")
+    chair_line = (f"{meeting.chair.name}, {meeting.chair.title}" if meeting.chair and meeting.chair.title
+                  else meeting.chair_name)
+    attendees = [f"{x.member.name} ({x.member.role_title})" for x in meeting.attendance if x.present]
+    # the count of dossiers the departments proposed comes from what each sent at its review
+    frozen = proposals.latest(s, meeting.cycle_id)
+    proposed = [frozen[v["nomination"].id] for v in votes if v["nomination"].id in frozen]
     ratio = ctx.settings.pass_ratio
     conclusion = (f"Hội đồng thống nhất đề nghị {a['authority']} khen thưởng"
                   f" {vn.how_many(sum(v['collective'] for v in passed), sum(not v['collective'] for v in passed))}"
@@ -236,12 +257,14 @@ def council_minutes(s: Session, ctx, actor, meeting_id, cycle_id) -> Draft:
         conclusion = "Cuộc họp không đủ số thành viên theo quy định; Hội đồng sẽ họp lại để xét khen thưởng."
     context = {**h, **_common(meeting.cycle),
                "meeting_long_date": vn.long_date(meeting.held_on), "venue": f"trụ sở {a['name']}",
-               "chair_name": meeting.chair_name or vn.BLANK, "chair_signature": meeting.chair_name,
-               "secretary_name": secretary.name if secretary else "",
+               "chair_name": chair_line or vn.BLANK, "chair_signature": meeting.chair_name,
+               "secretary_name": secretary_name,
+               "present_names": (": " + "; ".join(attendees)) if attendees else "",
                "present": vn.count(meeting.members_present), "total": vn.count(meeting.members_total),
                "present_ratio": facts.percent(meeting.members_present, meeting.members_total),
                "quorum_sentence": quorum_sentence,
-               "voted": vn.how_many(sum(v["collective"] for v in votes), sum(not v["collective"] for v in votes)),
+               "voted": vn.how_many(sum(p.nominee_type == "collective" for p in proposed),
+                                    sum(p.nominee_type != "collective" for p in proposed)),
                "votes": [_vote_row(v) for v in votes], "conclusion": conclusion, "note": meeting.note or ""}
     return Draft("council_minutes", "bien_ban_hop_hoi_dong.docx", context,
                  f"bien-ban-hop-hoi-dong-{meeting.held_on.isoformat()}_cuoc-hop-{meeting.id}",

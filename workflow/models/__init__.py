@@ -6,6 +6,7 @@ from .council import COUNCIL_ROLES, CouncilMember, MeetingAttendance
 from .decisions import CAPACITIES, REGISTER_TYPES, AwardDecision, RegisterEntry
 from .documents import DOCUMENT_KINDS, Document
 from .nominations import AWARD_FORMS, NOMINEE_TYPES, CouncilMeeting, CouncilVote, Nomination
+from .proposals import DepartmentProposal
 from .people import ROLES, AgencyIdentity, ApiToken, Department, Person, User, UserRole
 from .registers import (
     CONTEST_KINDS,
@@ -44,6 +45,7 @@ __all__ = [
     "CouncilMeeting",
     "CouncilVote",
     "Department",
+    "DepartmentProposal",
     "Document",
     "DomainEvent",
     "Initiative",

@@ -18,6 +18,9 @@ Create Date: 2026-12-01
   (head: chủ tịch, deputies: phó chủ tịch, secretary: thư ký, members: ủy viên) and listed on each
   existing meeting with presence not recorded (nobody's presence is invented).
 - council_vote.tally: "paper" for the totals typed from paper ballots (per-member ballots later).
+- department_proposal: each nomination's list line frozen at its department review; nominations
+  reviewed before this revision get one from their latest department review in the audit log,
+  worded from the directory as it stands now (the best record there is).
 """
 from datetime import UTC, datetime
 import re
@@ -288,13 +291,83 @@ def _backfill_roster() -> None:
             bind.execute(attendance.insert().values(meeting_id=m.id, member_id=member_id, present=None))
 
 
+def _proposal_table() -> None:
+    op.create_table('department_proposal',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('nomination_id', sa.Integer(), nullable=False),
+    sa.Column('cycle_id', sa.Integer(), nullable=False),
+    sa.Column('department_id', sa.Integer(), nullable=False),
+    sa.Column('nominee_type', sa.String(length=12), nullable=False),
+    sa.Column('award_form', sa.String(length=30), nullable=False),
+    sa.Column('line', sa.String(length=500), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('sort_key', sa.String(length=400).with_variant(sa.String(length=400, collation='C'), 'postgresql'),
+              nullable=False),
+    sa.Column('reviewed_at', workflow.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('reviewed_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['nomination_id'], ['nomination.id'],
+                            name=op.f('fk_department_proposal_nomination_id_nomination')),
+    sa.ForeignKeyConstraint(['cycle_id'], ['review_cycle.id'], name=op.f('fk_department_proposal_cycle_id_review_cycle')),
+    sa.ForeignKeyConstraint(['department_id'], ['department.id'],
+                            name=op.f('fk_department_proposal_department_id_department')),
+    sa.ForeignKeyConstraint(['reviewed_by_id'], ['user_account.id'],
+                            name=op.f('fk_department_proposal_reviewed_by_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_department_proposal'))
+    )
+    with op.batch_alter_table('department_proposal', schema=None) as batch_op:
+        batch_op.create_index('ix_department_proposal_cycle_department', ['cycle_id', 'department_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_department_proposal_nomination_id'), ['nomination_id'], unique=False)
+    _backfill_proposals()
+
+
+def _backfill_proposals() -> None:
+    bind = op.get_bind()
+    rows = bind.execute(sa.text(
+        "SELECT n.id, n.cycle_id, n.department_id, n.nominee_type, n.award_form, n.summary, a.at, a.actor_id,"
+        " p.full_name, p.gender, p.position, p.sort_key AS person_key, d.name AS dept_name,"
+        " d.sort_key AS dept_key, pd.name AS person_dept"
+        " FROM audit_log a JOIN nomination n ON n.id = a.nomination_id JOIN department d ON d.id = n.department_id"
+        " LEFT JOIN person p ON p.id = n.person_id LEFT JOIN department pd ON pd.id = p.department_id"
+        " WHERE a.action = 'department_review' AND a.entity_type = 'nomination' ORDER BY a.id")).all()
+    table = sa.table('department_proposal', sa.column('nomination_id'), sa.column('cycle_id'),
+                     sa.column('department_id'), sa.column('nominee_type'), sa.column('award_form'),
+                     sa.column('line'), sa.column('note'), sa.column('sort_key'),
+                     sa.column('reviewed_at', workflow.models.base.UTCDateTime(timezone=True)),
+                     sa.column('reviewed_by_id'))
+    identities = [(r.valid_from if not isinstance(r.valid_from, str) else datetime.fromisoformat(r.valid_from).date(),
+                   r.head_title) for r in bind.execute(sa.text(
+                       "SELECT valid_from, head_title FROM agency_identity ORDER BY valid_from DESC"))]
+    for r in rows:
+        if r.nominee_type == 'collective':
+            line, key = r.dept_name, f"0{r.dept_key}"
+        else:
+            honorific = {"nam": "Ông", "nu": "Bà"}.get(r.gender or "", "Ông/Bà")
+            unit = r.person_dept or r.dept_name
+            line = f"{honorific} {r.full_name}" + (f", {r.position} {unit}" if r.position else f", {unit}")
+            key = f"1{r.person_key}"
+        at = r.at if not isinstance(r.at, str) else datetime.fromisoformat(r.at)
+        head_title = next((title for since, title in identities if since <= at.date()),
+                          identities[-1][1] if identities else "Thủ trưởng cơ quan")
+        note = (f"Đề nghị tặng Giấy khen của {head_title}" if r.award_form == 'agency_certificate'
+                else "Đề nghị cấp trên khen thưởng")
+        bind.execute(table.insert().values(
+            nomination_id=r.id, cycle_id=r.cycle_id, department_id=r.department_id, nominee_type=r.nominee_type,
+            award_form=r.award_form, line=line, note=f"{note}. {r.summary}" if r.summary else note,
+            sort_key=key, reviewed_at=at if at.tzinfo else at.replace(tzinfo=UTC), reviewed_by_id=r.actor_id))
+
+
 def upgrade() -> None:
     _document_columns()
     _register_tables()
     _council_tables()
+    _proposal_table()
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('department_proposal', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_department_proposal_nomination_id'))
+        batch_op.drop_index('ix_department_proposal_cycle_department')
+    op.drop_table('department_proposal')
     with op.batch_alter_table('council_vote', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_council_vote_tally'), type_='check')
         batch_op.drop_column('tally')
