@@ -17,7 +17,7 @@ def _json(schema: dict) -> dict:
 
 
 def _responses(ok: int, *errors: int, schema: dict | None = None) -> dict:
-    titles = {200: "OK", 201: "Đã tạo", 401: "Chưa xác thực", 403: "Không có quyền", 404: "Không tìm thấy",
+    titles = {200: "OK", 201: "Đã tạo", 202: "Đã nhận, đang xử lý", 401: "Chưa xác thực", 403: "Không có quyền", 404: "Không tìm thấy",
               409: "Xung đột (phiên bản cũ hoặc trạng thái không cho phép)", 422: "Dữ liệu/điều kiện không đạt"}
     out = {str(ok): {"description": titles[ok], **_json(schema or OBJ)}}
     for code in (401, *errors):
@@ -150,6 +150,18 @@ def spec() -> dict:
                                        "401": {"description": "Chưa xác thực", **_json(ERR)},
                                        "403": {"description": "Không có quyền", **_json(ERR)},
                                        "404": {"description": "Không tìm thấy", **_json(ERR)}}}},
+            "/api/v1/cycles/{cycle_id}/archive-jobs": {
+                "post": _op("Tạo bộ hồ sơ của kỳ xét (bản đã ký, bản dự thảo riêng, danh mục .xlsx) ở chế độ nền",
+                            ok=202, errors=(403, 404), params=[cid])},
+            "/api/v1/archive-jobs/{job_id}": {
+                "get": _op("Tiến độ tạo bộ hồ sơ", errors=(404,), params=[_path_param("job_id")])},
+            "/api/v1/archive-jobs/{job_id}/download": {
+                "get": {"summary": "Tải bộ hồ sơ (.zip) khi đã xong", "parameters": [_path_param("job_id")],
+                        "responses": {"200": {"description": "Tệp .zip", "content": {"application/zip": {
+                            "schema": {"type": "string", "format": "binary"}}}},
+                                      "401": {"description": "Chưa xác thực", **_json(ERR)},
+                                      "404": {"description": "Không tìm thấy", **_json(ERR)},
+                                      "409": {"description": "Chưa xong", **_json(ERR)}}}},
             "/api/v1/cycles/{cycle_id}/council-meetings": {
                 "get": _op("Các cuộc họp Hội đồng của kỳ xét", errors=(), params=[cid]),
                 "post": _op("Ghi nhận cuộc họp Hội đồng (số dự họp tính từ danh sách có mặt)", ok=201, params=[cid],

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from workflow import council, council_roster, dossier, page_queries, registers
+from workflow import council, council_roster, dossier, dossier_archive, page_queries, registers
 from workflow.errors import DomainError
 
 from ..auth import roles_required
@@ -212,6 +212,42 @@ def add_member():
         return roster(form=form, errors=messages(exc), status=exc.status)
     flash(_("Đã thêm thành viên Hội đồng."), "success")
     return redirect(url_for(".roster"))
+
+
+@bp.post("/cycles/<int:cycle_id>/dossier-archive")
+@roles_required("council_secretary")
+def start_archive(cycle_id: int):
+    """The cycle's real dossier (signed uploads, drafts apart, manifest), built in the background."""
+    try:
+        job_id = dossier_archive.start(get_ctx(), current_user.id, cycle_id)
+    except DomainError as exc:
+        for message in messages(exc):
+            flash(message, "danger")
+        return redirect(url_for(".index", cycle_id=cycle_id))
+    return redirect(url_for(".archive_job", job_id=job_id))
+
+
+@bp.get("/exports/<int:job_id>")
+@roles_required(*COUNCIL)
+def archive_job(job_id: int):
+    with reading() as (s, actor):
+        try:
+            job = dossier_archive.job_dict(dossier_archive.load_job(s, actor, job_id))
+        except DomainError:
+            abort(404)
+    return render_template("council/export.html", job=job)
+
+
+@bp.get("/exports/<int:job_id>/download")
+@roles_required(*COUNCIL)
+def archive_download(job_id: int):
+    ctx = get_ctx()
+    with reading() as (s, actor):
+        try:
+            path = dossier_archive.archive_path(ctx, dossier_archive.load_job(s, actor, job_id))
+        except DomainError:
+            abort(404)
+    return send_file(path, mimetype="application/zip", as_attachment=True, download_name=path.name)
 
 
 @bp.post("/meetings/<int:meeting_id>/documents")

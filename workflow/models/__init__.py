@@ -5,6 +5,7 @@ from .campaigns import CYCLE_KINDS, REGISTRATION_STATES, Campaign, Registration,
 from .council import COUNCIL_ROLES, CouncilMember, MeetingAttendance
 from .decisions import CAPACITIES, REGISTER_TYPES, AwardDecision, RegisterEntry
 from .documents import DOCUMENT_KINDS, Document
+from .exports import ExportJob
 from .nominations import AWARD_FORMS, NOMINEE_TYPES, CouncilMeeting, CouncilVote, Nomination
 from .proposals import DepartmentProposal
 from .people import ROLES, AgencyIdentity, ApiToken, Department, Person, User, UserRole
@@ -47,6 +48,7 @@ __all__ = [
     "Department",
     "DepartmentProposal",
     "Document",
+    "ExportJob",
     "DomainEvent",
     "Initiative",
     "InitiativeAuthor",

@@ -21,6 +21,7 @@ Create Date: 2026-12-01
 - department_proposal: each nomination's list line frozen at its department review; nominations
   reviewed before this revision get one from their latest department review in the audit log,
   worded from the directory as it stands now (the best record there is).
+- export_job: the cycle's dossier archive built in the background, with its progress.
 """
 from datetime import UTC, datetime
 import re
@@ -356,14 +357,39 @@ def _backfill_proposals() -> None:
             sort_key=key, reviewed_at=at if at.tzinfo else at.replace(tzinfo=UTC), reviewed_by_id=r.actor_id))
 
 
+def _export_table() -> None:
+    op.create_table('export_job',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=30), nullable=False),
+    sa.Column('cycle_id', sa.Integer(), nullable=False),
+    sa.Column('requested_by_id', sa.Integer(), nullable=False),
+    sa.Column('state', sa.String(length=10), nullable=False),
+    sa.Column('done', sa.Integer(), nullable=False),
+    sa.Column('total', sa.Integer(), nullable=False),
+    sa.Column('file_name', sa.String(length=300), nullable=True),
+    sa.Column('error', sa.Text(), nullable=True),
+    sa.Column('created_at', workflow.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', workflow.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.CheckConstraint("state IN ('queued', 'running', 'done', 'failed')", name=op.f('ck_export_job_state')),
+    sa.CheckConstraint("kind IN ('cycle_dossier')", name=op.f('ck_export_job_kind')),
+    sa.CheckConstraint("state <> 'done' OR file_name IS NOT NULL", name=op.f('ck_export_job_done_has_file')),
+    sa.ForeignKeyConstraint(['cycle_id'], ['review_cycle.id'], name=op.f('fk_export_job_cycle_id_review_cycle')),
+    sa.ForeignKeyConstraint(['requested_by_id'], ['user_account.id'],
+                            name=op.f('fk_export_job_requested_by_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_export_job'))
+    )
+
+
 def upgrade() -> None:
     _document_columns()
     _register_tables()
     _council_tables()
     _proposal_table()
+    _export_table()
 
 
 def downgrade() -> None:
+    op.drop_table('export_job')
     with op.batch_alter_table('department_proposal', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_department_proposal_nomination_id'))
         batch_op.drop_index('ix_department_proposal_cycle_department')
