@@ -174,6 +174,7 @@ def file_into_decision(s: Session, ctx, nom: Nomination, user, *, decision_id: i
         if problems:
             raise Invalid(problems)
         _check_date(ctx, on)
+        _lock_register(s, "decision", on.year)   # two awards registering one new number: the second joins it
         entry = _find(s, "decision", on.year, number=number.strip())
         if entry is not None and entry.issued_on != on:
             raise Conflict("duplicate_number", f"Số {entry.number} đã được cấp cho quyết định ngày"
