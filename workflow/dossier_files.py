@@ -9,8 +9,8 @@ from states import CHAIN, State
 
 from .actors import can_view, load_actor
 from .audit import audit
-from .errors import Conflict, Forbidden, Invalid, Problem, not_found
 from .dossier import may_download
+from .errors import Conflict, Forbidden, Invalid, Problem, not_found
 from .models import DOCUMENT_KINDS, Document, Nomination
 from .text import nfc
 

@@ -263,10 +263,9 @@ def _council_review(s: Session, ctx, nom: Nomination, data: ActionInput, user) -
         problems.append(Problem("vote_not_passed",
                                 f"Chỉ {vote.votes_for}/{meeting.members_present} thành viên dự họp đồng ý;"
                                 f" cần trên {ctx.settings.pass_ratio} số thành viên dự họp."))
-    if (nom.criteria or {}).get("uses_initiative"):
-        if "recognition_decision" not in signed_kinds(s, nom.id):
-            problems.append(Problem("missing_recognition_decision",
-                                    "Thiếu quyết định công nhận sáng kiến (tiêu chuẩn dựa trên sáng kiến)."))
+    if (nom.criteria or {}).get("uses_initiative") and "recognition_decision" not in signed_kinds(s, nom.id):
+        problems.append(Problem("missing_recognition_decision",
+                                "Thiếu quyết định công nhận sáng kiến (tiêu chuẩn dựa trên sáng kiến)."))
     if problems:
         raise Invalid(problems)
     nom.council_meeting_id = meeting.id

@@ -5,8 +5,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import (admin, council, decisions, department, documents, errors, head, help, inbox, mail, nominations,
-                   registers)
+    from . import admin, council, department, documents, errors, head, help, inbox, mail, nominations, registers
+    from . import decisions  # the register of decisions and certificates
     for module in (inbox, nominations, department, council, head, registers, admin, mail, help, documents, decisions):
         app.register_blueprint(module.bp)
     errors.init_app(app)
