@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from states import Action, State, actions_from, may
 
-from . import criteria, decisions, dossier_files
+from . import council, criteria, decisions, dossier_files, proposals
 from .actors import sees_all_nominations, subject_of
 from .dossier import active_documents, department_minutes, missing_documents
 from .errors import Invalid, Problem
@@ -103,6 +103,16 @@ def _decision(s: Session, nom: Nomination) -> dict | None:
             "certificate_number": decisions.certificate_number(s, nom.id)}
 
 
+def _proposal(s: Session, nom: Nomination) -> dict | None:
+    """What the department sent at its review, as frozen then."""
+    row = proposals.latest(s, nom.cycle_id, nom.department_id).get(nom.id)
+    if row is None:
+        return None
+    by = s.get(User, row.reviewed_by_id) if row.reviewed_by_id else None
+    return {"line": row.line, "note": row.note, "reviewed_at": row.reviewed_at.isoformat(),
+            "reviewed_by": by.name if by else None}
+
+
 def nomination_detail(s: Session, ctx, actor, nom: Nomination) -> dict:
     """Everything about one nomination that its page and the API show."""
     if nom.criteria is not None:
@@ -132,7 +142,9 @@ def nomination_detail(s: Session, ctx, actor, nom: Nomination) -> dict:
         "decision": _decision(s, nom),
         "files": dossier_files.dossier_files(s, actor, nom),
         "council_meeting_id": nom.council_meeting_id,
+        "proposal": _proposal(s, nom),
         "votes": [{"meeting_id": v.meeting_id, "held_on": v.meeting.held_on.isoformat(),
+                   "meeting_label": council.meeting_label(v.meeting),
                    "votes_for": v.votes_for, "votes_against": v.votes_against,
                    "members_present": v.meeting.members_present} for v in votes],
         "approved_by": nom.approved_by.name if nom.approved_by else None,

@@ -63,3 +63,15 @@ def test_reviews_before_the_snapshot_existed_are_frozen_when_migrating(ctx, make
         row = s.scalars(select(DepartmentProposal)).one()
     assert row.nomination_id == nid and "Lê Thị Hoà" in row.line
     assert row.note.startswith("Đề nghị tặng Giấy khen của")
+
+
+def test_the_nomination_page_shows_the_frozen_proposal_and_the_meeting_that_voted(ctx, make):
+    from webapp import create_app
+
+    from ..web.conftest import Browser
+    a = make.agency()
+    nid = make.nomination(a, person_id=a.staff_person, state=State.COUNCIL_REVIEWED)
+    app = create_app(context=ctx)
+    app.config.update(TESTING=True)
+    html = Browser(app.test_client()).login(make.username(a.secretary)).get(f"/nominations/{nid}").get_data(as_text=True)
+    assert "chốt khi Phòng xét" in html and "Họp ngày 20/11/2025, 08:00–10:30, Phòng họp số 1" in html
