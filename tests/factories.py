@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 
 from sqlalchemy import select
 
 from states import State
-from workflow import council, directory, dossier, nominations, registers
+from workflow import council, council_roster, directory, dossier, nominations, registers
 from workflow.models import Campaign, Nomination, ReviewCycle, User
 from workflow.nominations import ActionInput
 
@@ -139,9 +139,30 @@ class Factory:
         dossier.upload_for_nomination(self.ctx, head, nid, "achievement_report", "bao-cao-thanh-tich.docx", b"PK\x03\x04 report")
         self.act(head, nid, "department_review")
 
-    def meeting(self, a: Agency, cycle_id: int, present: int = 5, total: int = 7) -> int:
-        return council.record_meeting(self.ctx, a.secretary, cycle_id, held_on=self.ctx.clock.today(),
-                                      members_total=total, members_present=present)
+    def roster(self, a: Agency, size: int) -> list[int]:
+        """A council of `size` members in office since 2020 (grown as needed): the head chairs, the
+        secretary keeps the minutes, the deputy is vice-chair, then members."""
+        with self.ctx.db.reading() as s:
+            seated = [m.id for m in council_roster.in_office(s, self.ctx.clock.today())]
+            people = {u: s.get(User, u).person_id for u in (a.agency_head, a.secretary, a.deputy, a.member)}
+        roles = [(people[a.agency_head], "chair"), (people[a.secretary], "secretary"),
+                 (people[a.deputy], "vice_chair"), (people[a.member], "member")]
+        while len(seated) < size:
+            person, role = roles[len(seated)] if len(seated) < len(roles) else (self.person(None), "member")
+            seated.append(council_roster.add_member(self.ctx, a.secretary, person_id=person, council_role=role,
+                                                    term_from=date(2020, 1, 1)))
+        with self.ctx.db.reading() as s:   # chair, vice-chair, secretary, members
+            return [m.id for m in council_roster.in_office(s, self.ctx.clock.today())]
+
+    def meeting(self, a: Agency, cycle_id: int, present: int = 5, total: int = 7, **kw) -> int:
+        """A meeting today with the first `present` roster members present; the head chairs."""
+        seated = self.roster(a, total)
+        assert len(seated) == total, "one council size per test"
+        data = council.MeetingInput(held_on=kw.pop("held_on", self.ctx.clock.today()), starts_at=time(8, 0),
+                                    ends_at=time(10, 30), place=kw.pop("place", "Phòng họp số 1"),
+                                    chair_member_id=seated[0], secretary_member_id=seated[2 if total > 2 else 1],
+                                    present_member_ids=seated[:present], **kw)
+        return council.record_meeting(self.ctx, a.secretary, cycle_id, data)
 
     def _council_review(self, a: Agency, nid: int) -> None:
         with self.ctx.db.reading() as s:

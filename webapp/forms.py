@@ -17,6 +17,7 @@ from wtforms import (
     StringField,
     SubmitField,
     TextAreaField,
+    TimeField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
@@ -27,6 +28,7 @@ from workflow.dossier import DEPARTMENT_KINDS, MEETING_KINDS, NOMINATION_KINDS
 from workflow.models import (
     AWARD_FORMS,
     CONTEST_KINDS,
+    COUNCIL_ROLES,
     DOCUMENT_KINDS,
     INITIATIVE_FIELDS,
     NOMINEE_TYPES,
@@ -38,6 +40,7 @@ from workflow.models import (
 _WTFORMS_VI = {
     "Not a valid integer value.": "Phải là số nguyên.",
     "Not a valid date value.": "Ngày không hợp lệ.",
+    "Not a valid time value.": "Giờ không hợp lệ.",
     "Not a valid choice.": "Lựa chọn không hợp lệ.",
     "Invalid Choice: could not coerce.": "Lựa chọn không hợp lệ.",
     "This field is required.": "Cần nhập thông tin này.",
@@ -104,12 +107,30 @@ class ActionForm(Form):
                              validate_choice=False)
     decision_number = StringField(_l("Số quyết định"), validators=[Optional(), Length(max=50)])
     decision_date = DateField(_l("Ngày ký quyết định"), validators=[Optional()])
+    # A decision already in the register; else the number and date above register a new one.
+    decision_id = SelectField(_l("Quyết định đã vào sổ"), coerce=_opt_int, validators=[Optional()],
+                              validate_choice=False)
+    accept_mixed_capacity = BooleanField(_l("Tôi xác nhận gộp vào quyết định do người khác ký (khác thẩm quyền phê duyệt)"))
 
 
 class UploadForm(Form):
     kind = SelectField(_l("Loại tài liệu"), choices=_choices([(k, DOCUMENT_KINDS[k]) for k in NOMINATION_KINDS]))
     file = FileField(_l("Tệp"))
     submit = SubmitField(_l("Tải lên"))
+
+
+class DecisionForm(Form):
+    signed_on = DateField(_l("Ngày ký"), validators=[InputRequired()])
+    signer_user_id = SelectField(_l("Người ký"), coerce=_opt_int, validators=[InputRequired()],
+                                 validate_choice=False)
+    number = StringField(_l("Số quyết định"), validators=[Optional(), Length(max=60)])
+    summary = StringField(_l("Trích yếu"), validators=[Optional(), Length(max=2000)])
+    submit = SubmitField(_l("Vào sổ quyết định"))
+
+
+class WithdrawDocumentForm(Form):
+    reason = TextAreaField(_l("Lý do rút tài liệu"), validators=[InputRequired(), Length(max=2000)])
+    submit = SubmitField(_l("Rút tài liệu"))
 
 
 class DepartmentUploadForm(Form):
@@ -126,12 +147,32 @@ class MeetingUploadForm(Form):
 
 
 class MeetingForm(Form):
+    """A meeting as a record: when, where, who chaired and kept the minutes, who attended (by name)."""
+
     held_on = DateField(_l("Ngày họp"), validators=[InputRequired()])
-    members_total = IntegerField(_l("Số thành viên Hội đồng"), validators=[InputRequired()])
-    members_present = IntegerField(_l("Số thành viên dự họp"), validators=[InputRequired()])
-    chair_name = StringField(_l("Chủ trì"), validators=[Optional(), Length(max=200)])
+    starts_at = TimeField(_l("Giờ bắt đầu"), validators=[InputRequired()])
+    ends_at = TimeField(_l("Giờ kết thúc"), validators=[InputRequired()])
+    place = StringField(_l("Địa điểm"), validators=[InputRequired(), Length(max=200)])
+    chair_member_id = SelectField(_l("Chủ trì"), coerce=_opt_int, validators=[Optional()], validate_choice=False)
+    secretary_member_id = SelectField(_l("Thư ký cuộc họp"), coerce=_opt_int, validators=[Optional()],
+                                      validate_choice=False)
+    present_member_ids = MultiCheckboxField(_l("Thành viên có mặt"), coerce=int, validate_choice=False)
     note = TextAreaField(_l("Ghi chú, biên bản tóm tắt"), validators=[Optional(), Length(max=5000)])
     submit = SubmitField(_l("Ghi nhận cuộc họp"))
+
+
+class MeetingCorrectionForm(MeetingForm):
+    reason = TextAreaField(_l("Lý do sửa"), validators=[InputRequired(), Length(max=2000)])
+    submit = SubmitField(_l("Lưu thông tin đã sửa"))
+
+
+class CouncilMemberForm(Form):
+    person_id = SelectField(_l("Cán bộ"), coerce=_opt_int, validators=[InputRequired()], validate_choice=False)
+    council_role = SelectField(_l("Vai trò trong Hội đồng"), choices=_choices(list(COUNCIL_ROLES.items())))
+    title = StringField(_l("Chức vụ"), validators=[Optional(), Length(max=200)])
+    term_from = DateField(_l("Nhiệm kỳ từ ngày"), validators=[InputRequired()])
+    term_to = DateField(_l("Đến ngày"), validators=[Optional()])
+    submit = SubmitField(_l("Thêm vào Hội đồng"))
 
 
 class VoteForm(Form):

@@ -22,6 +22,7 @@ AUDIT_ACTION_TITLES = {
     "create": "Tạo đề nghị",
     "upload_document": "Tải lên tài liệu",
     "generate_document": "Tạo tài liệu từ mẫu",
+    "withdraw_document": "Rút tài liệu tải lên nhầm",
     "record_vote": "Ghi nhận biểu quyết",
 }
 

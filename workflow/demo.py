@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from states import State
 
-from . import administration, council, criteria, directory, dossier, nominations, registers
+from . import administration, council, council_roster, criteria, decisions, directory, dossier, nominations, registers
 from .audit import audit
 from .clock import FixedClock
 from .context import Context
@@ -98,6 +98,7 @@ def build(ctx: Context, progress=lambda n: None) -> None:
     demo = Demo(Context(db=ctx.db, settings=ctx.settings, clock=clock, subscribers=[]), clock, random.Random(2021))
     _plan_reference(demo)
     _people_and_users(demo)
+    _council_roster(demo)
     progress(15)
     history = range(2021, today.year)
     step = 70 // (2 * max(1, len(history)))
@@ -350,21 +351,33 @@ def _through_department(demo: Demo, cycle: ReviewCycle, picks) -> list[int]:
     return reviewed
 
 
+# The council (Hội đồng TĐKT) of the demo: username, council role; all seated for the whole period.
+COUNCIL_SEATS = [("truongban", "chair"), ("photruongban", "vice_chair"), ("thuky", "secretary"),
+                 ("truongphong_vp", "member"), ("hoidong1", "member"), ("hoidong2", "member")]
+
+
+def _council_roster(demo: Demo) -> None:
+    with demo.ctx.db.reading() as s:
+        people = {u: s.get(User, demo.users[u]).person_id for u, _ in COUNCIL_SEATS}
+    for username, role in COUNCIL_SEATS:
+        council_roster.add_member(demo.ctx, demo.users["thuky"], person_id=people[username], council_role=role,
+                                  term_from=date(2021, 1, 1))
+
+
 def _council(demo: Demo, cycle: ReviewCycle, nids: list[int], held_on: date, *, against: set[int] = frozenset()) -> int:
     demo.at(held_on)
     sec = demo.users["thuky"]
-    meeting = council.record_meeting(demo.ctx, sec, cycle.id, held_on=held_on, members_total=7, members_present=6,
-                                     chair_name="Lê Văn Minh")
+    with demo.ctx.db.reading() as s:
+        seated = [m.id for m in council_roster.in_office(s, held_on)]
+    # everyone but the last member attends; the head chairs and the secretary keeps the minutes
+    meeting = council.record_meeting(demo.ctx, sec, cycle.id, council.MeetingInput(
+        held_on=held_on, starts_at=time(8, 0), ends_at=time(10, 30), place="Phòng họp tầng 2",
+        chair_member_id=seated[0], secretary_member_id=seated[2], present_member_ids=seated[:-1]))
     for nid in nids:
-        yes = 2 if nid in against else 6
-        council.record_vote(demo.ctx, sec, meeting, nomination_id=nid, votes_for=yes, votes_against=6 - yes)
+        yes = 2 if nid in against else 5
+        council.record_vote(demo.ctx, sec, meeting, nomination_id=nid, votes_for=yes, votes_against=5 - yes)
     council.advance_passed(demo.ctx, sec, meeting)
     return meeting
-
-
-def _decision_number(demo: Demo, on: date) -> str:
-    demo.decision_seq += 1
-    return f"{demo.decision_seq}/QĐ-{'BDT' if on < date(2025, 3, 1) else 'SDTTG'}"
 
 
 def _approve_and_award(demo: Demo, cycle: ReviewCycle, nids: list[int], *, deputy: bool = False) -> None:
@@ -375,9 +388,11 @@ def _approve_and_award(demo: Demo, cycle: ReviewCycle, nids: list[int], *, deput
         _act(demo, approver, nid, "head_approve")
     decided_on = cycle.ceremony_on - timedelta(days=2)
     demo.at(decided_on)
-    number = _decision_number(demo, decided_on)
+    # the decision enters the register with the next number; the one who approved signs it
+    decision = decisions.create_decision(demo.ctx, demo.users["thuky"], signed_on=decided_on, signer_user_id=approver,
+                                         cycle_id=cycle.id, summary=f"Khen thưởng {cycle.title}")
     for nid in nids:
-        _act(demo, demo.users["thuky"], nid, "award", decision_number=number, decision_date=decided_on)
+        _act(demo, demo.users["thuky"], nid, "award", decision_id=decision)
 
 
 def _states(demo: Demo, nids) -> dict[int, str]:

@@ -74,11 +74,13 @@ def add_document(s: Session, ctx, *, user_id: int, kind: str, filename: str, con
     owner = {"nomination_id": nomination_id, "cycle_id": cycle_id, "department_id": department_id,
                  "council_meeting_id": council_meeting_id}
     generated = template_name is not None
+    replaced = []
     if kind != "other":
         _lock_owner(s, owner)
         for old in active_documents(s, kind=kind, **owner):
             if old.generated == generated:
                 old.superseded = True
+                replaced.append(old)
     doc = Document(kind=kind, original_name=filename, stored_name=stored_name,
                    content_type=mimetypes.guess_type(filename)[0] or "application/octet-stream",
                    size=len(content), sha256=digest, uploaded_by_id=user_id, uploaded_at=ctx.clock.now(),
@@ -86,6 +88,8 @@ def add_document(s: Session, ctx, *, user_id: int, kind: str, filename: str, con
                    template_version=template_version, superseded=False, **owner)
     s.add(doc)
     s.flush()
+    for old in replaced:
+        old.superseded_by_id = doc.id
     audit(s, ctx, actor_id=user_id, action="generate_document" if template_name else "upload_document",
           entity_type="document", entity_id=doc.id, nomination_id=nomination_id,
           payload={"kind": kind, "name": filename, "sha256": digest, "size": len(content),
@@ -185,8 +189,15 @@ def active_documents(s: Session, *, kind: str | None = None, nomination_id=None,
     return list(s.scalars(q.order_by(Document.id)))
 
 
+def signed_kinds(s: Session, nomination_id: int) -> set[str]:
+    """Kinds of which the nomination has an uploaded copy in force: drafts never count."""
+    return {d.kind for d in active_documents(s, nomination_id=nomination_id) if not d.generated}
+
+
 def department_minutes(s: Session, cycle_id: int, department_id: int) -> list[Document]:
-    return active_documents(s, kind="department_minutes", cycle_id=cycle_id, department_id=department_id)
+    """The department's uploaded review minutes in force (a generated draft is not the minutes)."""
+    return [d for d in active_documents(s, kind="department_minutes", cycle_id=cycle_id, department_id=department_id)
+            if not d.generated]
 
 
 def may_download(s: Session, actor, doc: Document) -> bool:
@@ -202,7 +213,7 @@ def may_download(s: Session, actor, doc: Document) -> bool:
 
 def missing_documents(s: Session, nom: Nomination) -> list[dict]:
     """What the dossier still lacks for its next step, as (kind, title) lines."""
-    kinds = {d.kind for d in active_documents(s, nomination_id=nom.id)}
+    kinds = signed_kinds(s, nom.id)
     missing = []
     if "achievement_report" not in kinds:
         missing.append("achievement_report")

@@ -26,11 +26,11 @@ from states import (
 )
 from states.permissions import is_the_nominee
 
-from . import criteria
+from . import criteria, decisions, proposals
 from .actors import can_view, load_actor, subject_of
 from .agency import identity_on
 from .audit import audit, record_event
-from .dossier import active_documents, department_minutes
+from .dossier import department_minutes, signed_kinds
 from .errors import Conflict, DomainError, Forbidden, Invalid, Problem, not_found
 from .models import AWARD_FORMS, CouncilMeeting, CouncilVote, Department, Nomination, Person, ReviewCycle
 from .text import nfc
@@ -116,6 +116,9 @@ class ActionInput:
     meeting_id: int | None = None
     decision_number: str | None = None
     decision_date: date | None = None
+    decision_id: int | None = None
+    # the secretary's explicit choice to file a nomination approved under another capacity
+    accept_mixed_capacity: bool = False
 
 
 def take_action(ctx, user_id: int, nomination_id: int, action: str, data: ActionInput) -> int:
@@ -161,7 +164,7 @@ def take_action(ctx, user_id: int, nomination_id: int, action: str, data: Action
         nom.updated_at = ctx.clock.now()
         audit(s, ctx, actor_id=user.id, action=action.value, entity_type="nomination", entity_id=nom.id,
               nomination_id=nom.id, from_state=before.value, to_state=after.value, comment=comment,
-              on_behalf_of=on_behalf, payload=_payload(action, data))
+              on_behalf_of=on_behalf, payload=_payload(action, data, nom))
         s.flush()
         record_event(s, ctx, EVENT_OF[action], nomination_id=nom.id, actor_id=user.id,
                      payload={"from": before.value, "to": after.value, "comment": comment,
@@ -169,12 +172,13 @@ def take_action(ctx, user_id: int, nomination_id: int, action: str, data: Action
         return nom.version
 
 
-def _payload(action: Action, data: ActionInput) -> dict | None:
+def _payload(action: Action, data: ActionInput, nom: Nomination) -> dict | None:
     if action == Action.COUNCIL_REVIEW:
         return {"meeting_id": data.meeting_id}
     if action == Action.AWARD:
-        return {"decision_number": data.decision_number,
-                "decision_date": data.decision_date.isoformat() if data.decision_date else None}
+        return {"decision_number": nom.decision_number, "decision_id": nom.decision_id,
+                "decision_date": nom.decision_date.isoformat(),
+                "accept_mixed_capacity": bool(data.accept_mixed_capacity) or None}
     return None
 
 
@@ -218,14 +222,17 @@ def _department_review(s: Session, ctx, nom: Nomination, data: ActionInput, user
         if checklist.rule == "any":
             problems = [Problem("criteria_unmet", "Chưa đạt tiêu chuẩn nào trong các tiêu chuẩn sau: "
                                 + "; ".join(line.label for line in checklist.lines) + ".")]
-    kinds = {d.kind for d in active_documents(s, nomination_id=nom.id)}
+    kinds = signed_kinds(s, nom.id)
     if "achievement_report" not in kinds:
-        problems.append(Problem("missing_achievement_report", "Thiếu báo cáo thành tích của đối tượng được đề nghị."))
+        problems.append(Problem("missing_achievement_report",
+                                "Thiếu báo cáo thành tích đã ký (bản tải lên); bản dự thảo soạn theo mẫu chưa được tính."))
     if not department_minutes(s, nom.cycle_id, nom.department_id):
         problems.append(Problem("missing_department_minutes",
                                 "Thiếu biên bản họp xét của Phòng cho kỳ xét này (tải lên ở trang của Phòng)."))
     if problems:
         raise Invalid(problems)
+    # what the department sends is frozen now, before this row changes (later steps never rewrite it)
+    proposals.freeze(s, ctx, nom, user.id)
     nom.criteria = checklist.as_dict()
     nom.criteria_evaluated_at = ctx.clock.now()
 
@@ -261,11 +268,9 @@ def _council_review(s: Session, ctx, nom: Nomination, data: ActionInput, user) -
         problems.append(Problem("vote_not_passed",
                                 f"Chỉ {vote.votes_for}/{meeting.members_present} thành viên dự họp đồng ý;"
                                 f" cần trên {ctx.settings.pass_ratio} số thành viên dự họp."))
-    if (nom.criteria or {}).get("uses_initiative"):
-        kinds = {d.kind for d in active_documents(s, nomination_id=nom.id)}
-        if "recognition_decision" not in kinds:
-            problems.append(Problem("missing_recognition_decision",
-                                    "Thiếu quyết định công nhận sáng kiến (tiêu chuẩn dựa trên sáng kiến)."))
+    if (nom.criteria or {}).get("uses_initiative") and "recognition_decision" not in signed_kinds(s, nom.id):
+        problems.append(Problem("missing_recognition_decision",
+                                "Thiếu quyết định công nhận sáng kiến (tiêu chuẩn dựa trên sáng kiến)."))
     if problems:
         raise Invalid(problems)
     nom.council_meeting_id = meeting.id
@@ -278,20 +283,15 @@ def _head_approve(s: Session, ctx, nom: Nomination, data: ActionInput, user) -> 
 
 
 def _award(s: Session, ctx, nom: Nomination, data: ActionInput, user) -> None:
-    problems = []
-    number = nfc(data.decision_number)
-    if not number:
-        problems.append(Problem("decision_number_required", "Cần nhập số quyết định khen thưởng."))
-    if data.decision_date is None:
-        problems.append(Problem("decision_date_required", "Cần nhập ngày ký quyết định khen thưởng."))
-    elif data.decision_date > ctx.clock.today():
-        problems.append(Problem("decision_date_future", "Ngày quyết định không được sau ngày hôm nay."))
-    elif nom.approved_at and data.decision_date < nom.approved_at.astimezone(ctx.clock.tz).date():
-        problems.append(Problem("decision_before_approval", "Ngày quyết định không được trước ngày phê duyệt."))
-    if problems:
-        raise Invalid(problems)
-    nom.decision_number = number
-    nom.decision_date = data.decision_date
+    # filed into a registered decision (chosen, found by its number, or registered now)
+    decision = decisions.file_into_decision(s, ctx, nom, user, decision_id=data.decision_id,
+                                            number=data.decision_number, on=data.decision_date,
+                                            accept_mixed=bool(data.accept_mixed_capacity))
+    if nom.award_form == "agency_certificate":
+        decisions.register_certificate(s, ctx, nom, decision, user.id)
+    nom.decision_id = decision.id
+    nom.decision_number = decision.number
+    nom.decision_date = decision.signed_on
 
 
 def _send_back(s: Session, ctx, nom: Nomination, data: ActionInput, user) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, joinedload
 from states import Action, State, actions_from, may
 from states.permissions import is_the_nominee
 
-from . import criteria, visibility
+from . import council, criteria, decisions, dossier_files, proposals, visibility
 from .actors import sees_all_nominations, subject_of
 from .dossier import active_documents, department_minutes, missing_documents
 from .errors import Invalid, Problem
@@ -96,6 +96,26 @@ def nomination_summary(n: Nomination) -> dict:
             "decision_date": _iso(n.decision_date), "updated_at": n.updated_at.isoformat()}
 
 
+def _decision(s: Session, nom: Nomination) -> dict | None:
+    """The registered decision that awarded it, its signer and capacity, and the certificate's register number."""
+    d = nom.decision
+    if d is None:
+        return None
+    return {"id": d.id, "number": d.number, "signed_on": d.signed_on.isoformat(), "capacity": d.capacity,
+            "signed_as": decisions.capacity_label(s, d.capacity, d.signer_name, d.signed_on),
+            "certificate_number": decisions.certificate_number(s, nom.id)}
+
+
+def _proposal(s: Session, nom: Nomination) -> dict | None:
+    """What the department sent at its review, as frozen then."""
+    row = proposals.latest(s, nom.cycle_id, nom.department_id).get(nom.id)
+    if row is None:
+        return None
+    by = s.get(User, row.reviewed_by_id) if row.reviewed_by_id else None
+    return {"line": row.line, "note": row.note, "reviewed_at": row.reviewed_at.isoformat(),
+            "reviewed_by": by.name if by else None}
+
+
 def nomination_detail(s: Session, ctx, actor, nom: Nomination) -> dict:
     """Everything about one nomination that its page and the API show."""
     if nom.criteria is not None:
@@ -120,8 +140,14 @@ def nomination_detail(s: Session, ctx, actor, nom: Nomination) -> dict:
         "documents": [document_dict(d) for d in active_documents(s, nomination_id=nom.id)],
         "department_documents": [document_dict(d) for d in department_minutes(s, nom.cycle_id, nom.department_id)],
         "missing_documents": missing_documents(s, nom),
+        # per required document: a draft exists / a signed copy was uploaded; then every file, replaced ones too
+        "requirements": dossier_files.requirements(s, nom),
+        "decision": _decision(s, nom),
+        "files": dossier_files.dossier_files(s, actor, nom),
         "council_meeting_id": nom.council_meeting_id,
+        "proposal": _proposal(s, nom),
         "votes": [{"meeting_id": v.meeting_id, "held_on": v.meeting.held_on.isoformat(),
+                   "meeting_label": council.meeting_label(v.meeting),
                    "votes_for": v.votes_for, "votes_against": v.votes_against,
                    "members_present": v.meeting.members_present} for v in votes],
         "approved_by": nom.approved_by.name if nom.approved_by else None,

@@ -115,17 +115,34 @@ def list_registrations(s: Session, *, year=None, department_id=None, state=None,
 
 
 def meeting_dict(m: CouncilMeeting, settings) -> dict:
+    from .council import meeting_label
     from .nominations import quorum_met, vote_passes
-    return {"id": m.id, "cycle_id": m.cycle_id, "held_on": m.held_on.isoformat(),
+    return {"id": m.id, "cycle_id": m.cycle_id, "held_on": m.held_on.isoformat(), "label": meeting_label(m),
+            "starts_at": m.starts_at.strftime("%H:%M") if m.starts_at else None,
+            "ends_at": m.ends_at.strftime("%H:%M") if m.ends_at else None, "place": m.place,
             "members_total": m.members_total, "members_present": m.members_present,
+            "attendance_by_name": m.attendance_by_name,
+            "attendance": [{"member_id": a.member_id, "name": a.member.name, "council_role": a.member.council_role,
+                            "role_title": a.member.role_title, "title": a.member.title, "present": a.present}
+                           for a in m.attendance],
+            "chair": _member(m.chair), "secretary": _member(m.secretary),
             "quorum_met": quorum_met(settings, m), "chair_name": m.chair_name, "note": m.note,
+            "updated_at": m.updated_at.isoformat() if m.updated_at else None,
             "votes": [{"nomination_id": v.nomination_id, "nominee_name": v.nomination.nominee_name,
                        "votes_for": v.votes_for, "votes_against": v.votes_against,
-                       "passed": vote_passes(settings, m, v), "state": v.nomination.state} for v in m.votes]}
+                       "passed": vote_passes(settings, m, v), "state": v.nomination.state, "tally": v.tally}
+                      for v in m.votes]}
+
+
+def _member(member) -> dict | None:
+    if member is None:
+        return None
+    return {"id": member.id, "name": member.name, "role_title": member.role_title, "title": member.title}
 
 
 def list_meetings(s: Session, settings, cycle_id: int | None = None) -> list[dict]:
     query = select(CouncilMeeting)
     if cycle_id:
         query = query.where(CouncilMeeting.cycle_id == cycle_id)
-    return [meeting_dict(m, settings) for m in s.scalars(query.order_by(CouncilMeeting.held_on.desc()))]
+    return [meeting_dict(m, settings) for m in s.scalars(query.order_by(
+        CouncilMeeting.held_on.desc(), CouncilMeeting.starts_at.desc(), CouncilMeeting.id.desc()))]

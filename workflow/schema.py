@@ -18,10 +18,29 @@ def alembic_config(engine: Engine | None = None) -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Apply every migration not yet applied."""
+    migrate(engine, command.upgrade, revision)
+
+
+def migrate(engine: Engine, step, revision: str) -> None:
+    """Run an Alembic command (upgrade, downgrade) in one transaction.
+
+    On SQLite, altering a table rebuilds it, and rows of other tables point at it meanwhile: as
+    SQLite's own procedure says, foreign keys are off during the rebuild (the pragma works only
+    outside a transaction) and checked before the commit."""
     cfg = alembic_config(engine)
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+    with engine.connect() as conn:
+        sqlite = engine.dialect.name == "sqlite"
+        if sqlite:
+            conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                step(cfg, revision)
+                if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                    raise RuntimeError("migration left rows pointing at missing rows (PRAGMA foreign_key_check)")
+        finally:
+            if sqlite:
+                conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -67,9 +67,13 @@ def test_a_nomination_is_driven_from_registered_to_awarded_by_the_right_users(ap
                  data={"kind": "department_minutes", "file": (__import__("io").BytesIO(b"%PDF bb"), "bien ban.pdf")})
     assert r.status_code == 201
     assert api.act(a.head, nid, "department_review").status_code == 200
+    seated = make.roster(a, 7)
     r = api.post(a.secretary, f"/api/v1/cycles/{cycle}/council-meetings",
-                 json={"held_on": "2025-11-19", "members_total": 7, "members_present": 6})
+                 json={"held_on": "2025-11-20", "starts_at": "14:00", "ends_at": "16:00", "place": "Phòng họp",
+                       "chair_member_id": seated[0], "secretary_member_id": seated[1],
+                       "present_member_ids": seated[:6]})
     assert r.status_code == 201 and r.get_json()["quorum_met"] is True
+    assert r.get_json()["members_present"] == 6 and r.get_json()["members_total"] == 7
     meeting = r.get_json()["id"]
     r = api.post(a.secretary, f"/api/v1/council-meetings/{meeting}/votes",
                  json={"nomination_id": nid, "votes_for": 5, "votes_against": 1})

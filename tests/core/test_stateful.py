@@ -64,7 +64,8 @@ MEETINGS = ["ok", "no_quorum", "other_cycle", "missing", None]
 VERSIONS = ["current", "current", "current", "stale", "ahead", "missing"]
 COMMENTS = [None, "", "   ", "Hồ sơ cần bổ sung minh chứng."]
 DECISIONS = ["ok", "ok", "no_number", "blank_number", "no_date", "future", "before_approval"]
-WORKFLOW_TABLES = "reminder_sent, outbox_message, domain_event, audit_log, document, council_vote, nomination"
+WORKFLOW_TABLES = ("reminder_sent, outbox_message, domain_event, audit_log, document, council_vote, register_entry,"
+                   " award_decision, nomination")
 
 # (action, from, to) edges of the shared table, for the "no skipped step" invariant.
 EDGES = {
@@ -201,6 +202,7 @@ class Expected:
     version: int = 1
     uses_initiative: bool = False   # as stored by the department review
     actors: list[str] = field(default_factory=list)   # who took each step, in order
+    approver: str | None = None     # who approved it (the head, or a deputy signing "KT.")
 
 
 @dataclass
@@ -302,6 +304,7 @@ class WorkflowMachine(RuleBasedStateMachine):
         self.documents: set[tuple[int, str]] = set()         # (nomination, kind)
         self.minutes: set[tuple[str, str]] = set()           # (cycle, department)
         self.votes: dict[tuple[str, int], int] = {}          # (meeting, nomination) -> votes for
+        self.decision_signer: str | None = None              # who signs the one decision number used
 
     # --- rules ---------------------------------------------------------------------------
     @initialize(target=nominations, picks=st.lists(st.tuples(st.sampled_from(NOMINEES), st.sampled_from(AWARD_FORMS)),
@@ -523,6 +526,9 @@ class WorkflowMachine(RuleBasedStateMachine):
         codes = self._guard_problems(e, n, nid, action, meeting, decision)
         if codes:
             return Outcome.fails(Invalid, *codes)
+        if action == Action.AWARD and self.decision_signer not in (None, e.approver):
+            # one decision, one signer: a nomination approved by someone else is not merged silently
+            return Outcome.fails(Conflict, "mixed_capacity")
         return Outcome(state=after, held_from=e.state if action == Action.HOLD else None)
 
     def _guard_problems(self, e: Expected, n: Nominee, nid, action, meeting, decision) -> set[str]:
@@ -587,6 +593,10 @@ class WorkflowMachine(RuleBasedStateMachine):
         assert new_version == e.version + 1
         if action == Action.DEPARTMENT_REVIEW:
             e.uses_initiative = self.world.nominees[e.nominee].uses_initiative
+        if action == Action.HEAD_APPROVE:
+            e.approver = user
+        if action == Action.AWARD:
+            self.decision_signer = e.approver
         e.state, e.held_from, e.version = want.state, want.held_from, new_version
         e.actors.append(user)
         self.backend.reached[e.state] += 1

@@ -62,8 +62,7 @@ def populate(ctx, nominees: int) -> tuple[int, int]:
         dossier.upload_for_department(ctx, heads[d], cycle, d, "department_minutes", "bb.pdf", b"%PDF minutes")
     for nid, dept in ids:
         nominations.take_action(ctx, heads[dept], nid, "department_review", ActionInput(version=1))
-    meeting = council.record_meeting(ctx, a.secretary, cycle, held_on=ctx.clock.today(), members_total=9,
-                                     members_present=8, chair_name="Đặng Tấn Giản")
+    meeting = make.meeting(a, cycle, present=8, total=9)
     for nid, _ in ids:
         council.record_vote(ctx, a.secretary, meeting, nomination_id=nid, votes_for=8, votes_against=0)
     council.advance_passed(ctx, a.secretary, meeting)

@@ -76,9 +76,7 @@ def award(make, a, nids, *, approver: int, number: str, when: date, present=5, t
     ctx = make.ctx
     with ctx.db.reading() as s:
         cycle_id = s.get(Nomination, nids[0]).cycle_id
-    meeting = council.record_meeting(ctx, a.secretary, cycle_id, held_on=ctx.clock.today(), members_total=total,
-                                     members_present=present, chair_name="Đặng Tấn Giản",
-                                     note="Thống nhất đề nghị khen thưởng kịp thời.")
+    meeting = make.meeting(a, cycle_id, present, total, note="Thống nhất đề nghị khen thưởng kịp thời.")
     votes = votes or {}
     for nid in nids:
         council.record_vote(ctx, a.secretary, meeting, nomination_id=nid, votes_for=votes.get(nid, present),

@@ -103,7 +103,7 @@ def test_council_documents_record_votes_quorum_and_what_passed(ctx, scene):
     assert "HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG" in text and "Số:         /BB-HĐTĐKT" in text
     assert "Hôm nay, ngày 20 tháng 11 năm 2025, tại trụ sở Sở Dân tộc và Tôn giáo tỉnh Quảng Ngãi" in text
     assert "- Chủ trì: Đặng Tấn Giản." in text and "- Thư ký: Phạm Văn Thư." in text
-    assert "- Thành viên Hội đồng dự họp: 05/07 thành viên (71,4%)." in text
+    assert "- Thành viên Hội đồng dự họp: 05/07 thành viên (71,4%): Đặng Tấn Giản (Chủ tịch Hội đồng);" in text
     assert "đạt tỷ lệ tối thiểu 2/3" in text
     votes = {r.cells[1].text: [c.text for c in r.cells[3:]] for r in minutes.tables[1].rows[1:]}
     assert votes["Võ Thị Bích"] == ["2", "3", "40%", "Không đạt"]

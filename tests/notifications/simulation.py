@@ -125,7 +125,9 @@ class FiveYears:
         self.make.act(self.a.head, nid, "department_review")
 
     def award(self, key: tuple) -> None:
-        self.make.act(self.a.secretary, self.nomination[key], "award", decision_number="15/QĐ-SDTTG",
+        # each award day is its own decision: a number is given once a year (Decree 30/2020 Art. 15)
+        number = f"{self.ctx.clock.today():%m%d}/QĐ-SDTTG"
+        self.make.act(self.a.secretary, self.nomination[key], "award", decision_number=number,
                       decision_date=self.ctx.clock.today())
 
     # --- the model: who has work pending, from the calendar alone ---------------------------

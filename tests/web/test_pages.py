@@ -182,12 +182,13 @@ def test_the_secretary_records_a_meeting_votes_and_advances_the_passed_ones(ctx,
     agenda = text_of(sec.get("/council"))
     assert "Lê Thị Hoà" in agenda and "Sơ kết năm 2025" in agenda
     cycle = make.cycle()
-    bad = sec.post(f"/council/cycles/{cycle}/meetings", data={"held_on": "2025-11-20", "members_total": 7,
-                                                              "members_present": 9, "chair_name": "Ông Chủ tịch"})
-    assert bad.status_code == 422 and "không thể lớn hơn" in text_of(bad)
-    assert "Ông Chủ tịch" in bad.get_data(as_text=True)
-    made = sec.post(f"/council/cycles/{cycle}/meetings", data={"held_on": "2025-11-20", "members_total": 7,
-                                                               "members_present": 6})
+    seated = make.roster(a, 7)
+    meeting = {"held_on": "2025-11-20", "starts_at": "08:00", "ends_at": "10:30", "place": "Phòng họp số 2",
+               "chair_member_id": seated[0], "secretary_member_id": seated[1], "present_member_ids": seated[:6]}
+    bad = sec.post(f"/council/cycles/{cycle}/meetings", data={**meeting, "held_on": "2019-12-31"})
+    assert bad.status_code == 422 and "trước khi Sơ kết năm 2025 mở đăng ký" in text_of(bad)
+    assert "Phòng họp số 2" in bad.get_data(as_text=True)
+    made = sec.post(f"/council/cycles/{cycle}/meetings", data=meeting)
     assert made.status_code == 302
     meeting_url = made.headers["Location"]
     meeting_id = int(meeting_url.rsplit("/", 1)[1])
@@ -201,6 +202,7 @@ def test_the_secretary_records_a_meeting_votes_and_advances_the_passed_ones(ctx,
     result = sec.post(f"/council/meetings/{meeting_id}/advance")
     page = text_of(result)
     assert "Thành công: 1; không thực hiện được: 1" in page and "Chỉ 2/6 thành viên dự họp đồng ý" in page
+    assert "Phòng họp số 2" in text_of(sec.get(f"/council/meetings/{meeting_id}"))
     assert nomination(ctx, passed).state == "council_reviewed"
     member = browser_for(a.member)
     assert member.get(f"/council/meetings/{meeting_id}").status_code == 200

@@ -106,3 +106,19 @@ def query_int(name: str) -> int | None:
     if not value.isdigit() or int(value) > MAX_INT:
         _fail(name, f"Tham số “{name}” phải là số nguyên dương.")
     return int(value)
+
+
+def a_time(data: dict, name: str, *, required: bool = True):
+    """'08:30' -> time(8, 30)."""
+    from datetime import time
+    value = data.get(name)
+    if value in (None, ""):
+        if required:
+            _fail(name, f"Thiếu trường “{name}”.")
+        return None
+    if not isinstance(value, str):
+        _fail(name, f"“{name}” phải là giờ dạng HH:MM.")
+    try:
+        return time.fromisoformat(value)
+    except ValueError:
+        _fail(name, f"“{name}” phải là giờ dạng HH:MM.")

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from flask import g, jsonify, request, send_file
 
-from workflow import access_log, dossier, nominations, queries
+from workflow import access_log, dossier, dossier_files, nominations, queries
 from workflow.actors import can_view, load_actor
 from workflow.errors import Invalid, Problem, not_found
 from workflow.models import AWARD_FORMS, Document, Nomination
 
 from ..context import get_ctx
 from . import bp, token_required
-from .inputs import a_date, choice, integer, json_body, query_int, text
+from .inputs import a_date, boolean, choice, integer, json_body, query_int, text
 
 
 def _detail(nomination_id: int) -> dict:
@@ -73,7 +73,9 @@ def act_on_nomination(nomination_id: int):
         version=integer(body, "version"), comment=text(body, "comment"),
         meeting_id=integer(body, "meeting_id", required=False),
         decision_number=text(body, "decision_number", max_length=50),
-        decision_date=a_date(body, "decision_date", required=False))
+        decision_date=a_date(body, "decision_date", required=False),
+        decision_id=integer(body, "decision_id", required=False),
+        accept_mixed_capacity=boolean(body, "accept_mixed_capacity"))
     nominations.take_action(get_ctx(), g.user_id, nomination_id, action, data)
     return jsonify(_detail(nomination_id))
 
@@ -95,7 +97,9 @@ def act_on_many():
     data = nominations.ActionInput(
         comment=text(body, "comment"), meeting_id=integer(body, "meeting_id", required=False),
         decision_number=text(body, "decision_number", max_length=50),
-        decision_date=a_date(body, "decision_date", required=False))
+        decision_date=a_date(body, "decision_date", required=False),
+        decision_id=integer(body, "decision_id", required=False),
+        accept_mixed_capacity=boolean(body, "accept_mixed_capacity"))
     results = nominations.take_action_on_many(get_ctx(), g.user_id, action, items, data)
     return jsonify({"results": [r.as_dict() for r in results],
                     "succeeded": sum(r.ok for r in results), "failed": sum(not r.ok for r in results)})
@@ -136,6 +140,15 @@ def upload_meeting_document(meeting_id: int):
     kind, name, content = _upload()
     doc_id = dossier.upload_for_meeting(get_ctx(), g.user_id, meeting_id, kind, name, content)
     return jsonify(_document(doc_id)), 201
+
+
+@bp.post("/documents/<int:document_id>/withdraw")
+@token_required
+def withdraw_document(document_id: int):
+    body = json_body()
+    dossier_files.withdraw_document(get_ctx(), g.user_id, document_id, text(body, "reason", required=True) or "")
+    with get_ctx().db.reading() as s:
+        return jsonify(dossier_files.file_dict(s.get(Document, document_id)))
 
 
 @bp.get("/documents/<int:document_id>")

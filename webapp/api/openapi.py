@@ -37,8 +37,9 @@ def _common_responses() -> dict:
 
 
 def _responses(ok: int, *errors: int, schema: dict | None = None) -> dict:
-    titles = {200: "OK", 201: "Đã tạo", 204: "Đã xong", 400: "Dữ liệu không đọc được (ký tự NUL, mã Unicode hỏng,"
-              " JSON lồng quá sâu, tên tệp quá dài)", 401: "Chưa xác thực", 403: "Không có quyền", 404: "Không tìm thấy",
+    titles = {200: "OK", 201: "Đã tạo", 202: "Đã nhận, đang xử lý", 204: "Đã xong",
+              400: "Dữ liệu không đọc được (ký tự NUL, mã Unicode hỏng, JSON lồng quá sâu, tên tệp quá dài)",
+              401: "Chưa xác thực", 403: "Không có quyền", 404: "Không tìm thấy",
               409: "Xung đột (phiên bản cũ hoặc trạng thái không cho phép)", 422: "Dữ liệu/điều kiện không đạt"}
     out = {str(ok): {"description": titles[ok], **({} if ok == 204 else _json(schema or OBJ))}}
     for code in sorted({*COMMON_ERRORS, *errors}):
@@ -55,6 +56,12 @@ def _op(summary: str, ok: int = 200, errors=(403, 404, 422), body: dict | None =
         media = "multipart/form-data" if multipart else "application/json"
         op["requestBody"] = {"required": True, "content": {media: {"schema": body}}}
     return op
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+REGISTER_TYPE = {"name": "doc_type", "in": "query", "schema": {"enum": ["decision", "certificate"]}}
 
 
 def _path_param(name: str) -> dict:
@@ -77,8 +84,14 @@ COUNT = {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}
 YEAR = {"type": "integer", "minimum": 2000, "maximum": 2100}
 UPLOAD = _props(["kind", "file"], kind=STR, file={"type": "string", "format": "binary"})
 ACTION_BODY = _props(["action", "version"], action={"enum": [a.value for a in Action]}, version=ID, comment=STR,
-                     meeting_id=ID, decision_number=STR, decision_date=DATE)
+                     meeting_id=ID, decision_number=STR, decision_date=DATE, decision_id=ID,
+                     accept_mixed_capacity=BOOL)
 NOMINATION_REF = {"$ref": "#/components/schemas/Nomination"}
+TIME = {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"}
+MEETING_BODY = _props(["held_on", "starts_at", "ends_at", "place", "chair_member_id", "secretary_member_id",
+                       "present_member_ids"], held_on=DATE, starts_at=TIME, ends_at=TIME, place=STR,
+                      chair_member_id=ID, secretary_member_id=ID,
+                      present_member_ids={"type": "array", "items": ID}, note=STR)
 BINARY = {"type": "string", "format": "binary"}
 # What a stored document is served as (the upload extensions of config.toml).
 DOWNLOAD_TYPES = ("application/pdf", "application/msword",
@@ -122,7 +135,8 @@ def spec() -> dict:
                             body=_props(["action", "items"], action={"enum": [a.value for a in Action]},
                                         items={"type": "array", "items": _props(["nomination_id"], nomination_id=ID,
                                                                                 version=ID)},
-                                        comment=STR, meeting_id=ID, decision_number=STR, decision_date=DATE))},
+                                        comment=STR, meeting_id=ID, decision_number=STR, decision_date=DATE,
+                                        decision_id=ID, accept_mixed_capacity=BOOL))},
             "/api/v1/nominations/{nomination_id}": {
                 "get": _op("Chi tiết đề nghị: trạng thái, tiêu chuẩn, hồ sơ, lịch sử, thao tác được phép",
                            errors=(404,), params=[nid], schema=NOMINATION_REF)},
@@ -137,6 +151,10 @@ def spec() -> dict:
             "/api/v1/council-meetings/{meeting_id}/documents": {
                 "post": _op("Tải lên tài liệu của cuộc họp Hội đồng", ok=201, params=[mid], body=UPLOAD,
                             multipart=True)},
+            "/api/v1/documents/{document_id}/withdraw": {
+                "post": _op("Rút tài liệu tải lên nhầm (người tải lên, trước bước đã dựa vào nó; ghi lý do)",
+                            errors=(403, 404, 409, 422), params=[_path_param("document_id")],
+                            body=_props(["reason"], reason=STR))},
             "/api/v1/documents/{document_id}": {
                 "get": {"summary": "Tải tài liệu về", "parameters": [_path_param("document_id")],
                         "responses": {"200": {"description": "Tệp, với kiểu nội dung thật của nó",
@@ -163,14 +181,38 @@ def spec() -> dict:
                              "schema": BINARY}}},
                                        **{str(c): {"$ref": f"#/components/responses/{c}"}
                                           for c in (*COMMON_ERRORS, 403)}}}},
+            "/api/v1/cycles/{cycle_id}/archive-jobs": {
+                "post": _op("Tạo bộ hồ sơ của kỳ xét (bản đã ký, bản dự thảo riêng, danh mục .xlsx) ở chế độ nền",
+                            ok=202, errors=(403, 404), params=[cid])},
+            "/api/v1/archive-jobs/{job_id}": {
+                "get": _op("Tiến độ tạo bộ hồ sơ", errors=(404,), params=[_path_param("job_id")])},
+            "/api/v1/archive-jobs/{job_id}/download": {
+                "get": {"summary": "Tải bộ hồ sơ (.zip) khi đã xong", "parameters": [_path_param("job_id")],
+                        "responses": {"200": {"description": "Tệp .zip", "content": {"application/zip": {
+                            "schema": BINARY}}},
+                                      **{str(c): {"$ref": f"#/components/responses/{c}"}
+                                         for c in (*COMMON_ERRORS, 409)}}}},
             "/api/v1/cycles/{cycle_id}/council-meetings": {
                 "get": _op("Các cuộc họp Hội đồng của kỳ xét (Thư ký, thành viên Hội đồng)", errors=(403,),
                            params=[cid]),
-                "post": _op("Ghi nhận cuộc họp Hội đồng", ok=201, params=[cid],
-                            body=_props(["held_on", "members_total", "members_present"], held_on=DATE,
-                                        members_total=COUNT, members_present=COUNT, chair_name=STR, note=STR))},
-            "/api/v1/council-meetings/{meeting_id}": {"get": _op("Cuộc họp và kết quả biểu quyết", errors=(403, 404),
-                                                                 params=[mid])},
+                "post": _op("Ghi nhận cuộc họp Hội đồng (số dự họp tính từ danh sách có mặt)", ok=201, params=[cid],
+                            body=MEETING_BODY)},
+            "/api/v1/council-meetings/{meeting_id}": {
+                "get": _op("Cuộc họp, thành viên dự họp và kết quả biểu quyết", errors=(403, 404), params=[mid]),
+                "delete": _op("Xóa cuộc họp ghi nhầm (chưa có biểu quyết, tài liệu)", errors=(403, 404, 409),
+                              params=[mid])},
+            "/api/v1/council-meetings/{meeting_id}/correction": {
+                "post": _op("Sửa thông tin cuộc họp (ghi lý do) khi Hội đồng chưa xét hồ sơ theo cuộc họp này",
+                            errors=(403, 404, 409, 422), params=[mid],
+                            body={**MEETING_BODY, "required": MEETING_BODY["required"] + ["reason"],
+                                  "properties": {**MEETING_BODY["properties"], "reason": STR}})},
+            "/api/v1/council-members": {
+                "get": _op("Thành viên Hội đồng (đương nhiệm vào ngày “on” nếu có)", errors=(422,),
+                           params=[_query("on", "string", "YYYY-MM-DD")]),
+                "post": _op("Thêm thành viên Hội đồng", ok=201, errors=(403, 404, 422), body=_props(
+                    ["person_id", "council_role", "term_from"], person_id=INT,
+                    council_role={"enum": ["chair", "vice_chair", "secretary", "member"]}, title=STR,
+                    term_from=DATE, term_to=DATE))},
             "/api/v1/tokens": {
                 "get": _op("Token API của mình (quản trị: của mọi người)", errors=(422,), params=[_query("user_id")]),
                 "post": _op("Tạo token cho chính mình; giá trị token chỉ trả về một lần", ok=201,
@@ -215,6 +257,27 @@ def spec() -> dict:
             "/api/v1/registrations/{registration_id}/decision": {
                 "post": _op("Duyệt hoặc từ chối (kèm lý do) bản đăng ký", errors=(403, 404, 409, 422), params=[pid],
                             body=_props(["approve"], approve=BOOL, reason=STR))},
+            "/api/v1/decisions": {
+                "get": _op("Các quyết định khen thưởng đã vào sổ", errors=(403,),
+                           params=[_query("year"), _query("cycle_id")]),
+                "post": _op("Vào sổ một quyết định khen thưởng (số đề xuất nếu để trống; trùng số bị từ chối)",
+                            ok=201, errors=(403, 409, 422), body=_props(
+                                ["signed_on", "signer_user_id"], signed_on=DATE, signer_user_id=INT, number=STR,
+                                cycle_id=INT, summary=STR))},
+            "/api/v1/decisions/{decision_id}": {
+                "get": _op("Quyết định: số, ngày, người ký và thẩm quyền ký, các hồ sơ được khen thưởng",
+                           errors=(403, 404), params=[_path_param("decision_id")])},
+            "/api/v1/register": {
+                "get": _op("Sổ đăng ký văn bản của một loại văn bản trong năm, với số tiếp theo được đề xuất",
+                           errors=(403, 422), params=[REGISTER_TYPE, _query("year")])},
+            "/api/v1/register/book.xlsx": {
+                "get": {"summary": "Sổ đăng ký văn bản đi (.xlsx, mẫu Phụ lục IV Nghị định 30/2020/NĐ-CP)",
+                        "parameters": [REGISTER_TYPE, _query("year")],
+                        "responses": {"200": {"description": "Tệp .xlsx", "content": {XLSX: {"schema": {
+                            "type": "string", "format": "binary"}}}},
+                                      "401": {"description": "Chưa xác thực", **_json(ERR)},
+                                      "403": {"description": "Không có quyền", **_json(ERR)},
+                                      "422": {"description": "Loại văn bản không hợp lệ", **_json(ERR)}}}},
             "/api/v1/openapi.json": {"get": {"summary": "Tài liệu OpenAPI này", "security": [],
                                              "responses": {"200": {"description": "OK", **_json(OBJ)}}}},
         },

@@ -1,18 +1,21 @@
 """Registers (initiatives, contest results, task ratings, registrations) and council meetings."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask import g, jsonify, request
 
 from states.permissions import may_see_council_records
-from workflow import access_log, council, register_queries, registers
+from workflow import access_log, council, council_roster, register_queries, registers
 from workflow.actors import load_actor
-from workflow.errors import Forbidden, not_found
+from workflow.errors import Forbidden, Invalid, Problem, not_found
 from workflow.models import (
     CONTEST_KINDS,
     INITIATIVE_FIELDS,
     TASK_RATINGS,
     ContestResult,
     CouncilMeeting,
+    CouncilMember,
     Initiative,
     Registration,
     TaskRating,
@@ -20,7 +23,7 @@ from workflow.models import (
 
 from ..context import get_ctx
 from . import bp, token_required
-from .inputs import a_date, boolean, choice, int_list, integer, json_body, query_int, text
+from .inputs import a_date, a_time, boolean, choice, int_list, integer, json_body, query_int, text
 
 
 def _actor(s):
@@ -169,12 +172,56 @@ def _meeting(meeting_id: int):
 @token_required
 def create_meeting(cycle_id: int):
     b = json_body()
-    mid = council.record_meeting(get_ctx(), g.user_id, cycle_id, held_on=a_date(b, "held_on"),
-                                 members_total=integer(b, "members_total"),
-                                 members_present=integer(b, "members_present"),
-                                 chair_name=text(b, "chair_name", max_length=200) or "",
-                                 note=text(b, "note") or "")
+    mid = council.record_meeting(get_ctx(), g.user_id, cycle_id, _meeting_input(b))
     return jsonify(_meeting(mid)), 201
+
+
+def _meeting_input(b: dict) -> council.MeetingInput:
+    return council.MeetingInput(
+        held_on=a_date(b, "held_on"), starts_at=a_time(b, "starts_at"), ends_at=a_time(b, "ends_at"),
+        place=text(b, "place", required=True, max_length=200) or "",
+        chair_member_id=integer(b, "chair_member_id"), secretary_member_id=integer(b, "secretary_member_id"),
+        present_member_ids=int_list(b, "present_member_ids"), note=text(b, "note") or "")
+
+
+@bp.post("/council-meetings/<int:meeting_id>/correction")
+@token_required
+def correct_meeting(meeting_id: int):
+    b = json_body()
+    council.correct_meeting(get_ctx(), g.user_id, meeting_id, _meeting_input(b),
+                            text(b, "reason", required=True, max_length=2000) or "")
+    return jsonify(_meeting(meeting_id))
+
+
+@bp.delete("/council-meetings/<int:meeting_id>")
+@token_required
+def delete_meeting(meeting_id: int):
+    council.delete_meeting(get_ctx(), g.user_id, meeting_id)
+    return jsonify({"deleted": meeting_id})
+
+
+@bp.get("/council-members")
+@token_required
+def list_council_members():
+    with get_ctx().db.reading() as s:
+        on = request.args.get("on")
+        try:
+            day = date.fromisoformat(on) if on else None
+        except ValueError:
+            raise Invalid(Problem("invalid_on", "“on” phải là ngày dạng YYYY-MM-DD.")) from None
+        return jsonify({"items": council_roster.roster(s, day)})
+
+
+@bp.post("/council-members")
+@token_required
+def add_council_member():
+    b = json_body()
+    mid = council_roster.add_member(get_ctx(), g.user_id, person_id=integer(b, "person_id"),
+                                    council_role=text(b, "council_role", required=True, max_length=20) or "",
+                                    title=text(b, "title", max_length=200) or "", term_from=a_date(b, "term_from"),
+                                    term_to=a_date(b, "term_to", required=False))
+    with get_ctx().db.reading() as s:
+        return jsonify(council_roster.member_dict(s.get(CouncilMember, mid))), 201
 
 
 @bp.get("/council-meetings/<int:meeting_id>")

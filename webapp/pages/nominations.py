@@ -6,13 +6,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from states import CHAIN, REASON_REQUIRED, Action, State
-from workflow import access_log, dossier, nominations, page_queries, queries
+from workflow import access_log, decision_queries, decisions, dossier, dossier_files, nominations, page_queries, queries
 from workflow.actors import can_view
 from workflow.errors import DomainError
 from workflow.models import NOMINEE_TYPES, Document, Nomination
 
 from ..context import get_ctx
-from ..forms import ActionForm, BulkForm, BulkRunForm, NominationForm, UploadForm
+from ..forms import ActionForm, BulkForm, BulkRunForm, NominationForm, UploadForm, WithdrawDocumentForm
 from .common import form_errors, int_arg, messages, reading
 from .help import workflow_diagram
 
@@ -109,6 +109,12 @@ def _render_detail(nomination_id: int, *, action_form: ActionForm | None = None,
         meetings = (page_queries.meetings_for(s, ctx.settings, nom.cycle_id)
                     if NEEDS_MEETING & set(detail["allowed_actions"]) else [])
         may_upload = dossier.may_add_documents(actor, nom)
+        award = None
+        if Action.AWARD.value in detail["allowed_actions"]:
+            # the register proposes the next number; decisions already registered can be chosen
+            today = ctx.clock.today()
+            award = {"proposed": decisions.proposed_number(s, "decision", today)["number"],
+                     "decisions": decision_queries.list_decisions(s, year=today.year)}
         last_move = page_queries.last_moves(s, [nom.id]).get(nom.id)
     person = detail["nominee"]["person"]
     if person and person["birth_date"]:  # the page shows the nominee's birth date
@@ -120,16 +126,23 @@ def _render_detail(nomination_id: int, *, action_form: ActionForm | None = None,
             continue
         f = ActionForm(formdata=None, action=action, version=detail["version"])
         forms[action] = f
-    for f in forms.values():
+    for action, f in forms.items():
+        if action == Action.AWARD.value and award is not None:
+            f.decision_id.choices = [("", "— " + _("vào sổ quyết định mới theo số và ngày dưới đây") + " —")] + [
+                (d["id"], _("Số %(no)s ngày %(d)s — %(who)s", no=d["number"], d=_vn(d["signed_on"]), who=d["signed_as"]))
+                for d in award["decisions"]]
+            if not f.decision_number.data and action != failed_action:
+                f.decision_number.data = award["proposed"]
         f.meeting_id.choices = [("", "— " + _("chọn cuộc họp") + " —")] + [
-            (m["id"], _("Họp ngày %(d)s (%(p)s/%(t)s thành viên dự)", d=_vn(m["held_on"]), p=m["members_present"],
+            (m["id"], _("%(label)s (%(p)s/%(t)s thành viên dự)", label=m["label"], p=m["members_present"],
                         t=m["members_total"])) for m in meetings]
     return render_template(
         "nominations/detail.html", n=detail, forms=forms, failed_action=failed_action,
         action_errors=action_errors or [], upload_form=upload_form or UploadForm(formdata=None),
-        upload_errors=upload_errors or [], may_upload=may_upload, chain=[(st.value, st.title) for st in CHAIN],
+        upload_errors=upload_errors or [], may_upload=may_upload, withdraw_form=WithdrawDocumentForm(formdata=None),
+        chain=[(st.value, st.title) for st in CHAIN],
         diagram=workflow_diagram(detail["state"]), needs_meeting=NEEDS_MEETING, needs_decision=NEEDS_DECISION,
-        needs_reason=NEEDS_REASON, last_move=last_move, meetings=meetings), status
+        needs_reason=NEEDS_REASON, last_move=last_move, meetings=meetings, award=award), status
 
 
 def _vn(iso: str) -> str:
@@ -153,7 +166,8 @@ def act(nomination_id: int):
                               action_errors=form_errors(form), status=422)
     data = nominations.ActionInput(version=form.version.data, comment=form.comment.data,
                                    meeting_id=form.meeting_id.data, decision_number=form.decision_number.data,
-                                   decision_date=form.decision_date.data)
+                                   decision_date=form.decision_date.data, decision_id=form.decision_id.data,
+                                   accept_mixed_capacity=bool(form.accept_mixed_capacity.data))
     try:
         nominations.take_action(get_ctx(), current_user.id, nomination_id, action, data)
     except DomainError as exc:
@@ -184,6 +198,20 @@ def upload(nomination_id: int):
     except DomainError as exc:
         return _render_detail(nomination_id, upload_form=form, upload_errors=messages(exc), status=exc.status)
     flash(_("Đã tải lên tài liệu."), "success")
+    return redirect(url_for(".detail", nomination_id=nomination_id) + "#ho-so")
+
+
+@bp.post("/nominations/<int:nomination_id>/documents/<int:document_id>/withdraw")
+@login_required
+def withdraw_document(nomination_id: int, document_id: int):
+    form = WithdrawDocumentForm()
+    if not form.validate():
+        return _render_detail(nomination_id, upload_errors=form_errors(form), status=422)
+    try:
+        dossier_files.withdraw_document(get_ctx(), current_user.id, document_id, form.reason.data)
+    except DomainError as exc:
+        return _render_detail(nomination_id, upload_errors=messages(exc), status=exc.status)
+    flash(_("Đã rút tài liệu; lý do được ghi vào nhật ký."), "success")
     return redirect(url_for(".detail", nomination_id=nomination_id) + "#ho-so")
 
 
@@ -221,7 +249,7 @@ def bulk_confirm():
         meetings = page_queries.meetings_for_cycles(s, get_ctx().settings, {i["cycle_id"] for i in items})
     form = BulkRunForm(formdata=None, action=action,
                        items=",".join(f"{i['id']}:{i['version']}" for i in items))
-    form.meeting_id.choices = [("", "—")] + [(m["id"], _vn(m["held_on"])) for m in meetings]
+    form.meeting_id.choices = [("", "—")] + [(m["id"], m["label"]) for m in meetings]
     return render_template("nominations/bulk_confirm.html", form=form, items=items, action=action,
                            action_title=_action_title(action), back=_local(back), needs_meeting=NEEDS_MEETING,
                            needs_decision=NEEDS_DECISION, needs_reason=NEEDS_REASON)

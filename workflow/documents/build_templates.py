@@ -293,7 +293,8 @@ def council_minutes() -> Builder:
     b.para("I. THÀNH PHẦN", bold=True, before=6, keep_next=True)
     b.body("- Chủ trì: {{ chair_name }}.")
     b.body("- Thư ký: {{ secretary_name }}.")
-    b.body("- Thành viên Hội đồng dự họp: {{ present }}/{{ total }} thành viên ({{ present_ratio }}).")
+    b.body("- Thành viên Hội đồng dự họp: {{ present }}/{{ total }} thành viên ({{ present_ratio }})"
+           "{{ present_names }}.")
     b.body("{{ quorum_sentence }}")
     b.para("II. NỘI DUNG", bold=True, before=6, keep_next=True)
     b.body("Hội đồng đã xem xét hồ sơ đề nghị khen thưởng của {{ voted }} do các phòng đề nghị; các thành viên"
@@ -386,7 +387,7 @@ def certificate() -> Builder:
     t = b.table([11.0, b.text_width_cm - 11.0], rows=1)
     b.keep_row(t.rows[0])
     left, right = t.rows[0].cells
-    for i, text in enumerate(["{{ decision_line }}", "{{ decision_date }}", "Số vào sổ: ……………"]):
+    for i, text in enumerate(["{{ decision_line }}", "{{ decision_date }}", "Số vào sổ: {{ register_number }}"]):
         p = b.cell_text(left, text, size=13, align=CENTER, first=(i == 0))
         if i == 0:
             p.paragraph_format.space_before = Pt(44)

@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import proposals
 from ..actors import can_view
 from ..agency import identity_on, legal_basis_on
+from ..decisions import certificate_number
 from ..errors import Forbidden, Invalid, Problem, not_found
 from ..models import CouncilMeeting, Department, Nomination, ReviewCycle, User
 from . import facts, vn
@@ -106,17 +108,29 @@ def department_list(s: Session, ctx, actor, cycle_id, department_id) -> Draft:
     if dept is None:
         raise not_found("phòng")
     _require_department(actor, dept.id, "danh sách đề nghị khen thưởng của Phòng")
-    noms = sorted(s.scalars(select(Nomination).where(
-        Nomination.cycle_id == cycle.id, Nomination.department_id == dept.id,
-        Nomination.state.in_(facts.LIVE_STATES))), key=facts.nominee_sort_key)
+    # What the department sent is frozen at its review (whatever the council decided later); the
+    # nominations it has not reviewed yet are listed as they stand, for the review meeting.
+    frozen = proposals.latest(s, cycle.id, dept.id)
+    noms = [n for n in s.scalars(select(Nomination).where(
+        Nomination.cycle_id == cycle.id, Nomination.department_id == dept.id))
+        if n.id in frozen or n.state in facts.LIVE_STATES]
     if not noms:
         raise Invalid(Problem("no_nominations", f"{dept.name} chưa có đề nghị khen thưởng nào trong {cycle.title}."))
     h = facts.header(s, facts.dossier_date(ctx, cycle))
     a = h["agency"]
     h.update(superior=vn.upper(a["short_name"]), issuer=vn.upper(dept.name))
-    rows = [{"name": facts.nominee(n)["line"], "note": facts.list_note(n, a["head_title"])} for n in noms]
-    collectives = [r for r, n in zip(rows, noms) if n.person_id is None]
-    individuals = [r for r, n in zip(rows, noms) if n.person_id is not None]
+    lines = []
+    for n in noms:
+        if n.id in frozen:
+            p = frozen[n.id]
+            lines.append((p.nominee_type == "collective", p.sort_key, {"name": p.line, "note": p.note}))
+        else:
+            key = facts.nominee_sort_key(n)
+            lines.append((n.person_id is None, f"{key[0]}{key[1]}",
+                          {"name": facts.nominee(n)["line"], "note": facts.list_note(n, a["head_title"])}))
+    lines.sort(key=lambda x: x[1])
+    collectives = [r for is_collective, _k, r in lines if is_collective]
+    individuals = [r for is_collective, _k, r in lines if not is_collective]
     context = {**h, **_common(cycle),
                "addressee": f"{COUNCIL} {a['short_name']}",
                "collectives": collectives, "individuals": individuals,
@@ -224,7 +238,15 @@ def council_minutes(s: Session, ctx, actor, meeting_id, cycle_id) -> Draft:
     quorum_ok, quorum_sentence = facts.meeting_quorum(ctx.settings, meeting)
     a = h["agency"]
     passed = [v for v in votes if v["passed"]]
-    secretary = s.get(User, meeting.created_by_id)
+    # the roster's names when attendance was taken by name; else (older meetings) who recorded it
+    recorder = s.get(User, meeting.created_by_id)
+    secretary_name = meeting.secretary.name if meeting.secretary else (recorder.name if recorder else "")
+    chair_line = (f"{meeting.chair.name}, {meeting.chair.title}" if meeting.chair and meeting.chair.title
+                  else meeting.chair_name)
+    attendees = [f"{x.member.name} ({x.member.role_title})" for x in meeting.attendance if x.present]
+    # the count of dossiers the departments proposed comes from what each sent at its review
+    frozen = proposals.latest(s, meeting.cycle_id)
+    proposed = [frozen[v["nomination"].id] for v in votes if v["nomination"].id in frozen]
     ratio = ctx.settings.pass_ratio
     conclusion = (f"Hội đồng thống nhất đề nghị {a['authority']} khen thưởng"
                   f" {vn.how_many(sum(v['collective'] for v in passed), sum(not v['collective'] for v in passed))}"
@@ -235,12 +257,14 @@ def council_minutes(s: Session, ctx, actor, meeting_id, cycle_id) -> Draft:
         conclusion = "Cuộc họp không đủ số thành viên theo quy định; Hội đồng sẽ họp lại để xét khen thưởng."
     context = {**h, **_common(meeting.cycle),
                "meeting_long_date": vn.long_date(meeting.held_on), "venue": f"trụ sở {a['name']}",
-               "chair_name": meeting.chair_name or vn.BLANK, "chair_signature": meeting.chair_name,
-               "secretary_name": secretary.name if secretary else "",
+               "chair_name": chair_line or vn.BLANK, "chair_signature": meeting.chair_name,
+               "secretary_name": secretary_name,
+               "present_names": (": " + "; ".join(attendees)) if attendees else "",
                "present": vn.count(meeting.members_present), "total": vn.count(meeting.members_total),
                "present_ratio": facts.percent(meeting.members_present, meeting.members_total),
                "quorum_sentence": quorum_sentence,
-               "voted": vn.how_many(sum(v["collective"] for v in votes), sum(not v["collective"] for v in votes)),
+               "voted": vn.how_many(sum(p.nominee_type == "collective" for p in proposed),
+                                    sum(p.nominee_type != "collective" for p in proposed)),
                "votes": [_vote_row(v) for v in votes], "conclusion": conclusion, "note": meeting.note or ""}
     return Draft("council_minutes", "bien_ban_hop_hoi_dong.docx", context,
                  f"bien-ban-hop-hoi-dong-{meeting.held_on.isoformat()}_cuoc-hop-{meeting.id}",
@@ -250,12 +274,13 @@ def council_minutes(s: Session, ctx, actor, meeting_id, cycle_id) -> Draft:
 # --- 5. the award decision and 6. the certificate --------------------------------------------------------
 
 def _decision_of(noms: list[Nomination]):
-    """The awarded ones under their most common decision number, else all approved ones as a draft."""
+    """The awarded ones under their most common registered decision, else all approved ones as a draft."""
     awarded = [n for n in noms if n.state == "awarded"]
     if not awarded:
         return noms, None, None
-    (number, when), _ = Counter((n.decision_number, n.decision_date) for n in awarded).most_common(1)[0]
-    return [n for n in awarded if (n.decision_number, n.decision_date) == (number, when)], number, when
+    decision_id, _ = Counter(n.decision_id for n in awarded).most_common(1)[0]
+    chosen = [n for n in awarded if n.decision_id == decision_id]
+    return chosen, chosen[0].decision_number, chosen[0].decision_date
 
 
 def award_decision(s: Session, ctx, actor, meeting_id, cycle_id) -> Draft:
@@ -286,7 +311,7 @@ def award_decision(s: Session, ctx, actor, meeting_id, cycle_id) -> Draft:
                "collective_count": vn.count(len(collectives)), "individual_count": vn.count(len(individuals)),
                "how_many": vn.how_many(len(collectives), len(individuals)),
                "annex_ref": f"(Kèm theo Quyết định số {number_short} {vn.long_date(when)} của {a['authority']})",
-               "sign": facts.head_signature(s, identity, noms)}
+               "sign": facts.decision_signature(s, identity, noms[0].decision if number else None, noms)}
     return Draft("award_decision", "quyet_dinh_khen_thuong.docx", context,
                  f"quyet-dinh-khen-thuong_cuoc-hop-{meeting.id}",
                  {"cycle_id": meeting.cycle_id, "council_meeting_id": meeting.id}, folder="03-hoi-dong",
@@ -317,7 +342,8 @@ def certificate(s: Session, ctx, actor, nomination_id) -> Draft:
                          f" {facts.cycle_phrase(nom.cycle)}.",
                "decision_line": f"Quyết định số {nom.decision_number}",
                "decision_date": f"ngày {vn.short_date(nom.decision_date)}",
-               "sign": facts.head_signature(s, identity_on(s, nom.decision_date), [nom])}
+               "register_number": certificate_number(s, nom.id) or "……………",
+               "sign": facts.decision_signature(s, identity_on(s, nom.decision_date), nom.decision, [nom])}
     return Draft("certificate", "giay_khen.docx", context, f"giay-khen_{vn.slug(who['name'])}_hs{nom.id}",
                  {"nomination_id": nom.id}, folder="04-giay-khen", pdf_only=True)
 

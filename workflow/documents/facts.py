@@ -192,6 +192,19 @@ def head_signature(s: Session, identity, nominations: list[Nomination]) -> dict:
     }
 
 
+def decision_signature(s: Session, identity, decision, nominations: list[Nomination]) -> dict:
+    """The signer of a registered decision in its capacity ('KT.' for a deputy); a draft falls back to
+    the latest approver."""
+    if decision is None:
+        return head_signature(s, identity, nominations)
+    deputy = decision.capacity == "deputy"
+    return {
+        "on_behalf": "KT. " + vn.upper(identity.head_title) if deputy else "",
+        "title": vn.upper(identity.deputy_title if deputy else identity.head_title),
+        "name": decision.signer_name,
+    }
+
+
 def department_head_name(dept: Department) -> str:
     return dept.head.full_name if dept.head else ""
 

@@ -4,9 +4,13 @@ from .access import PERSONAL_DATA_KINDS, LoginThrottle, PersonalDataAccess
 from .audit import OUTBOX_STATES, AuditChainHead, AuditEntry, DomainEvent, OutboxMessage, ReminderSent
 from .base import Base, UTCDateTime
 from .campaigns import CYCLE_KINDS, REGISTRATION_STATES, Campaign, Registration, RegistrationLine, ReviewCycle
+from .council import COUNCIL_ROLES, CouncilMember, MeetingAttendance
+from .decisions import CAPACITIES, REGISTER_TYPES, AwardDecision, RegisterEntry
 from .documents import DOCUMENT_KINDS, Document
+from .exports import ExportJob
 from .nominations import AWARD_FORMS, NOMINEE_TYPES, CouncilMeeting, CouncilVote, Nomination
 from .people import ROLES, TOKEN_SCOPES, AgencyIdentity, ApiToken, Department, Person, User, UserRole
+from .proposals import DepartmentProposal
 from .registers import (
     CONTEST_KINDS,
     INITIATIVE_FIELDS,
@@ -19,13 +23,16 @@ from .registers import (
 
 __all__ = [
     "AWARD_FORMS",
+    "CAPACITIES",
     "CONTEST_KINDS",
+    "COUNCIL_ROLES",
     "CYCLE_KINDS",
     "DOCUMENT_KINDS",
     "INITIATIVE_FIELDS",
     "NOMINEE_TYPES",
     "OUTBOX_STATES",
     "PERSONAL_DATA_KINDS",
+    "REGISTER_TYPES",
     "REGISTRATION_STATES",
     "ROLES",
     "TASK_RATINGS",
@@ -34,21 +41,27 @@ __all__ = [
     "ApiToken",
     "AuditChainHead",
     "AuditEntry",
+    "AwardDecision",
     "Base",
     "Campaign",
     "ContestResult",
     "CouncilMeeting",
+    "CouncilMember",
     "CouncilVote",
     "Department",
+    "DepartmentProposal",
     "Document",
     "DomainEvent",
+    "ExportJob",
     "Initiative",
     "InitiativeAuthor",
     "LoginThrottle",
+    "MeetingAttendance",
     "Nomination",
     "OutboxMessage",
     "Person",
     "PersonalDataAccess",
+    "RegisterEntry",
     "Registration",
     "RegistrationLine",
     "ReminderSent",

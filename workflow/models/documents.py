@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime
@@ -42,10 +42,18 @@ class Document(Base):
     template_version: Mapped[str | None] = mapped_column(String(64))
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    # Replaced documents stay (the audit trail points at them) but no longer count.
+    # Replaced or withdrawn documents stay (the audit trail points at them) but no longer count.
     superseded: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The file that replaced this one: its uploader and time say who replaced it, and when.
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
+    # A wrong upload withdrawn by its uploader, with the reason (also in the audit log).
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text)
 
-    uploaded_by = relationship("User")
+    uploaded_by = relationship("User", foreign_keys=[uploaded_by_id])
+    withdrawn_by = relationship("User", foreign_keys=[withdrawn_by_id])
+    superseded_by = relationship("Document", remote_side=[id], foreign_keys=[superseded_by_id])
 
     __table_args__ = (
         Index("ix_document_cycle_department", "cycle_id", "department_id"),
@@ -63,7 +71,15 @@ class Document(Base):
                         name="has_owner"),
         CheckConstraint("size >= 0", name="size"),
         CheckConstraint("NOT generated OR template_name IS NOT NULL", name="generated_has_template"),
+        CheckConstraint("superseded_by_id IS NULL OR superseded", name="replaced_is_superseded"),
+        CheckConstraint("withdrawn_at IS NULL OR (superseded AND NOT generated AND withdrawn_by_id IS NOT NULL"
+                        " AND withdrawal_reason IS NOT NULL)", name="withdrawn_has_reason"),
     )
+
+    @property
+    def signed(self) -> bool:
+        """An uploaded copy (a scan or a signed file) that still counts: the only kind a requirement accepts."""
+        return not self.generated and not self.superseded
 
     @property
     def kind_title(self) -> str:

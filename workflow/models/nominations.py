@@ -1,10 +1,11 @@
 """Nominations, council meetings and votes: the heart of the workflow."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -12,6 +13,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    Time,
     UniqueConstraint,
     text,
 )
@@ -52,6 +54,9 @@ class Nomination(Base):
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decision_number: Mapped[str | None] = mapped_column(String(50))
     decision_date: Mapped[date | None] = mapped_column(Date)
+    # The registered decision that awarded it (number and date above are copied from it).
+    decision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("award_decision.id", use_alter=True, name="fk_nomination_decision_id_award_decision"), index=True)
     summary: Mapped[str] = mapped_column(Text, default="")  # short achievement summary for lists
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -62,6 +67,7 @@ class Nomination(Base):
     person = relationship("Person")
     council_meeting = relationship("CouncilMeeting")
     approved_by = relationship("User", foreign_keys=[approved_by_id])
+    decision = relationship("AwardDecision", back_populates="nominations")
 
     __table_args__ = (
         Index("uq_nomination_individual", "cycle_id", "person_id", "award_form", unique=True,
@@ -86,6 +92,7 @@ class Nomination(Base):
                         " OR (approved_by_id IS NOT NULL AND approved_at IS NOT NULL)", name="approved_has_approver"),
         CheckConstraint("state <> 'awarded' OR (decision_number IS NOT NULL AND decision_date IS NOT NULL)",
                         name="awarded_has_decision"),
+        CheckConstraint("state <> 'awarded' OR decision_id IS NOT NULL", name="awarded_has_registered_decision"),
         CheckConstraint("version >= 1", name="version"),
     )
 
@@ -101,19 +108,32 @@ class CouncilMeeting(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     cycle_id: Mapped[int] = mapped_column(ForeignKey("review_cycle.id"), index=True)
     held_on: Mapped[date] = mapped_column(Date)
+    starts_at: Mapped[time | None] = mapped_column(Time)
+    ends_at: Mapped[time | None] = mapped_column(Time)
+    place: Mapped[str] = mapped_column(String(200), default="")
+    # Counted from the attendance rows when attendance is by name (always, for meetings recorded now);
+    # meetings carried over from before the roster keep the counts typed then.
     members_total: Mapped[int] = mapped_column(Integer)
     members_present: Mapped[int] = mapped_column(Integer)
+    attendance_by_name: Mapped[bool] = mapped_column(Boolean, default=False)
+    chair_member_id: Mapped[int | None] = mapped_column(ForeignKey("council_member.id"))
+    secretary_member_id: Mapped[int | None] = mapped_column(ForeignKey("council_member.id"))
     chair_name: Mapped[str] = mapped_column(String(200), default="")
     note: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     cycle = relationship("ReviewCycle")
     votes: Mapped[list[CouncilVote]] = relationship(back_populates="meeting", order_by="CouncilVote.nomination_id")
+    attendance = relationship("MeetingAttendance", cascade="all, delete-orphan", order_by="MeetingAttendance.member_id")
+    chair = relationship("CouncilMember", foreign_keys=[chair_member_id])
+    secretary = relationship("CouncilMember", foreign_keys=[secretary_member_id])
 
     __table_args__ = (
         CheckConstraint("members_total > 0", name="members_total"),
         CheckConstraint("members_present >= 0 AND members_present <= members_total", name="members_present"),
+        CheckConstraint("starts_at IS NULL OR ends_at IS NULL OR starts_at < ends_at", name="times"),
     )
 
 
@@ -122,8 +142,12 @@ class CouncilVote(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("council_meeting.id"), index=True)
     nomination_id: Mapped[int] = mapped_column(ForeignKey("nomination.id"), index=True)
+    # The totals the secretary typed from the paper ballots ("paper"). Per-member ballots can be
+    # added later as rows pointing at this vote and at the attendance; their count then fills these
+    # totals and `tally` says "ballots".
     votes_for: Mapped[int] = mapped_column(Integer)
     votes_against: Mapped[int] = mapped_column(Integer)
+    tally: Mapped[str] = mapped_column(String(10), default="paper")
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -133,4 +157,5 @@ class CouncilVote(Base):
     __table_args__ = (
         UniqueConstraint("meeting_id", "nomination_id"),
         CheckConstraint("votes_for >= 0 AND votes_against >= 0", name="non_negative"),
+        CheckConstraint("tally IN ('paper', 'ballots')", name="tally"),
     )
