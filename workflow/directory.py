@@ -11,6 +11,7 @@ from .auth import MIN_PASSWORD_LENGTH, hash_password, new_token, token_hash, ver
 from .errors import Conflict, Invalid, Problem, not_found
 from .models import ROLES, ApiToken, Department, Person, User, UserRole
 from .text import nfc
+from .units import initial_version
 
 
 def create_department(ctx, actor_id: int | None, *, code: str, name: str, functions: str = "",
@@ -20,6 +21,7 @@ def create_department(ctx, actor_id: int | None, *, code: str, name: str, functi
     with ctx.db.transaction() as s:
         dept = Department(code=nfc(code), name=name, functions=nfc(functions) or "", head_person_id=head_person_id,
                           active=True)
+        dept.versions.append(initial_version(name))
         try:
             # a savepoint, so a duplicate rolls back only this insert and the message can be told
             with s.begin_nested():

@@ -53,7 +53,8 @@ def all_text(doc) -> str:
             else:
                 lines.append(block.text)
     walk(doc)
-    return "\n".join(lines)
+    # Agency names join their word groups with no-break spaces (layout); tests read words.
+    return "\n".join(lines).replace("\u00a0", " ")
 
 
 def paragraphs(doc):

@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from docxtpl import DocxTemplate
-from jinja2 import Environment, StrictUndefined, TemplateError
+from jinja2 import Environment, StrictUndefined, TemplateError, UndefinedError
 
 from ..errors import Invalid, Problem
 from .layout import normalise_docx
@@ -76,11 +76,70 @@ def render_docx(path: Path, context: dict) -> bytes:
     tpl = DocxTemplate(str(path))
     try:
         tpl.render(context, jinja_env(), autoescape=True)
+    except UndefinedError as exc:
+        name = (str(exc).split("'") + ["", ""])[1]
+        raise Invalid(Problem("template_error", f"Mẫu văn bản “{path.name}” có lỗi: dùng dữ liệu không có"
+                                                f" “{{{{ {name} }}}}”.")) from exc
     except TemplateError as exc:
-        raise Invalid(Problem("template_error", f"Mẫu văn bản “{path.name}” có lỗi: {exc}")) from exc
+        raise Invalid(Problem("template_error", f"Mẫu văn bản “{path.name}” có lỗi: {_in_vietnamese(str(exc))}"
+                                                f" ({exc}).")) from exc
     buf = io.BytesIO()
     tpl.save(buf)
     return normalise_docx(buf.getvalue())
+
+
+_JINJA_WORDS = (
+    ("unexpected end of template", "thiếu thẻ đóng (endif, endfor) cho một thẻ mở"),
+    ("unknown tag", "thẻ điều khiển không hợp lệ"),
+    ("encountered unknown tag", "thẻ điều khiển không hợp lệ"),
+    ("expected token", "thẻ viết sai cú pháp"),
+    ("unexpected", "thẻ viết sai cú pháp"),
+)
+
+
+def _in_vietnamese(message: str) -> str:
+    low = (message or "").lower()
+    return next((vi for en, vi in _JINJA_WORDS if en in low), "thẻ điều khiển viết sai")
+
+
+def _tag_near(source: str, lineno: int | None, message: str) -> str:
+    """The control tag the error points at, as the clerk sees it in Word."""
+    import re
+
+    quoted = re.findall(r"'([^']+)'", message or "")
+    lines = source.splitlines()
+    line = lines[lineno - 1] if lineno and 0 < lineno <= len(lines) else ""
+    tags = re.findall(r"\{[%{][^%}]*[%}]\}", line)
+    for word in quoted:
+        for tag in tags:
+            if word in tag:
+                return tag
+    return tags[-1] if tags else (quoted[0] if quoted else "")
+
+
+def validate_templates(settings, items) -> None:
+    """Check each distinct template once, before any file is written: its control tags parse and
+    every name it uses is given. Raises Invalid with the file and the tag at fault, in Vietnamese."""
+    from jinja2 import TemplateSyntaxError
+
+    seen: dict[Path, set[str]] = {}
+    for path, context in items:
+        if path in seen:
+            continue
+        tpl, source = DocxTemplate(str(path)), ""
+        try:
+            tpl.init_docx()
+            source = tpl.patch_xml(tpl.get_xml())
+            seen[path] = undeclared_variables(path)
+        except TemplateSyntaxError as exc:
+            tag = _tag_near(source, exc.lineno, exc.message)
+            raise Invalid(Problem("template_error", f"Mẫu văn bản “{path.name}” có lỗi: {_in_vietnamese(exc.message)}"
+                                                    + (f" ở thẻ “{tag}”" if tag else "") + ". Chưa tạo tệp nào.")) from exc
+        missing = sorted(seen[path] - set(context))
+        if missing:
+            raise Invalid(Problem("template_error", f"Mẫu văn bản “{path.name}” có lỗi: dùng dữ liệu không có: "
+                                                    + ", ".join(f"“{{{{ {m} }}}}”" for m in missing)
+                                                    + ". Chưa tạo tệp nào."))
 
 
 def undeclared_variables(path: Path) -> set[str]:

@@ -4,7 +4,18 @@ from .base import Base, UTCDateTime
 from .campaigns import CYCLE_KINDS, REGISTRATION_STATES, Campaign, Registration, RegistrationLine, ReviewCycle
 from .documents import DOCUMENT_KINDS, Document
 from .nominations import AWARD_FORMS, NOMINEE_TYPES, CouncilMeeting, CouncilVote, Nomination
-from .people import ROLES, AgencyIdentity, ApiToken, Department, Person, User, UserRole
+from .people import (
+    HEAD_TITLES,
+    ROLES,
+    UNIT_KINDS,
+    AgencyIdentity,
+    ApiToken,
+    Department,
+    DepartmentVersion,
+    Person,
+    User,
+    UserRole,
+)
 from .registers import (
     CONTEST_KINDS,
     INITIATIVE_FIELDS,
@@ -20,12 +31,14 @@ __all__ = [
     "CONTEST_KINDS",
     "CYCLE_KINDS",
     "DOCUMENT_KINDS",
+    "HEAD_TITLES",
     "INITIATIVE_FIELDS",
     "NOMINEE_TYPES",
     "OUTBOX_STATES",
     "REGISTRATION_STATES",
     "ROLES",
     "TASK_RATINGS",
+    "UNIT_KINDS",
     "AgencyIdentity",
     "ApiToken",
     "AuditEntry",
@@ -35,6 +48,7 @@ __all__ = [
     "CouncilMeeting",
     "CouncilVote",
     "Department",
+    "DepartmentVersion",
     "Document",
     "DomainEvent",
     "Initiative",
