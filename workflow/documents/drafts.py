@@ -222,7 +222,8 @@ def missing_facts(context: dict) -> list[str]:
 def _council_header(s: Session, on, doc_type: str) -> dict:
     h = facts.header(s, on, with_number=True, doc_type=doc_type)
     h["number_line"] = vn.number_line(None, doc_type, COUNCIL_SYMBOL)
-    h.update(superior=vn.upper(h["agency"]["short_name"]), issuer=vn.upper(COUNCIL))
+    h.update(superior=vn.agency_line(h["agency"]["short_name"]), issuer=vn.agency_line(COUNCIL),
+             agency_rule=vn.rule_choice(COUNCIL))
     return h
 
 

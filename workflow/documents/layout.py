@@ -317,6 +317,7 @@ class Builder:
         self.rule(motto_rule_cm, container=right, available_cm=right_cm - 0.4)
         if number or date_line:
             row = t.add_row()
+            self.keep_row(row)
             if number:
                 p = self.cell_text(row.cells[0], number, size=13)
                 p.paragraph_format.space_before = Pt(6)
