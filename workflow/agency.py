@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 from .errors import NotFound
 from .models import AgencyIdentity
 
-
 # The audit action `thidua demo` records: the web app then marks every page as demo data.
 DEMO_MARK = "build_demo_data"
 

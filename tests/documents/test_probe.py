@@ -12,7 +12,7 @@ from workflow.documents import vn
 
 from .conftest import all_text
 
-DOUBLED = re.compile(r"\b(Trưởng phòng Phòng|Chánh Văn phòng Văn phòng|Chánh Thanh tra Thanh tra)\b", re.I)
+DOUBLED = re.compile(r"\b(Trưởng phòng Phòng|Chánh Văn phòng Văn phòng|Chánh Thanh tra Thanh tra)\b", re.IGNORECASE)
 
 
 def _built(ctx, scene, tmp_path):
@@ -98,7 +98,7 @@ def test_titles_join_without_doubled_words_and_names_break_between_groups():
 
 def test_the_law_in_force_is_chosen_by_date(ctx):
     from workflow.agency import legal_texts_on, report_form_on
-    cites = lambda d: " | ".join(r["citation"] for r in legal_texts_on(ctx.settings, d))  # noqa: E731
+    cites = lambda d: " | ".join(r["citation"] for r in legal_texts_on(ctx.settings, d))
     assert "91/2017" in cites(date(2021, 11, 30)) and "14/6/2005" in cites(date(2021, 11, 30))
     assert "98/2023" in cites(date(2025, 6, 30)) and "06/2022/QH15" in cites(date(2025, 6, 30))
     assert "152/2025" in cites(date(2025, 7, 1)) and "98/2023" not in cites(date(2025, 7, 1))
