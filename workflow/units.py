@@ -81,6 +81,17 @@ def join_title(position: str | None, unit_name: str) -> str:
     return " ".join(pos + unit)
 
 
+def list_versions(session) -> dict[int, list[dict]]:
+    """Every department's versions, oldest first, for the admin page."""
+    rows: dict[int, list[dict]] = {}
+    for v in session.scalars(select(DepartmentVersion).order_by(DepartmentVersion.department_id,
+                                                                DepartmentVersion.valid_from)):
+        rows.setdefault(v.department_id, []).append(
+            {"valid_from": v.valid_from, "name": v.name, "kind": UNIT_KINDS[v.kind], "head_title": v.head_title,
+             "dissolved": v.dissolved, "note": v.note})
+    return rows
+
+
 def add_version(ctx, user_id: int, department_id: int, *, valid_from: date, name: str, kind: str,
                 head_title: str = "", dissolved: bool = False, note: str = "") -> int:
     """Record a rename, a change of kind or head title, or a dissolution from `valid_from` (admins)."""

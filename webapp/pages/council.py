@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from workflow import council, dossier, page_queries, registers
+from workflow.documents.facts import decision_gaps
 from workflow.errors import DomainError
 
 from ..auth import roles_required
@@ -28,10 +29,11 @@ def _agenda_page(cycle_id: int | None = None, *, form=None, errors=None, status=
             abort(404)
         view = page_queries.agenda(s, ctx, cycle_id)
         cycles = page_queries.cycle_choices(s)
+        gaps = decision_gaps(s, ctx.settings, cycle_id)
     if form is None:
         form = MeetingForm(formdata=None, held_on=ctx.clock.today())
     return render_template("council/index.html", cycle=cycle, cycles=cycles, view=view, form=form,
-                           errors=errors or []), status
+                           errors=errors or [], gaps=gaps), status
 
 
 @bp.get("")

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from states import CHAIN, REASON_REQUIRED, Action, State
 from workflow import dossier, nominations, page_queries, queries
 from workflow.actors import can_view
+from workflow.documents import facts
 from workflow.errors import DomainError
 from workflow.models import NOMINEE_TYPES, Document, Nomination
 
@@ -110,6 +111,8 @@ def _render_detail(nomination_id: int, *, action_form: ActionForm | None = None,
                     if NEEDS_MEETING & set(detail["allowed_actions"]) else [])
         may_upload = dossier.may_add_documents(actor, nom)
         last_move = page_queries.last_moves(s, [nom.id]).get(nom.id)
+        # before the department review: what the achievement report would leave blank
+        report_gaps = facts.report_gaps(nom) if nom.state == "registered" else []
     forms = {}
     for action in detail["allowed_actions"]:
         if action == failed_action and action_form is not None:
@@ -126,7 +129,7 @@ def _render_detail(nomination_id: int, *, action_form: ActionForm | None = None,
         action_errors=action_errors or [], upload_form=upload_form or UploadForm(formdata=None),
         upload_errors=upload_errors or [], may_upload=may_upload, chain=[(st.value, st.title) for st in CHAIN],
         diagram=workflow_diagram(detail["state"]), needs_meeting=NEEDS_MEETING, needs_decision=NEEDS_DECISION,
-        needs_reason=NEEDS_REASON, last_move=last_move, meetings=meetings), status
+        needs_reason=NEEDS_REASON, last_move=last_move, meetings=meetings, report_gaps=report_gaps), status
 
 
 def _vn(iso: str) -> str:

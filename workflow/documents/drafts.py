@@ -179,7 +179,7 @@ def achievement_report(s: Session, ctx, actor, nomination_id) -> Draft:
     h.update(superior=vn.agency_line(a["short_name"]), issuer=vn.agency_line(unit.name),
              agency_rule=vn.rule_choice(unit.name))
     who = facts.nominee(nom, on)
-    award = ("ĐỀ NGHỊ TẶNG " + vn.upper(facts.award_title(nom, a["authority"]))
+    award = ("ĐỀ NGHỊ TẶNG " + vn.agency_line(facts.award_title(nom, a["authority"]))
              if nom.award_form == "agency_certificate" else "ĐỀ NGHỊ CẤP TRÊN KHEN THƯỞNG")
     head = facts.department_head_name(nom.department)
     context = {**h, **_common(nom.cycle),
@@ -193,7 +193,7 @@ def achievement_report(s: Session, ctx, actor, nomination_id) -> Draft:
                # A department head signs without a seal; the agency head confirms, with the seal.
                "signer_title": vn.upper(unit.head_title) if collective else "NGƯỜI BÁO CÁO THÀNH TÍCH",
                "signer_note": "(Ký, ghi rõ họ tên)",
-               "confirm_title": "XÁC NHẬN CỦA THỦ TRƯỞNG CƠ QUAN", "confirm_note": "(Ký, đóng dấu)"}
+               "confirm_title": CONFIRM_TITLE, "confirm_note": "(Ký, đóng dấu)"}
     problems = [f"Báo cáo thành tích ({form.get('title') or kind}): cần xác nhận {c}" for c in form["confirms"]]
     missing = missing_facts(context)
     if missing:
@@ -205,6 +205,9 @@ def achievement_report(s: Session, ctx, actor, nomination_id) -> Draft:
                        "award_kind": kind}, problems=problems)
 
 
+# Mẫu 07's footnote: an individual's report "có xác nhận của thủ trưởng cơ quan" (seed); it breaks
+# only after "CỦA" when the column is narrow.
+CONFIRM_TITLE = f"XÁC{vn.NBSP}NHẬN{vn.NBSP}CỦA THỦ{vn.NBSP}TRƯỞNG{vn.NBSP}CƠ{vn.NBSP}QUAN"
 MISSING_LABELS = {"address": "địa chỉ trụ sở", "phone": "điện thoại", "email": "thư điện tử",
                   "functions": "chức năng, nhiệm vụ", "head": "trưởng đơn vị", "birth": "ngày sinh",
                   "gender": "giới tính", "hometown": "quê quán", "residence": "nơi thường trú",
@@ -329,7 +332,7 @@ def award_decision(s: Session, ctx, actor, meeting_id, cycle_id) -> Draft:
     individuals = [r for r, n in zip(rows, noms) if n.person_id is not None]
     number_short = h["number_line"].removeprefix("Số:").strip()
     context = {**h, **_common(meeting.cycle),
-               "authority": a["authority"], "authority_upper": vn.upper(a["authority"]),
+               "authority": a["authority"], "authority_upper": vn.agency_line(a["authority"]),
                "bases": bases, "draft_mark": "" if number else "DỰ THẢO",
                "proposal": f"Xét đề nghị của {COUNCIL} tại cuộc họp ngày {vn.short_date(meeting.held_on)}.",
                "collectives": collectives, "individuals": individuals,
@@ -362,7 +365,7 @@ def certificate(s: Session, ctx, actor, nomination_id) -> Draft:
         detail = who["post"]
     context = {**h, **_common(nom.cycle),
                "superior": vn.agency_line(a["superior_name"]), "issuer": vn.agency_line(a["short_name"]),
-               "authority_upper": vn.upper(a["authority"]), "awardee": awardee, "awardee_detail": detail,
+               "authority_upper": vn.agency_line(a["authority"]), "awardee": awardee, "awardee_detail": detail,
                "reason": f"Đã có thành tích xuất sắc trong {facts.campaign_phrase(nom.cycle)},"
                          f" {facts.cycle_phrase(nom.cycle)}.",
                "decision_line": f"Quyết định số {nom.decision_number}",

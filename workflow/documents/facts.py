@@ -80,6 +80,31 @@ def legal_bases(settings, on: date, campaign, identity=None) -> tuple[list[str],
     return lines, problems
 
 
+def decision_gaps(s: Session, settings, cycle_id: int) -> list[str]:
+    """What a cycle's decision would lack or print unconfirmed (plan, the signer's authority, a law
+    row to confirm), for the page where the secretary makes the documents: fill it in, not drop it."""
+    cycle = s.get(ReviewCycle, cycle_id)
+    if cycle is None:
+        return []
+    on = cycle.council_meeting_on
+    return legal_bases(settings, on, cycle.campaign, identity_on(s, on))[1]
+
+
+UNIT_FACTS = (("address", "địa chỉ trụ sở"), ("phone", "điện thoại"), ("email", "thư điện tử"),
+              ("functions", "chức năng, nhiệm vụ"))
+PERSON_FACTS = (("birth_date", "ngày sinh"), ("gender", "giới tính"), ("hometown", "quê quán"),
+                ("residence", "nơi thường trú"), ("position", "chức vụ"), ("qualifications", "trình độ chuyên môn"))
+
+
+def report_gaps(nom: Nomination) -> list[str]:
+    """What the nominee's achievement report would leave as a dotted blank: to fill in before the
+    department reviews it (the directory, or an import of the staff list, holds these facts)."""
+    if nom.person_id is None:
+        gaps = [label for key, label in UNIT_FACTS if not getattr(nom.department, key)]
+        return gaps + ([] if nom.department.head_person_id else ["người đứng đầu đơn vị"])
+    return [label for key, label in PERSON_FACTS if not getattr(nom.person, key)]
+
+
 def campaign_phrase(cycle: ReviewCycle) -> str:
     return vn.lower_first(cycle.campaign.name)
 
