@@ -232,7 +232,7 @@ class UnitVersionForm(Form):
     department_id = SelectField(_l("Đơn vị"), coerce=_opt_int, validators=[InputRequired()])
     valid_from = DateField(_l("Áp dụng từ ngày"), validators=[InputRequired()])
     name = StringField(_l("Tên đơn vị từ ngày đó"), validators=[InputRequired(), Length(max=200)])
-    kind = SelectField(_l("Loại đơn vị"), choices=list(UNIT_KINDS.items()), validators=[InputRequired()])
+    kind = SelectField(_l("Loại đơn vị"), choices=_choices(list(UNIT_KINDS.items())), validators=[InputRequired()])
     head_title = StringField(_l("Chức danh người đứng đầu (để trống: theo loại đơn vị)"),
                              validators=[Optional(), Length(max=100)])
     dissolved = BooleanField(_l("Đơn vị giải thể hoặc sáp nhập từ ngày đó"))
