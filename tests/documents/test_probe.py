@@ -112,3 +112,25 @@ def test_the_law_in_force_is_chosen_by_date(ctx):
                                             "citation": "Luật sửa đổi (thử)"})
     assert "Luật sửa đổi (thử)" in cites(date(2026, 8, 1))
     ctx.settings.raw["legal_texts"].pop()
+
+
+def test_a_broken_template_stops_the_build_before_anything_is_written(ctx, scene, tmp_path):
+    import pytest
+    from docx import Document as new_docx
+
+    from workflow.documents import render
+    from workflow.errors import Invalid
+
+    name = "quyet_dinh_khen_thuong.docx"
+    own = render.override_dir(ctx.settings) / name
+    own.parent.mkdir(parents=True)
+    doc = new_docx(str(render.PACKAGE_TEMPLATES / name))
+    doc.add_paragraph("{%p if sign.on_behalf %}")  # an alternative left open by a Word edit
+    doc.save(own)
+    out = tmp_path / "out"
+    with pytest.raises(Invalid) as caught:
+        documents.build_cycle(ctx, scene.a.secretary, scene.cycle_id, out)
+    message = caught.value.message
+    assert f"Mẫu văn bản “{name}” có lỗi ở thẻ “{{% if sign.on_behalf %}}”" in message
+    assert "chưa có thẻ đóng" in message
+    assert "Chưa tạo tệp nào" in message and not out.exists(), message

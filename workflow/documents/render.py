@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -89,7 +90,7 @@ def render_docx(path: Path, context: dict) -> bytes:
 
 
 _JINJA_WORDS = (
-    ("unexpected end of template", "thiếu thẻ đóng (endif, endfor) cho một thẻ mở"),
+    ("unexpected end of template", "thẻ mở chưa có thẻ đóng (endif hoặc endfor)"),
     ("unknown tag", "thẻ điều khiển không hợp lệ"),
     ("encountered unknown tag", "thẻ điều khiển không hợp lệ"),
     ("expected token", "thẻ viết sai cú pháp"),
@@ -102,19 +103,29 @@ def _in_vietnamese(message: str) -> str:
     return next((vi for en, vi in _JINJA_WORDS if en in low), "thẻ điều khiển viết sai")
 
 
-def _tag_near(source: str, lineno: int | None, message: str) -> str:
-    """The control tag the error points at, as the clerk sees it in Word."""
-    import re
+_BLOCK_TAG = re.compile(r"\{%-?\s*(if|for|elif|else|endif|endfor)\b[^%]*%\}")
 
-    quoted = re.findall(r"'([^']+)'", message or "")
+
+def _tag_near(source: str, lineno: int | None, message: str) -> str:
+    """The control tag the error points at, as the clerk sees it in Word: the block left open, or
+    the tag the message quotes."""
+    if "end of template" in (message or "").lower():
+        stack = []
+        for m in _BLOCK_TAG.finditer(source):
+            if m[1] in ("if", "for"):
+                stack.append(m[0])
+            elif m[1] in ("endif", "endfor") and stack:
+                stack.pop()
+        if stack:
+            return stack[-1]
     lines = source.splitlines()
-    line = lines[lineno - 1] if lineno and 0 < lineno <= len(lines) else ""
+    line = lines[lineno - 1] if lineno and 0 < lineno <= len(lines) else source
     tags = re.findall(r"\{[%{][^%}]*[%}]\}", line)
-    for word in quoted:
+    for word in re.findall(r"'([^']+)'", message or ""):
         for tag in tags:
             if word in tag:
                 return tag
-    return tags[-1] if tags else (quoted[0] if quoted else "")
+    return ""
 
 
 def validate_templates(settings, items) -> None:
@@ -133,8 +144,9 @@ def validate_templates(settings, items) -> None:
             seen[path] = undeclared_variables(path)
         except TemplateSyntaxError as exc:
             tag = _tag_near(source, exc.lineno, exc.message)
-            raise Invalid(Problem("template_error", f"Mẫu văn bản “{path.name}” có lỗi: {_in_vietnamese(exc.message)}"
-                                                    + (f" ở thẻ “{tag}”" if tag else "") + ". Chưa tạo tệp nào.")) from exc
+            where = f" ở thẻ “{tag}”" if tag else ""
+            raise Invalid(Problem("template_error", f"Mẫu văn bản “{path.name}” có lỗi{where}:"
+                                                    f" {_in_vietnamese(exc.message)}. Chưa tạo tệp nào.")) from exc
         missing = sorted(seen[path] - set(context))
         if missing:
             raise Invalid(Problem("template_error", f"Mẫu văn bản “{path.name}” có lỗi: dùng dữ liệu không có: "
