@@ -93,6 +93,7 @@ def test_each_demo_cycle_passes_the_document_probe(built, key):
             if expected is None:
                 assert form in ("Mẫu số 02", "Mẫu số 03"), where
             assert "THỦ TRƯỞNG ĐƠN VỊ" not in text, where  # a trưởng phòng has no seal
+            assert "ĐỀ NGHỊ TẶNG GIẤY KHEN CỦA " in text or "ĐỀ NGHỊ CẤP TRÊN KHEN THƯỞNG" in text, where
         # units named as they stood on that date
         stale = OLD_UNITS if on >= REORGANISED else NEW_UNITS
         assert not any(u in text for u in stale), (where, [u for u in stale if u in text])

@@ -91,6 +91,9 @@ def test_titles_join_without_doubled_words_and_names_break_between_groups():
     assert units.join_title("Chuyên viên", "Thanh tra Sở") == "Chuyên viên Thanh tra Sở"
     assert vn.agency_line("Sở Dân tộc và Tôn giáo") == "SỞ DÂN\u00a0TỘC VÀ\u00a0TÔN\u00a0GIÁO"
     assert vn.agency_line("Phòng Kế hoạch - Tổng hợp") == "PHÒNG KẾ\u00a0HOẠCH\u00a0- TỔNG\u00a0HỢP"
+    for text in ("Giấy khen của Trưởng Ban Dân tộc", "Phòng Chính sách Dân tộc", "UBND tỉnh Quảng Ngãi",
+                 "Hội đồng Thi đua - Khen thưởng", "Giấy khen của Giám đốc Sở Dân tộc và Tôn giáo"):
+        assert vn.agency_line(text).replace("\u00a0", " ") == vn.upper(text)  # every word kept, in order
     for name in ("Ban Dân tộc", "Sở Dân tộc và Tôn giáo", "Phòng Chính sách Dân tộc"):
         width, rule = vn.name_width_cm(name), vn.RULE_WIDTHS[vn.rule_choice(name)]
         assert width / 3 <= rule <= width / 2

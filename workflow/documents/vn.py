@@ -125,7 +125,8 @@ def _groups(segment: list[str]) -> list[list[str]]:
     # Vietnamese compounds are mostly two syllables: "DÂN TỘC", "TÔN GIÁO", "KẾ HOẠCH".
     pairs = [rest[i:i + 2] for i in range(0, len(rest), 2)]
     if len(pairs) > 1 and len(pairs[-1]) == 1:
-        pairs[-2] += pairs.pop()
+        last = pairs.pop()
+        pairs[-1] = pairs[-1] + last
     return groups + pairs
 
 
