@@ -137,3 +137,22 @@ def test_a_broken_template_stops_the_build_before_anything_is_written(ctx, scene
     assert f"Mẫu văn bản “{name}” có lỗi ở thẻ “{{% if sign.on_behalf %}}”" in message
     assert "chưa có thẻ đóng" in message
     assert "Chưa tạo tệp nào" in message and not out.exists(), message
+
+
+def test_thematic_awards_are_marked_and_are_no_basis_for_merit(ctx, scene):
+    from sqlalchemy import select
+
+    from workflow.models import Campaign, Nomination
+    from workflow.reports.history import person_history
+
+    with ctx.db.reading() as s:
+        person_id = s.get(Nomination, scene.hoa).person_id
+        history = person_history(s, scene.a.secretary, person_id)
+    assert history["awards"] and all(a["thematic"] for a in history["awards"])
+    assert history["merit_basis"] == []  # Decree 152/2025 Art. 4
+    with ctx.db.transaction() as s:
+        for campaign in s.scalars(select(Campaign)):
+            campaign.thematic = False  # a regular (non-thematic) movement's awards do count
+    with ctx.db.reading() as s:
+        history = person_history(s, scene.a.secretary, person_id)
+    assert history["merit_basis"] == history["awards"]
