@@ -29,11 +29,6 @@ class Unit:
     head_title: str
     exists: bool = True
 
-    @property
-    def has_seal(self) -> bool:
-        """Internal units (phòng, văn phòng, thanh tra of an agency) sign without a seal."""
-        return False
-
 
 def kind_of(name: str) -> str:
     """The kind a unit's name implies: 'Văn phòng …', 'Thanh tra …', else a phòng."""
