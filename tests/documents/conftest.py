@@ -78,7 +78,7 @@ def paragraphs(doc):
 
 def paragraph(doc, startswith: str):
     for p in paragraphs(doc):
-        if p.text.strip().startswith(startswith):
+        if p.text.replace("\u00a0", " ").strip().startswith(startswith):
             return p
     raise AssertionError(f"no paragraph starts with {startswith!r}")
 
