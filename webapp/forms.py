@@ -34,6 +34,7 @@ from workflow.models import (
     NOMINEE_TYPES,
     ROLES,
     TASK_RATINGS,
+    UNIT_KINDS,
 )
 
 # WTForms ships no Vietnamese catalogue: the few messages it can produce, translated here.
@@ -265,6 +266,18 @@ class DepartmentForm(Form):
     name = StringField(_l("Tên phòng"), validators=[InputRequired(), Length(max=200)])
     functions = TextAreaField(_l("Chức năng, nhiệm vụ"), validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("Thêm phòng"))
+
+
+class UnitVersionForm(Form):
+    """A rename, a change of kind or head title, or a dissolution of a unit from a date."""
+    department_id = SelectField(_l("Đơn vị"), coerce=_opt_int, validators=[InputRequired()])
+    valid_from = DateField(_l("Áp dụng từ ngày"), validators=[InputRequired()])
+    name = StringField(_l("Tên đơn vị từ ngày đó"), validators=[InputRequired(), Length(max=200)])
+    kind = SelectField(_l("Loại đơn vị"), choices=_choices(list(UNIT_KINDS.items())), validators=[InputRequired()])
+    head_title = StringField(_l("Chức danh người đứng đầu (để trống: theo loại đơn vị)"),
+                             validators=[Optional(), Length(max=100)])
+    dissolved = BooleanField(_l("Đơn vị giải thể hoặc sáp nhập từ ngày đó"))
+    submit = SubmitField(_l("Thêm phiên bản"))
 
 
 class DepartmentHeadForm(Form):

@@ -76,6 +76,18 @@ def select_locale() -> str:
     return session.get("lang") or get_ctx().settings.section("app").get("default_locale", "vi")
 
 
+def _demo_data() -> bool:
+    """Whether this database holds `thidua demo` data (asked once per request, only by pages that show it)."""
+    from flask import g
+
+    from workflow.agency import demo_data_present
+
+    if "demo_data" not in g:
+        with get_ctx().db.reading() as s:
+            g.demo_data = demo_data_present(s)
+    return g.demo_data
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
     Babel(app, locale_selector=select_locale)
@@ -90,5 +102,5 @@ def init_app(app: Flask) -> None:
                 "ACTION_TITLES": {a.value: t for a, t in ACTION_TITLES.items()},
                 "AUDIT_ACTION_TITLES": AUDIT_ACTION_TITLES,
                 "STATE_BADGES": {s.value: c for s, c in STATE_BADGES.items()},
-                "today": get_ctx().clock.today(), "current_lang": select_locale(),
+                "today": get_ctx().clock.today(), "current_lang": select_locale(), "demo_data": _demo_data,
                 "request_path": request.full_path.rstrip("?")}

@@ -9,6 +9,16 @@ from sqlalchemy.orm import Session
 from .errors import NotFound
 from .models import AgencyIdentity
 
+# The audit action `thidua demo` records: the web app then marks every page as demo data.
+DEMO_MARK = "build_demo_data"
+
+
+def demo_data_present(session: Session) -> bool:
+    """True when this database was filled by `thidua demo` (its numbers are illustrative)."""
+    from .models import AuditEntry
+
+    return session.scalar(select(AuditEntry.id).where(AuditEntry.action == DEMO_MARK).limit(1)) is not None
+
 
 def identity_on(session: Session, on: date) -> AgencyIdentity:
     """The identity whose valid_from is the latest not after `on`."""
@@ -22,11 +32,44 @@ def identity_on(session: Session, on: date) -> AgencyIdentity:
     return row
 
 
-def legal_basis_on(settings, on: date) -> dict:
-    """The legal-basis row of config.toml in force on `on` (form numbers, templates, decree)."""
-    rows = sorted(settings.raw.get("legal_bases", []), key=lambda r: r["valid_from"])
-    chosen = rows[0] if rows else {}
-    for row in rows:
-        if row["valid_from"] <= on:
-            chosen = row
-    return chosen
+KIND_ORDER = {"law": 0, "decree": 1, "circular": 2}
+
+
+def in_force(row: dict, on: date) -> bool:
+    """valid_from <= on <= valid_to (no valid_to: still in force)."""
+    return row["valid_from"] <= on and (row.get("valid_to") is None or on <= row["valid_to"])
+
+
+def legal_texts_on(settings, on: date) -> list[dict]:
+    """The law, decree and circular rows of config.toml in force on `on`, in citing order."""
+    rows = [r for r in settings.raw.get("legal_texts", []) if in_force(r, on)]
+    return sorted(rows, key=lambda r: (KIND_ORDER.get(r["kind"], 9), r["valid_from"]))
+
+
+def report_form_on(settings, on: date, award: str, nominee_type: str) -> dict:
+    """The achievement-report form row for an award kind ('thematic' or 'merit') on `on`.
+
+    A row saying `use = "merit"` sends a thematic report to the merit form of that date.
+    The result carries `confirm` notes of every row consulted."""
+    rows = settings.raw.get("report_forms", [])
+
+    def find(kind: str) -> dict:
+        matching = sorted((r for r in rows if r["award"] == kind), key=lambda r: r["valid_from"])
+        chosen = next((r for r in matching if in_force(r, on)), None)
+        if chosen is None:  # before the first row: the earliest one
+            chosen = matching[0] if matching and on < matching[0]["valid_from"] else (matching[-1] if matching else {})
+        return dict(chosen)
+
+    merit = f"merit_{nominee_type}"
+    row = find(merit if award == "merit" else award)
+    confirms = [row["confirm"]] if row.get("confirm") else []
+    if row.get("use") == "merit":
+        row = {**find(merit), "thematic_via_merit": True}
+        confirms += [row["confirm"]] if row.get("confirm") else []
+    row["confirms"] = confirms
+    return row
+
+
+def legal_basis_on(settings, on: date) -> list[dict]:
+    """Alias kept for readers of the old name: the legal texts in force on `on`."""
+    return legal_texts_on(settings, on)

@@ -46,7 +46,8 @@ def init(ctx) -> dict:
             campaign = s.scalars(select(Campaign).where(Campaign.code == spec["code"])).first()
             if campaign is None:
                 campaign = Campaign(code=spec["code"], name=spec["name"], start_year=spec["start_year"],
-                                    end_year=spec["end_year"], plan_reference=spec.get("plan_reference", ""))
+                                    end_year=spec["end_year"], plan_reference=spec.get("plan_reference", ""),
+                                    thematic=bool(spec.get("thematic", True)))
                 s.add(campaign)
                 s.flush()
                 audit(s, ctx, actor_id=None, action="create_campaign", entity_type="campaign",

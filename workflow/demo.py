@@ -17,12 +17,13 @@ from sqlalchemy.orm import joinedload
 
 from states import State
 
-from . import administration, council, council_roster, criteria, decisions, directory, dossier, nominations, registers
+from . import administration, council, council_roster, criteria, decisions, directory, dossier, nominations, registers, units
+from .agency import DEMO_MARK
 from .audit import audit
 from .clock import FixedClock
 from .context import Context
 from .errors import DomainError
-from .models import Campaign, Nomination, ReviewCycle, User, UserRole
+from .models import AgencyIdentity, Campaign, Nomination, ReviewCycle, User, UserRole
 from .nominations import ActionInput
 
 DEMO_PASSWORD = "thidua@2026"
@@ -99,6 +100,7 @@ def build(ctx: Context, progress=lambda n: None) -> None:
     _plan_reference(demo)
     _people_and_users(demo)
     _council_roster(demo)
+    _contact_details(demo)
     progress(15)
     history = range(2021, today.year)
     step = 70 // (2 * max(1, len(history)))
@@ -106,6 +108,8 @@ def build(ctx: Context, progress=lambda n: None) -> None:
         _evidence(demo, year)
         progress(step)
     for year in history:
+        if year == 2025:
+            _reorganisation_2025(demo)
         code = _campaign_for(demo, year)
         _annual_history(demo, year, code)
         if _is_last_year(demo, code, year):
@@ -123,7 +127,7 @@ def credentials_text() -> str:
         "  admin               quản trị hệ thống",
         "  truongban           Trưởng Ban (Thủ trưởng cơ quan), Chủ tịch Hội đồng TĐKT",
         "  photruongban        Phó Trưởng Ban (ký KT.), Phó Chủ tịch Hội đồng",
-        "  thuky               Thư ký Hội đồng TĐKT (Văn phòng Ban)",
+        "  thuky               Thư ký Hội đồng TĐKT (Văn phòng Sở)",
         "  hoidong1, hoidong2  thành viên Hội đồng TĐKT",
         "  truongphong_vp, truongphong_cs, truongphong_kh, truongphong_dt, truongphong_tt   trưởng các phòng",
         "  canbo_1 … canbo_40  cán bộ, công chức",
@@ -149,17 +153,75 @@ def _user(demo: Demo, username: str, roles: list[str], person_id: int | None, di
         email=f"{username}@sodttg.quangngai.gov.vn", display_name=display_name)
 
 
-DEMO_PLAN_REFERENCE = "Kế hoạch số 768/KH-BDT ngày 20/9/2021 của Ban Dân tộc (số liệu minh họa)"
+# Illustrative numbers: the documents print them as real ones would be printed; the web app says,
+# on every page, that this database holds demo data (agency.demo_data_present), so no legal line
+# carries a marker. The 2026-2030 plan is left empty on purpose: the build and the pages report it.
+DEMO_PLAN_REFERENCE = "Kế hoạch số 768/KH-BDT ngày 20/9/2021 của Ban Dân tộc"
+DEMO_AUTHORITY = {
+    date(2018, 1, 1): ("Quyết định số 52/2016/QĐ-UBND ngày 20/9/2016 của UBND tỉnh Quảng Ngãi quy định chức năng,"
+                       " nhiệm vụ, quyền hạn và cơ cấu tổ chức của Ban Dân tộc tỉnh Quảng Ngãi"),
+    date(2025, 3, 1): ("Quyết định số 15/2025/QĐ-UBND ngày 28/02/2025 của UBND tỉnh Quảng Ngãi quy định chức năng,"
+                       " nhiệm vụ, quyền hạn và cơ cấu tổ chức của Sở Dân tộc và Tôn giáo tỉnh Quảng Ngãi"),
+}
+DEMO_REGULATION = ("Quyết định số 30/2024/QĐ-UBND ngày 10/6/2024 của UBND tỉnh Quảng Ngãi ban hành Quy chế"
+                   " công tác thi đua, khen thưởng trên địa bàn tỉnh")
+DEMO_REGULATION_BEFORE = ("Quyết định số 12/2019/QĐ-UBND ngày 15/4/2019 của UBND tỉnh Quảng Ngãi ban hành Quy chế"
+                          " công tác thi đua, khen thưởng trên địa bàn tỉnh")
 
 
 def _plan_reference(demo: Demo) -> None:
-    """The seed's plan has no number; the demo gives it an illustrative one for the documents."""
+    """The seed's plan has no number; the demo gives it an illustrative one, and the agency's
+    authority acts illustrative numbers too."""
     with demo.ctx.db.transaction() as s:
         campaign = s.scalars(select(Campaign).where(Campaign.code == "CCHC-2021-2025")).one()
         if not campaign.plan_reference:
             campaign.plan_reference = DEMO_PLAN_REFERENCE
             audit(s, demo.ctx, actor_id=None, action="update_campaign", entity_type="campaign",
                   entity_id=campaign.id, payload={"plan_reference": DEMO_PLAN_REFERENCE})
+        for identity in s.scalars(select(AgencyIdentity)):
+            act = DEMO_AUTHORITY.get(identity.valid_from)
+            if act and not identity.functions_act:
+                identity.functions_act = act
+                identity.emulation_regulation = (DEMO_REGULATION if identity.valid_from.year >= 2025
+                                                 else DEMO_REGULATION_BEFORE)
+                audit(s, demo.ctx, actor_id=None, action="update_agency_identity", entity_type="agency_identity",
+                      entity_id=identity.id, payload={"functions_act": act})
+        audit(s, demo.ctx, actor_id=None, action=DEMO_MARK, entity_type="campaign", entity_id=campaign.id,
+              payload={"note": "dữ liệu minh họa"})
+
+
+DEMO_ADDRESS = "Số 52 Hùng Vương, phường Cẩm Thành, thành phố Quảng Ngãi, tỉnh Quảng Ngãi"
+QUALIFICATIONS = ["Cử nhân Luật", "Cử nhân Hành chính học", "Thạc sĩ Quản lý công", "Cử nhân Kinh tế",
+                  "Kỹ sư Công nghệ thông tin", "Cử nhân Kế toán"]
+
+
+def _contact_details(demo: Demo) -> None:
+    """What achievement reports print: each unit's address, phone, email; each person's residence
+    and qualifications (drawn from a generator of their own, so the rest of the demo is unchanged)."""
+    from .models import Department, Person
+
+    with demo.ctx.db.transaction() as s:
+        for i, dept in enumerate(s.scalars(select(Department).order_by(Department.id))):
+            dept.address = DEMO_ADDRESS
+            dept.phone = f"0255.3822.{410 + i}"
+            dept.email = f"{dept.code.lower()}.sdttg@quangngai.gov.vn"
+        for person in s.scalars(select(Person).order_by(Person.id)):
+            rng = random.Random(person.full_name)
+            person.residence = person.residence or rng.choice(HOMETOWNS) + ", tỉnh Quảng Ngãi"
+            person.qualifications = person.qualifications or rng.choice(QUALIFICATIONS)
+        audit(s, demo.ctx, actor_id=None, action="update_directory_contacts", entity_type="department",
+              entity_id=None, payload={"note": "địa chỉ, điện thoại, nơi thường trú, trình độ (dữ liệu minh họa)"})
+
+
+def _reorganisation_2025(demo: Demo) -> None:
+    """From 01/3/2025 the Ban became a Sở: its Office becomes Văn phòng Sở and its Inspectorate
+    Thanh tra Sở, each a new dated version of the same unit (their award history stays)."""
+    demo.at(date(2025, 3, 1))
+    admin = demo.users["admin"]
+    units.add_version(demo.ctx, admin, demo.departments["VP"], valid_from=date(2025, 3, 1), name="Văn phòng Sở",
+                      kind="van_phong", note="Sắp xếp tổ chức: Ban Dân tộc thành Sở Dân tộc và Tôn giáo")
+    units.add_version(demo.ctx, admin, demo.departments["TT"], valid_from=date(2025, 3, 1), name="Thanh tra Sở",
+                      kind="thanh_tra", note="Sắp xếp tổ chức: Ban Dân tộc thành Sở Dân tộc và Tôn giáo")
 
 
 def _people_and_users(demo: Demo) -> None:
@@ -438,7 +500,7 @@ def _final_review(demo: Demo, campaign_code: str, year: int) -> None:
         # A complaint is pending against one nominee: the law forbids awarding meanwhile.
         demo.at(cycle.council_meeting_on - timedelta(days=3))
         _act(demo, demo.users["thuky"], reviewed[-1], "hold",
-             comment="Đang giải quyết đơn khiếu nại liên quan (Thanh tra Ban thụ lý).")
+             comment="Đang giải quyết đơn khiếu nại liên quan (Thanh tra Sở thụ lý).")
         reviewed = reviewed[:-1]
     _council(demo, cycle, reviewed, cycle.council_meeting_on)
     passed = [nid for nid, state in _states(demo, reviewed).items() if state == State.COUNCIL_REVIEWED]

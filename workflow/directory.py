@@ -13,6 +13,7 @@ from .errors import Conflict, Forbidden, Invalid, Problem, not_found
 from .models import ROLES, Department, Person, User, UserRole
 from .text import nfc
 from .tokens import create_token, revoke_all_tokens, user_for_token  # noqa: F401  (tokens belong to accounts)
+from .units import initial_version
 
 
 def create_department(ctx, actor_id: int | None, *, code: str, name: str, functions: str = "",
@@ -22,6 +23,7 @@ def create_department(ctx, actor_id: int | None, *, code: str, name: str, functi
     with ctx.db.transaction() as s:
         dept = Department(code=nfc(code), name=name, functions=nfc(functions) or "", head_person_id=head_person_id,
                           active=True)
+        dept.versions.append(initial_version(name))
         try:
             # a savepoint, so a duplicate rolls back only this insert and the message can be told
             with s.begin_nested():

@@ -12,8 +12,9 @@ def freeze(s: Session, ctx, nom: Nomination, user_id: int) -> DepartmentProposal
     """Record the nomination's list line as the department sends it (called by the department review)."""
     from .documents import facts  # the list line is the documents' own wording
 
-    head_title = identity_on(s, ctx.clock.today()).head_title
-    who = facts.nominee(nom)
+    today = ctx.clock.today()
+    head_title = identity_on(s, today).head_title
+    who = facts.nominee(nom, today)
     key = facts.nominee_sort_key(nom)
     row = DepartmentProposal(nomination_id=nom.id, cycle_id=nom.cycle_id, department_id=nom.department_id,
                              nominee_type=nom.nominee_type, award_form=nom.award_form, line=who["line"],

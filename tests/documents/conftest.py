@@ -53,7 +53,8 @@ def all_text(doc) -> str:
             else:
                 lines.append(block.text)
     walk(doc)
-    return "\n".join(lines)
+    # Agency names join their word groups with no-break spaces (layout); tests read words.
+    return "\n".join(lines).replace("\u00a0", " ")
 
 
 def paragraphs(doc):
@@ -77,7 +78,7 @@ def paragraphs(doc):
 
 def paragraph(doc, startswith: str):
     for p in paragraphs(doc):
-        if p.text.strip().startswith(startswith):
+        if p.text.replace("\u00a0", " ").strip().startswith(startswith):
             return p
     raise AssertionError(f"no paragraph starts with {startswith!r}")
 

@@ -91,7 +91,7 @@ def test_generating_again_supersedes_the_earlier_file_and_same_content_keeps_its
 def test_an_agency_template_in_the_instance_folder_wins(ctx, make):
     a = make.agency()
     nid = make.nomination(a)
-    name = "bao_cao_thanh_tich_nd98_mau03.docx"
+    name = "bao_cao_thanh_tich_nd152_chuyen_de.docx"  # a thematic Giấy khen after 01/7/2025
     own = render.override_dir(ctx.settings) / name
     own.parent.mkdir(parents=True)
     doc = open_docx(render.PACKAGE_TEMPLATES / name)
@@ -105,13 +105,13 @@ def test_an_agency_template_in_the_instance_folder_wins(ctx, make):
 def test_a_broken_agency_template_is_a_clear_error(ctx, make):
     a = make.agency()
     nid = make.nomination(a)
-    name = "bao_cao_thanh_tich_nd98_mau03.docx"
+    name = "bao_cao_thanh_tich_nd152_chuyen_de.docx"
     own = render.override_dir(ctx.settings) / name
     own.parent.mkdir(parents=True)
     doc = open_docx(render.PACKAGE_TEMPLATES / name)
     doc.add_paragraph("{{ nguoi_ky }}")  # a value the service does not provide
     doc.save(own)
-    with pytest.raises(Invalid, match="Mẫu văn bản “bao_cao_thanh_tich_nd98_mau03.docx” có lỗi"):
+    with pytest.raises(Invalid, match="Mẫu văn bản “bao_cao_thanh_tich_nd152_chuyen_de.docx” có lỗi"):
         documents.generate(ctx, a.head, "achievement_report", nomination_id=nid)
 
 
@@ -164,8 +164,10 @@ def test_a_cycle_build_reports_progress_and_says_what_it_could_not_make(ctx, sce
     assert done == sorted(set(done)) and done[-1] == steps[-1][1] == 21 + 5  # 21 files, 5 PDFs not made
     assert len(result.files) == 1 + 2 + 7 + 6 + 5  # workbook, 2 lists, 7 reports, 2 meetings x 3, 5 certificates
     assert all(f.is_file() for f in result.files)
-    assert result.problems == [("Chưa cài LibreOffice (soffice): không tạo được bản PDF; 5 Giấy khen được ghi"
-                               " dạng .docx.")]
+    assert result.problems[-1] == ("Chưa cài LibreOffice (soffice): không tạo được bản PDF; 5 Giấy khen được ghi"
+                                   " dạng .docx.")
+    # what the data could not fill is reported, never silently dropped
+    assert any("chức năng, nhiệm vụ, quyền hạn của cơ quan" in p for p in result.problems)
     with ctx.db.reading() as s:
         entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "build_cycle_documents")).one()
         assert entry.entity_id == scene.cycle_id and entry.payload["files"] == len(result.files)

@@ -27,9 +27,14 @@ def test_the_committed_templates_are_exactly_what_the_build_script_makes(tmp_pat
 
 
 def test_config_names_only_templates_that_exist():
-    for row in Settings.load(environ={}).raw["legal_bases"]:
-        for key in ("report_template_collective", "report_template_individual"):
-            assert (render.PACKAGE_TEMPLATES / row[key]).is_file()
+    rows = Settings.load(environ={}).raw["report_forms"]
+    assert {r["award"] for r in rows} == {"thematic", "merit_collective", "merit_individual"}
+    for row in rows:
+        if row.get("use") != "merit":  # a row that sends its reports to the merit form of its dates
+            assert (render.PACKAGE_TEMPLATES / row["template"]).is_file(), row
+        assert row.get("source"), row  # every row says where it was checked
+    for row in Settings.load(environ={}).raw["legal_texts"]:
+        assert row["kind"] in ("law", "decree", "circular") and row.get("source"), row
 
 
 @pytest.mark.parametrize("name", PORTRAIT)

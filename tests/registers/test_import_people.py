@@ -135,3 +135,24 @@ def test_only_the_office_or_an_administrator_may_import(ctx, make):
     with pytest.raises(Forbidden):
         apply_file(ctx, a.agency_head, "people", data, "cb.xlsx")
     assert apply_file(ctx, a.secretary, "people", data, "cb.xlsx").counts["create"] == 1
+
+
+def test_imports_fill_what_the_achievement_reports_print(ctx, make):
+    a = make.agency()
+    depts = csv_bytes([["Mã phòng", "Tên phòng", "Địa chỉ", "Điện thoại", "Email"],
+                       ["TTS", "Thanh tra Sở", "Số 52 Hùng Vương, Quảng Ngãi", "0255 3822 410", "tt@sodttg.vn"]],
+                      delimiter=",")
+    assert apply_file(ctx, a.admin, "departments", depts, "phong.csv").counts["create"] == 1
+    people = csv_bytes([["Họ và tên", "Phòng", "Nơi thường trú", "Trình độ chuyên môn"],
+                        ["Trương Văn Hải", "Thanh tra Sở", "Phường Trần Phú, TP. Quảng Ngãi", "Cử nhân Luật"]],
+                       delimiter=",")
+    assert apply_file(ctx, a.admin, "people", people, "cb.csv").counts["create"] == 1
+    hai = person_named(ctx, "Trương Văn Hải")
+    assert (hai.residence, hai.qualifications) == ("Phường Trần Phú, TP. Quảng Ngãi", "Cử nhân Luật")
+    with ctx.db.reading() as s:
+        from sqlalchemy import select
+        dept = s.scalars(select(Department).where(Department.code == "TTS")).one()
+        assert (dept.address, dept.phone, dept.email) == ("Số 52 Hùng Vương, Quảng Ngãi", "0255 3822 410",
+                                                          "tt@sodttg.vn")
+        # a new unit starts with one version, of its kind and head title
+        assert [(v.kind, v.head_title) for v in dept.versions] == [("thanh_tra", "Chánh Thanh tra")]

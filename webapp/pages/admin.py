@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from workflow import administration, directory, page_queries, queries, tokens
+from workflow import administration, directory, page_queries, queries, tokens, units
 from workflow.errors import DomainError
 
 from ..auth import roles_required
@@ -20,6 +20,7 @@ from ..forms import (
     PasswordForm,
     PersonForm,
     RolesForm,
+    UnitVersionForm,
     UserForm,
 )
 from .common import form_errors, messages, reading
@@ -95,17 +96,21 @@ def cycle(cycle_id: int):
 
 # --- departments -----------------------------------------------------------------------------
 
-def _departments_page(form=None, errors=None, status=200):
+def _departments_page(form=None, errors=None, status=200, version_form=None):
     with reading() as (s, _actor):
         rows = queries.list_departments(s)
         people = {d["id"]: page_queries.person_choices(s, d["id"]) for d in rows}
+        versions = units.list_versions(s)
+    version_form = version_form or UnitVersionForm(formdata=None)
+    version_form.department_id.choices = [(d["id"], d["name"]) for d in rows]
     head_forms = {}
     for d in rows:
         f = DepartmentHeadForm(formdata=None, department_id=d["id"], person_id=d["head"]["id"] if d["head"] else None)
         f.person_id.choices = [("", "— " + _("chưa có") + " —")] + people[d["id"]]
         head_forms[d["id"]] = f
     return render_template("admin/departments.html", rows=rows, form=form or DepartmentForm(formdata=None),
-                           head_forms=head_forms, errors=errors or []), status
+                           head_forms=head_forms, errors=errors or [], versions=versions,
+                           version_form=version_form), status
 
 
 @bp.get("/departments")
@@ -126,6 +131,23 @@ def create_department():
     except DomainError as exc:
         return _departments_page(form, messages(exc), exc.status)
     flash(_("Đã thêm phòng."), "success")
+    return redirect(url_for(".departments"))
+
+
+@bp.post("/departments/version")
+@admin_only
+def add_unit_version():
+    form = UnitVersionForm()
+    form.department_id.validate_choice = False  # the use case checks the department
+    if not form.validate():
+        return _departments_page(None, form_errors(form), 422, version_form=form)
+    try:
+        units.add_version(get_ctx(), current_user.id, form.department_id.data, valid_from=form.valid_from.data,
+                          name=form.name.data, kind=form.kind.data, head_title=form.head_title.data or "",
+                          dissolved=form.dissolved.data)
+    except DomainError as exc:
+        return _departments_page(None, messages(exc), exc.status, version_form=form)
+    flash(_("Đã thêm phiên bản của đơn vị; các văn bản từ ngày đó dùng tên và chức danh mới."), "success")
     return redirect(url_for(".departments"))
 
 

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from states.permissions import COUNCIL_ROLES
 from workflow import council, council_roster, dossier, dossier_archive, page_queries, registers
+from workflow.documents.facts import decision_gaps
 from workflow.errors import DomainError
 
 from ..auth import roles_required
@@ -51,11 +52,12 @@ def _agenda_page(cycle_id: int | None = None, *, form=None, errors=None, status=
         view = page_queries.agenda(s, ctx, cycle_id)
         cycles = page_queries.cycle_choices(s)
         members = _roster_choices(s, ctx.clock.today())
+        gaps = decision_gaps(s, ctx.settings, cycle_id)
     if form is None:
         form = MeetingForm(formdata=None, held_on=ctx.clock.today())
     _meeting_choices(form, members)
     return render_template("council/index.html", cycle=cycle, cycles=cycles, view=view, form=form,
-                           errors=errors or [], members=members), status
+                           errors=errors or [], members=members, gaps=gaps), status
 
 
 @bp.get("")

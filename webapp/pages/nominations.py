@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from states import CHAIN, REASON_REQUIRED, Action, State
 from workflow import access_log, decision_queries, decisions, dossier, dossier_files, nominations, page_queries, queries
 from workflow.actors import can_view
+from workflow.documents import facts
 from workflow.errors import DomainError
 from workflow.models import NOMINEE_TYPES, Document, Nomination
 
@@ -116,6 +117,8 @@ def _render_detail(nomination_id: int, *, action_form: ActionForm | None = None,
             award = {"proposed": decisions.proposed_number(s, "decision", today)["number"],
                      "decisions": decision_queries.list_decisions(s, year=today.year)}
         last_move = page_queries.last_moves(s, [nom.id]).get(nom.id)
+        # before the department review: what the achievement report would leave blank
+        report_gaps = facts.report_gaps(nom) if nom.state == "registered" else []
     person = detail["nominee"]["person"]
     if person and person["birth_date"]:  # the page shows the nominee's birth date
         access_log.record_reads(ctx, current_user.id, [person["id"]], "profile", f"trang đề nghị {nom.id}")
@@ -142,7 +145,8 @@ def _render_detail(nomination_id: int, *, action_form: ActionForm | None = None,
         upload_errors=upload_errors or [], may_upload=may_upload, withdraw_form=WithdrawDocumentForm(formdata=None),
         chain=[(st.value, st.title) for st in CHAIN],
         diagram=workflow_diagram(detail["state"]), needs_meeting=NEEDS_MEETING, needs_decision=NEEDS_DECISION,
-        needs_reason=NEEDS_REASON, last_move=last_move, meetings=meetings, award=award), status
+        needs_reason=NEEDS_REASON, last_move=last_move, meetings=meetings, award=award,
+        report_gaps=report_gaps), status
 
 
 def _vn(iso: str) -> str:

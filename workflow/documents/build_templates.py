@@ -50,6 +50,13 @@ def _bases(b: Builder) -> None:
     b.jinja("{%p endfor %}")
 
 
+def _draft_mark(b: Builder) -> None:
+    """'DỰ THẢO' at the top right until the document is numbered and signed."""
+    b.jinja("{%p if draft_mark %}")
+    b.para("{{ draft_mark }}", size=14, bold=True, align=RIGHT)
+    b.jinja("{%p endif %}")
+
+
 def _article(b: Builder, head: str, text: str):
     p = b.body("")
     b.run(p, head, bold=True)
@@ -108,7 +115,7 @@ def _report_head(b: Builder, notes: list[str]) -> None:
     b.para("BÁO CÁO THÀNH TÍCH", bold=True, align=CENTER, before=18, keep_next=True)
     p = b.para("{{ award_line }}", bold=True, align=CENTER, keep_next=True)
     b.footnote_ref(p, notes[0])
-    b.para("{{ nominee_heading }}", bold=True, align=CENTER, before=6)
+    b.para("{{ nominee_heading }}", bold=True, align=CENTER, before=6, keep_next=True)
     b.para("(Thành tích trong {{ campaign_phrase }}, {{ cycle_phrase }})", italic=True, align=CENTER, size=13)
     b.rule(3.5, after=6)
 
@@ -130,12 +137,10 @@ def _criteria(b: Builder, heading: str, note: str | None = None) -> None:
 
 def _award_tables(b: Builder) -> None:
     b.body("1. Danh hiệu thi đua:", keep_next=True)
-    t = b.table([2.0, 6.2, 8.2], rows=1, borders=True)
-    heads = ["Năm", "Danh hiệu thi đua",
-             "Số, ngày, tháng, năm của quyết định công nhận danh hiệu thi đua; cơ quan ban hành quyết định"]
-    for cell, head in zip(t.rows[0].cells, heads):
-        b.cell_text(cell, head, size=13, bold=True).paragraph_format.keep_with_next = True
-    b.add_row(t, ["", "", ""])
+    _table(b, ["Năm", "Danh hiệu thi đua",
+               "Số, ngày, tháng, năm của quyết định công nhận danh hiệu thi đua; cơ quan ban hành quyết định"],
+           [2.0, 6.2, 8.2], "title in emulation_titles", ["{{ title.year }}", "{{ title.name }}", "{{ title.decision }}"],
+           empty="Chưa có", aligns=[CENTER, LEFT, LEFT])
     b.body("2. Hình thức khen thưởng:", before=6, keep_next=True)
     _table(b, ["Năm", "Hình thức khen thưởng", ("Số, ngày, tháng, năm của quyết định khen thưởng; cơ quan ban hành"
                                                " quyết định")], [2.0, 6.2, 8.2],
@@ -143,16 +148,23 @@ def _award_tables(b: Builder) -> None:
            empty="Chưa có", aligns=[CENTER, LEFT, LEFT])
 
 
-def _report_signatures(b: Builder, left: list[str], left_name: str, right: list[str], right_name: str,
+CONFIRM = (["{{ confirm_title }}"], ["{{ confirm_note }}"])
+SIGNER = (["{{ signer_title }}"], ["{{ signer_note }}"])
+
+
+def _report_signatures(b: Builder, left: tuple[list[str], list[str]], left_name: str,
+                       right: tuple[list[str], list[str]], right_name: str,
                        left_note_ref: str | None = None, right_note_ref: str | None = None) -> None:
+    """Two signature blocks side by side: (title lines, italic note lines) each, names level."""
+    b.keep_last_with_next()
     t = b.table([8.0, b.text_width_cm - 8.0], rows=1)
-    b.keep_row(t.rows[0])
-    height = max(len(left), len(right))
-    for cell, lines, name, note in ((t.rows[0].cells[0], left, left_name, left_note_ref),
-                                    (t.rows[0].cells[1], right, right_name, right_note_ref)):
-        last_title = max(i for i, line in enumerate(lines) if not line.startswith("("))
+    height = max(len(left[0]) + len(left[1]), len(right[0]) + len(right[1]))
+    for cell, (titles, notes), name, note in ((t.rows[0].cells[0], left, left_name, left_note_ref),
+                                              (t.rows[0].cells[1], right, right_name, right_note_ref)):
+        lines = titles + notes
+        last_title = len(titles) - 1
         for i, line in enumerate(lines):
-            bold = not line.startswith("(")
+            bold = i < len(titles)
             p = b.cell_text(cell, line, size=14 if bold else 13, bold=bold, italic=not bold, first=(i == 0))
             if i == 0:
                 p.paragraph_format.space_before = Pt(18)
@@ -172,7 +184,7 @@ def report_nd91() -> Builder:
     b.body("- Tên đơn vị: {{ unit.name }}.")
     b.body("- Địa điểm trụ sở chính: {{ unit.address }}; điện thoại: {{ unit.phone }}; thư điện tử: {{ unit.email }}.")
     b.body("- Cơ cấu tổ chức, tổng số cán bộ, công chức và người lao động: {{ unit.staff }} người;"
-           " trưởng phòng: {{ unit.head }}.")
+           " {{ unit.head_title }}: {{ unit.head }}.")
     b.body("- Chức năng, nhiệm vụ được giao: {{ unit.functions }}")
     b.jinja("{%p else %}")
     b.body("- Họ và tên: {{ person.name }}.")
@@ -192,8 +204,7 @@ def report_nd91() -> Builder:
     b.jinja("{%p if not past_awards %}")
     b.body("- Chưa có.")
     b.jinja("{%p endif %}")
-    _report_signatures(b, ["XÁC NHẬN CỦA CẤP TRÌNH", "KHEN THƯỞNG", "(Ký, đóng dấu)"], "",
-                       ["{{ signer_title }}", "{{ signer_note }}"], "{{ reporter_name }}",
+    _report_signatures(b, CONFIRM, "", SIGNER, "{{ reporter_name }}",
                        left_note_ref=ND91_NOTES[2], right_note_ref=ND91_NOTES[3])
     b.page_numbers()
     return b
@@ -208,7 +219,7 @@ def report_nd98_collective() -> Builder:
     b.body("- Tên đơn vị: {{ unit.name }}.")
     b.body("- Địa điểm trụ sở chính: {{ unit.address }}; điện thoại: {{ unit.phone }}; thư điện tử: {{ unit.email }}.")
     b.body("- Cơ cấu tổ chức, tổng số cán bộ, công chức, người lao động: {{ unit.staff }} người;"
-           " trưởng phòng: {{ unit.head }}.")
+           " {{ unit.head_title }}: {{ unit.head }}.")
     b.body("2. Chức năng, nhiệm vụ: {{ unit.functions }}")
     b.para("II. THÀNH TÍCH ĐẠT ĐƯỢC", bold=True, before=6, keep_next=True)
     _criteria(b, "1. Kết quả thực hiện nhiệm vụ và các tiêu chuẩn thi đua:", ND98_NOTES[1])
@@ -217,8 +228,7 @@ def report_nd98_collective() -> Builder:
     p = b.para("III. CÁC HÌNH THỨC ĐÃ ĐƯỢC KHEN THƯỞNG", bold=True, before=6, keep_next=True)
     b.footnote_ref(p, ND98_NOTES[2])
     _award_tables(b)
-    _report_signatures(b, ["XÁC NHẬN CỦA CẤP TRÌNH", "KHEN THƯỞNG", "(Ký, đóng dấu)"], "",
-                       ["THỦ TRƯỞNG ĐƠN VỊ", "(Ký, đóng dấu)"], "{{ head_name }}")
+    _report_signatures(b, CONFIRM, "", SIGNER, "{{ reporter_name }}")
     b.page_numbers()
     return b
 
@@ -234,17 +244,50 @@ def report_nd98_individual() -> Builder:
     b.body("- Trú quán: {{ person.residence }}.")
     b.body("- Đơn vị công tác: {{ person.unit }}, {{ agency.name }}.")
     b.body("- Chức vụ (Đảng, chính quyền, đoàn thể): {{ person.position }}.")
-    b.body("- Trình độ chuyên môn, nghiệp vụ: {{ blank }}.")
+    b.body("- Trình độ chuyên môn, nghiệp vụ: {{ person.qualifications }}.")
     b.body("- Học hàm, học vị, danh hiệu, giải thưởng: {{ blank }}.")
     b.para("II. THÀNH TÍCH ĐẠT ĐƯỢC", bold=True, before=6, keep_next=True)
-    b.body("1. Quyền hạn, nhiệm vụ được giao hoặc đảm nhận: {{ person.position }} {{ person.unit }}.")
+    b.body("1. Quyền hạn, nhiệm vụ được giao hoặc đảm nhận: {{ person.post }}.")
     _criteria(b, "2. Thành tích đạt được của cá nhân:", ND98_NOTES[1])
     b.body("{{ summary }}")
     p = b.para("III. CÁC HÌNH THỨC ĐÃ ĐƯỢC KHEN THƯỞNG", bold=True, before=6, keep_next=True)
     b.footnote_ref(p, ND98_NOTES[2])
     _award_tables(b)
-    _report_signatures(b, ["THỦ TRƯỞNG ĐƠN VỊ", "XÁC NHẬN, ĐỀ NGHỊ", "(Ký, đóng dấu)"], "{{ head_name }}",
-                       ["NGƯỜI BÁO CÁO THÀNH TÍCH", "(Ký, ghi rõ họ và tên)"], "{{ reporter_name }}")
+    _report_signatures(b, CONFIRM, "", SIGNER, "{{ reporter_name }}")
+    b.page_numbers()
+    return b
+
+
+def report_nd152_thematic() -> Builder:
+    """Decree 152/2025: the report for a thematic emulation award. The form's number and wording
+    are not confirmed (config.toml says so); this keeps the sections every report form shares."""
+    b = Builder(title="Báo cáo thành tích đề nghị khen thưởng thi đua theo chuyên đề (Nghị định 152/2025/NĐ-CP)")
+    _report_head(b, ["Ghi hình thức đề nghị khen thưởng."])
+    b.para("I. THÔNG TIN CHUNG", bold=True, before=6, keep_next=True)
+    b.jinja("{%p if collective %}")
+    b.body("- Tên đơn vị: {{ unit.name }}.")
+    b.body("- Địa điểm trụ sở chính: {{ unit.address }}; điện thoại: {{ unit.phone }}; thư điện tử: {{ unit.email }}.")
+    b.body("- Tổng số cán bộ, công chức, người lao động: {{ unit.staff }} người; {{ unit.head_title }}: {{ unit.head }}.")
+    b.body("- Chức năng, nhiệm vụ được giao: {{ unit.functions }}")
+    b.jinja("{%p else %}")
+    b.body("- Họ và tên: {{ person.name }}.      Giới tính: {{ person.gender }}.")
+    b.body("- Ngày, tháng, năm sinh: {{ person.birth }}.")
+    b.body("- Quê quán: {{ person.hometown }}.")
+    b.body("- Nơi thường trú: {{ person.residence }}.")
+    b.body("- Chức vụ, đơn vị công tác: {{ person.post }}, {{ agency.name }}.")
+    b.body("- Trình độ chuyên môn, nghiệp vụ: {{ person.qualifications }}.")
+    b.jinja("{%p endif %}")
+    b.para("II. THÀNH TÍCH ĐẠT ĐƯỢC TRONG PHONG TRÀO THI ĐUA", bold=True, before=6, keep_next=True)
+    _criteria(b, "1. Kết quả thực hiện các nội dung, tiêu chí thi đua của phong trào:")
+    b.body("2. Các biện pháp, giải pháp đã thực hiện để đạt được thành tích: {{ summary }}")
+    b.body("3. Các hình thức khen thưởng đã được nhận:")
+    b.jinja("{%p for award in past_awards %}")
+    b.body("- {{ award.line }}")
+    b.jinja("{%p endfor %}")
+    b.jinja("{%p if not past_awards %}")
+    b.body("- Chưa có.")
+    b.jinja("{%p endif %}")
+    _report_signatures(b, CONFIRM, "", SIGNER, "{{ reporter_name }}")
     b.page_numbers()
     return b
 
@@ -253,6 +296,7 @@ def report_nd98_individual() -> Builder:
 
 def request_letter() -> Builder:
     b = Builder(title="Tờ trình đề nghị khen thưởng")
+    _draft_mark(b)
     b.title_block(superior="{{ superior }}", issuer="{{ issuer }}", number="{{ number_line }}",
                   date_line="{{ date_line }}")
     b.doc_title("TỜ TRÌNH", "Về việc đề nghị khen thưởng tập thể, cá nhân có thành tích trong"
@@ -271,7 +315,7 @@ def request_letter() -> Builder:
     b.para("II. CÁ NHÂN ({{ individual_count }})", bold=True, before=6, after=3, keep_next=True)
     _table(b, ["STT", "Họ và tên", "Chức vụ, đơn vị", "Hình thức đề nghị", "Phiếu đồng ý", "Tỷ lệ"],
            [1.3, 4.2, 4.4, 3.1, 1.8, 1.6], "row in individuals",
-           ["{{ loop.index }}", "{{ row.name }}", "{{ row.position }}, {{ row.unit }}", "{{ row.award }}",
+           ["{{ loop.index }}", "{{ row.name }}", "{{ row.post }}", "{{ row.award }}",
             "{{ row.votes_for }}", "{{ row.ratio }}"], empty="Không có",
            aligns=[CENTER, LEFT, LEFT, LEFT, CENTER, CENTER], size=12)
     b.body("Hồ sơ kèm theo gồm: biên bản họp Hội đồng Thi đua - Khen thưởng; danh sách đề nghị và biên bản họp xét"
@@ -312,7 +356,6 @@ def council_minutes() -> Builder:
     b.body("Biên bản được lập xong và thông qua tại cuộc họp; các thành viên dự họp nhất trí với nội dung"
            " biên bản./.", keep_next=True)
     t = b.table([b.text_width_cm / 2] * 2, rows=1)
-    b.keep_row(t.rows[0])
     b.signature(t.rows[0].cells[0], ["THƯ KÝ"], name="{{ secretary_name }}")
     b.signature(t.rows[0].cells[1], ["CHỦ TRÌ"], name="{{ chair_signature }}")
     b.page_numbers()
@@ -323,14 +366,15 @@ def council_minutes() -> Builder:
 
 def award_decision() -> Builder:
     b = Builder(title="Quyết định khen thưởng")
+    _draft_mark(b)
     b.title_block(superior="{{ superior }}", issuer="{{ issuer }}", number="{{ number_line }}",
                   date_line="{{ date_line }}")
     b.doc_title("QUYẾT ĐỊNH", "Về việc tặng Giấy khen cho tập thể, cá nhân có thành tích xuất sắc trong"
                               " {{ campaign_phrase }}, {{ cycle_phrase }}")
-    b.para("{{ authority_upper }}", bold=True, align=CENTER, before=6, after=6)
+    b.para("{{ authority_upper }}", bold=True, align=CENTER, before=6, after=6, keep_next=True)
     _bases(b)
     b.body("{{ proposal }}", italic=True)
-    b.para("QUYẾT ĐỊNH:", bold=True, align=CENTER, before=6, after=6)
+    b.para("QUYẾT ĐỊNH:", bold=True, align=CENTER, before=6, after=6, keep_next=True)
     _article(b, "Điều 1. ", "Tặng Giấy khen của {{ authority }} cho {{ how_many }}"
                             " (có danh sách kèm theo) đã có thành tích xuất sắc"
                             " trong {{ campaign_phrase }}, {{ cycle_phrase }}.")
@@ -342,16 +386,16 @@ def award_decision() -> Builder:
                                ["{%p if sign.on_behalf %}", "{{ sign.on_behalf }}", "{%p endif %}",
                                 "{{ sign.title }}"], name="{{ sign.name }}")
     b.page_break()
-    b.para("DANH SÁCH", bold=True, align=CENTER)
-    b.para("Tập thể, cá nhân được tặng Giấy khen của {{ authority }}", bold=True, align=CENTER)
-    b.para("{{ annex_ref }}", italic=True, align=CENTER)
+    b.para("DANH SÁCH", bold=True, align=CENTER, keep_next=True)
+    b.para("Tập thể, cá nhân được tặng Giấy khen của {{ authority }}", bold=True, align=CENTER, keep_next=True)
+    b.para("{{ annex_ref }}", italic=True, align=CENTER, keep_next=True)
     b.rule(3.5, after=12)
     b.para("I. TẬP THỂ ({{ collective_count }})", bold=True, after=3, keep_next=True)
     _table(b, ["STT", "Tên tập thể"], [1.5, 14.9], "row in collectives", ["{{ loop.index }}", "{{ row.name }}"],
            empty="Không có", aligns=[CENTER, LEFT])
     b.para("II. CÁ NHÂN ({{ individual_count }})", bold=True, before=6, after=3, keep_next=True)
     _table(b, ["STT", "Họ và tên", "Chức vụ, đơn vị công tác"], [1.5, 6.0, 8.9], "row in individuals",
-           ["{{ loop.index }}", "{{ row.name }}", "{{ row.position }}, {{ row.unit }}"], empty="Không có",
+           ["{{ loop.index }}", "{{ row.name }}", "{{ row.post }}"], empty="Không có",
            aligns=[CENTER, LEFT, LEFT])
     b.page_numbers()
     return b
@@ -408,6 +452,7 @@ BUILDERS = {
     "bao_cao_thanh_tich_nd91_mau07.docx": report_nd91,
     "bao_cao_thanh_tich_nd98_mau02.docx": report_nd98_collective,
     "bao_cao_thanh_tich_nd98_mau03.docx": report_nd98_individual,
+    "bao_cao_thanh_tich_nd152_chuyen_de.docx": report_nd152_thematic,
     "to_trinh_de_nghi_khen_thuong.docx": request_letter,
     "bien_ban_hop_hoi_dong.docx": council_minutes,
     "quyet_dinh_khen_thuong.docx": award_decision,

@@ -14,10 +14,11 @@ from sqlalchemy.orm import Session
 
 from .. import proposals
 from ..actors import can_view
-from ..agency import identity_on, legal_basis_on
+from ..agency import identity_on, legal_basis_on, report_form_on
 from ..decisions import certificate_number
 from ..errors import Forbidden, Invalid, Problem, not_found
 from ..models import CouncilMeeting, Department, Nomination, ReviewCycle, User
+from ..units import unit_on
 from . import facts, vn
 
 COUNCIL = "Hội đồng Thi đua - Khen thưởng"
@@ -36,6 +37,9 @@ class Draft:
     make: Callable[[], bytes] | None = None
     extension: str = "docx"
     meta: dict = field(default_factory=dict)
+    # What the data could not fill (a plan reference, the signer's authority, an unconfirmed
+    # form): reported by the build and shown to the user, never silently dropped.
+    problems: list[str] = field(default_factory=list)
 
     @property
     def filename(self) -> str:
@@ -116,9 +120,12 @@ def department_list(s: Session, ctx, actor, cycle_id, department_id) -> Draft:
         if n.id in frozen or n.state in facts.LIVE_STATES]
     if not noms:
         raise Invalid(Problem("no_nominations", f"{dept.name} chưa có đề nghị khen thưởng nào trong {cycle.title}."))
-    h = facts.header(s, facts.dossier_date(ctx, cycle))
+    on = facts.dossier_date(ctx, cycle)
+    unit = unit_on(dept, on)
+    h = facts.header(s, on)
     a = h["agency"]
-    h.update(superior=vn.upper(a["short_name"]), issuer=vn.upper(dept.name))
+    h.update(superior=vn.agency_line(a["short_name"]), issuer=vn.agency_line(unit.name),
+             agency_rule=vn.rule_choice(unit.name))
     lines = []
     for n in noms:
         if n.id in frozen:
@@ -127,7 +134,7 @@ def department_list(s: Session, ctx, actor, cycle_id, department_id) -> Draft:
         else:
             key = facts.nominee_sort_key(n)
             lines.append((n.person_id is None, f"{key[0]}{key[1]}",
-                          {"name": facts.nominee(n)["line"], "note": facts.list_note(n, a["head_title"])}))
+                          {"name": facts.nominee(n, on)["line"], "note": facts.list_note(n, a["head_title"])}))
     lines.sort(key=lambda x: x[1])
     collectives = [r for is_collective, _k, r in lines if is_collective]
     individuals = [r for is_collective, _k, r in lines if not is_collective]
@@ -136,57 +143,95 @@ def department_list(s: Session, ctx, actor, cycle_id, department_id) -> Draft:
                "collectives": collectives, "individuals": individuals,
                "collective_count": vn.count(len(collectives)), "individual_count": vn.count(len(individuals)),
                "how_many": vn.how_many(len(collectives), len(individuals)),
-               "signer_title": "TRƯỞNG PHÒNG", "signer_name": facts.department_head_name(dept)}
+               "signer_title": vn.upper(unit.head_title), "signer_name": facts.department_head_name(dept),
+               "archive": unit.name}
+    problems = [] if unit.exists else [f"{unit.name} không còn tồn tại ngày {vn.short_date(on)}."]
     return Draft("department_list", "danh_sach_de_nghi_phong.docx", context,
-                 f"danh-sach-de-nghi_{vn.slug(dept.name)}", {"cycle_id": cycle.id, "department_id": dept.id},
-                 folder="01-danh-sach-cac-phong")
+                 f"danh-sach-de-nghi_{vn.slug(unit.name)}", {"cycle_id": cycle.id, "department_id": dept.id},
+                 folder="01-danh-sach-cac-phong", problems=problems)
 
 
 # --- 2. the achievement report -----------------------------------------------------------------------
 
-def _person_facts(nom: Nomination) -> dict:
+PERSON_FIELDS = ("name", "birth", "gender", "hometown", "residence", "position", "unit", "qualifications", "post")
+
+
+def _person_facts(nom: Nomination, on) -> dict:
     p = nom.person
     if p is None:
-        return {k: vn.BLANK for k in ("name", "birth", "gender", "hometown", "residence", "position", "unit")}
+        return {k: vn.BLANK for k in PERSON_FIELDS}
+    who = facts.nominee(nom, on)
     return {"name": p.full_name, "birth": vn.short_date(p.birth_date), "gender": vn.gender_title(p.gender),
             "hometown": vn.or_blank(p.hometown), "residence": vn.or_blank(p.residence),
-            "position": vn.or_blank(p.position), "unit": p.department.name if p.department else nom.department.name}
+            "position": vn.or_blank(p.position), "unit": who["unit"], "post": who["post"],
+            "qualifications": vn.or_blank(p.qualifications)}
 
 
-def _unit_facts(s: Session, dept: Department) -> dict:
-    return {"name": dept.name, "address": vn.or_blank(dept.address), "phone": vn.or_blank(dept.phone),
+def _unit_facts(s: Session, dept: Department, on) -> dict:
+    unit = unit_on(dept, on)
+    return {"name": unit.name, "address": vn.or_blank(dept.address), "phone": vn.or_blank(dept.phone),
             "email": vn.or_blank(dept.email), "functions": vn.or_blank(dept.functions),
-            "staff": vn.count(facts.staff_count(s, dept.id)), "head": vn.or_blank(facts.department_head_name(dept))}
+            "staff": vn.count(facts.staff_count(s, dept.id)), "head": vn.or_blank(facts.department_head_name(dept)),
+            "head_title": unit.head_title}
+
+
+def award_kind(nom: Nomination) -> str:
+    """'thematic' for the Giấy khen of a thematic movement, else 'merit' (DOMAIN.md §3)."""
+    return "thematic" if nom.cycle.campaign.thematic and nom.award_form == "agency_certificate" else "merit"
 
 
 def achievement_report(s: Session, ctx, actor, nomination_id) -> Draft:
     nom = load_nomination(s, actor, nomination_id)
     _require_report_maker(actor, nom)
     on = facts.dossier_date(ctx, nom.cycle)
-    basis = legal_basis_on(ctx.settings, on)
     collective = nom.person_id is None
-    suffix = "collective" if collective else "individual"
+    kind = award_kind(nom)
+    form = report_form_on(ctx.settings, on, kind, "collective" if collective else "individual")
     h = facts.header(s, on)
     a = h["agency"]
-    h.update(superior=vn.upper(a["short_name"]), issuer=vn.upper(nom.department.name))
-    who = facts.nominee(nom)
-    award = ("ĐỀ NGHỊ TẶNG " + vn.upper(facts.award_title(nom, a["authority"]))
+    unit = unit_on(nom.department, on)
+    h.update(superior=vn.agency_line(a["short_name"]), issuer=vn.agency_line(unit.name),
+             agency_rule=vn.rule_choice(unit.name))
+    who = facts.nominee(nom, on)
+    award = ("ĐỀ NGHỊ TẶNG " + vn.agency_line(facts.award_title(nom, a["authority"]))
              if nom.award_form == "agency_certificate" else "ĐỀ NGHỊ CẤP TRÊN KHEN THƯỞNG")
     head = facts.department_head_name(nom.department)
     context = {**h, **_common(nom.cycle),
-               "form_number": basis.get(f"report_form_{suffix}", ""), "decree": basis.get("decree", ""),
+               "form_number": form.get("form") or "Mẫu số ……", "thematic": kind == "thematic",
                "collective": collective, "award_line": award, "nominee_heading": who["heading"],
-               "person": _person_facts(nom), "unit": _unit_facts(s, nom.department),
+               "person": _person_facts(nom, on), "unit": _unit_facts(s, nom.department, on),
                "criteria": facts.criteria_lines(facts.checklist(s, ctx.settings, nom)),
                "summary": nom.summary or vn.BLANK, "blank": vn.BLANK,
-               "past_awards": facts.past_awards(s, nom, on),
+               "past_awards": facts.past_awards(s, nom, on), "emulation_titles": [],
                "head_name": head, "reporter_name": head if collective else who["name"],
-               "signer_title": "THỦ TRƯỞNG ĐƠN VỊ" if collective else "NGƯỜI BÁO CÁO THÀNH TÍCH",
-               "signer_note": "(Ký, đóng dấu)" if collective else "(Ký, ghi rõ họ tên)"}
-    return Draft("achievement_report", basis.get(f"report_template_{suffix}"), context,
+               # A department head signs without a seal; the agency head confirms, with the seal.
+               "signer_title": vn.upper(unit.head_title) if collective else "NGƯỜI BÁO CÁO THÀNH TÍCH",
+               "signer_note": "(Ký, ghi rõ họ tên)",
+               "confirm_title": CONFIRM_TITLE, "confirm_note": "(Ký, đóng dấu)"}
+    problems = [f"Báo cáo thành tích ({form.get('title') or kind}): cần xác nhận {c}" for c in form["confirms"]]
+    missing = missing_facts(context)
+    if missing:
+        problems.append(f"Báo cáo thành tích của {who['name']} còn để trống: {', '.join(missing)}.")
+    return Draft("achievement_report", form["template"], context,
                  f"bao-cao-thanh-tich_{vn.slug(who['name'])}_hs{nom.id}", {"nomination_id": nom.id},
-                 folder=f"02-bao-cao-thanh-tich/{vn.slug(nom.department.name)}",
-                 meta={"legal_basis_from": str(basis.get("valid_from", ""))})
+                 folder=f"02-bao-cao-thanh-tich/{vn.slug(unit.name)}",
+                 meta={"form_from": str(form.get("valid_from", "")), "form": form.get("form", ""),
+                       "award_kind": kind}, problems=problems)
+
+
+# Mẫu 07's footnote: an individual's report "có xác nhận của thủ trưởng cơ quan" (seed); it breaks
+# only after "CỦA" when the column is narrow.
+CONFIRM_TITLE = f"XÁC{vn.NBSP}NHẬN{vn.NBSP}CỦA THỦ{vn.NBSP}TRƯỞNG{vn.NBSP}CƠ{vn.NBSP}QUAN"
+MISSING_LABELS = {"address": "địa chỉ trụ sở", "phone": "điện thoại", "email": "thư điện tử",
+                  "functions": "chức năng, nhiệm vụ", "head": "trưởng đơn vị", "birth": "ngày sinh",
+                  "gender": "giới tính", "hometown": "quê quán", "residence": "nơi thường trú",
+                  "position": "chức vụ", "qualifications": "trình độ chuyên môn"}
+
+
+def missing_facts(context: dict) -> list[str]:
+    """The facts a report prints as a dotted blank because the data does not hold them."""
+    source = context["unit"] if context["collective"] else context["person"]
+    return [label for key, label in MISSING_LABELS.items() if source.get(key) == vn.BLANK]
 
 
 # --- 3. the request letter and 4. the council minutes ---------------------------------------------------
@@ -194,7 +239,8 @@ def achievement_report(s: Session, ctx, actor, nomination_id) -> Draft:
 def _council_header(s: Session, on, doc_type: str) -> dict:
     h = facts.header(s, on, with_number=True, doc_type=doc_type)
     h["number_line"] = vn.number_line(None, doc_type, COUNCIL_SYMBOL)
-    h.update(superior=vn.upper(h["agency"]["short_name"]), issuer=vn.upper(COUNCIL))
+    h.update(superior=vn.agency_line(h["agency"]["short_name"]), issuer=vn.agency_line(COUNCIL),
+             agency_rule=vn.rule_choice(COUNCIL))
     return h
 
 
@@ -210,9 +256,13 @@ def request_letter(s: Session, ctx, actor, meeting_id, cycle_id) -> Draft:
     a = h["agency"]
     collectives = [_vote_row(v) for v in votes if v["collective"]]
     individuals = [_vote_row(v) for v in votes if not v["collective"]]
+    bases, problems = facts.legal_bases(ctx.settings, meeting.held_on, meeting.cycle.campaign)
+    # Until the head has acted on it, the request letter is a draft awaiting its number and signature.
+    submitted = any(v["nomination"].state in facts.APPROVED_STATES for v in votes)
     context = {**h, **_common(meeting.cycle),
                "addressee": a["authority"], "head_title": a["head_title"],
-               "bases": facts.legal_bases(ctx.settings, meeting.held_on, meeting.cycle.campaign),
+               "draft_mark": "" if submitted else "DỰ THẢO",
+               "bases": bases,
                "meeting_date": vn.short_date(meeting.held_on),
                "present": vn.count(meeting.members_present), "total": vn.count(meeting.members_total),
                "collectives": collectives, "individuals": individuals,
@@ -221,11 +271,12 @@ def request_letter(s: Session, ctx, actor, meeting_id, cycle_id) -> Draft:
                "chair_title": "CHỦ TỊCH", "chair_name": meeting.chair_name}
     return Draft("request_letter", "to_trinh_de_nghi_khen_thuong.docx", context,
                  f"to-trinh_hop-hoi-dong-{meeting.held_on.isoformat()}_cuoc-hop-{meeting.id}",
-                 {"cycle_id": meeting.cycle_id, "council_meeting_id": meeting.id}, folder="03-hoi-dong")
+                 {"cycle_id": meeting.cycle_id, "council_meeting_id": meeting.id}, folder="03-hoi-dong",
+                 problems=[f"Tờ trình: {p}" for p in problems])
 
 
 def _vote_row(v: dict) -> dict:
-    return {"name": v["name"], "position": v["position"], "unit": v["unit"], "award": v["award"],
+    return {"name": v["name"], "position": v["position"], "unit": v["unit"], "post": v["post"], "award": v["award"],
             "votes_for": str(v["votes_for"]), "votes_against": str(v["votes_against"]), "ratio": v["ratio"],
             "result": v["result"]}
 
@@ -299,24 +350,26 @@ def award_decision(s: Session, ctx, actor, meeting_id, cycle_id) -> Draft:
     if when is None:
         h["date_line"] = vn.place_date_draft(a["place"], on)
     identity = identity_on(s, on)
-    rows = [{**facts.nominee(n)} for n in noms]
+    rows = [{**facts.nominee(n, on)} for n in noms]
+    bases, problems = facts.legal_bases(ctx.settings, on, meeting.cycle.campaign, identity)
+    annex_date = vn.long_date(when) if when else h["date_line"].removeprefix(f"{a['place']}, ")
     collectives = [r for r, n in zip(rows, noms) if n.person_id is None]
     individuals = [r for r, n in zip(rows, noms) if n.person_id is not None]
     number_short = h["number_line"].removeprefix("Số:").strip()
     context = {**h, **_common(meeting.cycle),
-               "authority": a["authority"], "authority_upper": vn.upper(a["authority"]),
-               "bases": facts.legal_bases(ctx.settings, on, meeting.cycle.campaign),
+               "authority": a["authority"], "authority_upper": vn.agency_line(a["authority"]),
+               "bases": bases, "draft_mark": "" if number else "DỰ THẢO",
                "proposal": f"Xét đề nghị của {COUNCIL} tại cuộc họp ngày {vn.short_date(meeting.held_on)}.",
                "collectives": collectives, "individuals": individuals,
                "collective_count": vn.count(len(collectives)), "individual_count": vn.count(len(individuals)),
                "how_many": vn.how_many(len(collectives), len(individuals)),
-               "annex_ref": f"(Kèm theo Quyết định số {number_short} {vn.long_date(when)} của {a['authority']})",
+               "annex_ref": f"(Kèm theo Quyết định số {number_short} {annex_date} của {a['authority']})",
                "sign": facts.decision_signature(s, identity, noms[0].decision if number else None, noms)}
     return Draft("award_decision", "quyet_dinh_khen_thuong.docx", context,
                  f"quyet-dinh-khen-thuong_cuoc-hop-{meeting.id}",
                  {"cycle_id": meeting.cycle_id, "council_meeting_id": meeting.id}, folder="03-hoi-dong",
                  meta={"nomination_ids": [n.id for n in noms], "signed_for_head": bool(
-                     context["sign"]["on_behalf"])})
+                     context["sign"]["on_behalf"])}, problems=[f"Quyết định khen thưởng: {p}" for p in problems])
 
 
 def certificate(s: Session, ctx, actor, nomination_id) -> Draft:
@@ -329,15 +382,15 @@ def certificate(s: Session, ctx, actor, nomination_id) -> Draft:
                               "Hồ sơ này đề nghị cấp trên khen thưởng; cơ quan không in Giấy khen."))
     h = facts.header(s, nom.decision_date)
     a = h["agency"]
-    who = facts.nominee(nom)
+    who = facts.nominee(nom, nom.decision_date)
     if nom.person_id is None:
-        awardee, detail = vn.upper(nom.department.name), a["name"]
+        awardee, detail = vn.upper(who["name"]), a["name"]
     else:
         awardee = f"{who['honorific']} {who['name']}"
-        detail = ", ".join(x for x in (who["position"], who["unit"]) if x)
+        detail = who["post"]
     context = {**h, **_common(nom.cycle),
-               "superior": vn.upper(a["superior_name"]), "issuer": vn.upper(a["short_name"]),
-               "authority_upper": vn.upper(a["authority"]), "awardee": awardee, "awardee_detail": detail,
+               "superior": vn.agency_line(a["superior_name"]), "issuer": vn.agency_line(a["short_name"]),
+               "authority_upper": vn.agency_line(a["authority"]), "awardee": awardee, "awardee_detail": detail,
                "reason": f"Đã có thành tích xuất sắc trong {facts.campaign_phrase(nom.cycle)},"
                          f" {facts.cycle_phrase(nom.cycle)}.",
                "decision_line": f"Quyết định số {nom.decision_number}",
@@ -355,8 +408,9 @@ def cycle_list(s: Session, ctx, actor, cycle_id) -> Draft:
 
     require_secretary(actor, "danh sách toàn cơ quan")
     cycle = load_cycle(s, cycle_id)
-    rows = xlsx.cycle_rows(s, ctx, cycle)
-    h = facts.header(s, ctx.clock.today())
+    on = facts.dossier_date(ctx, cycle)  # the workbook names units as they stood in the cycle
+    rows = xlsx.cycle_rows(s, ctx, cycle, on)
+    h = facts.header(s, on)
     title = f"DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG - {vn.upper(cycle.title)}"
     meta = {"agency": h["agency"]["name"], "title": title, "subtitle": cycle.campaign.name,
             "date_line": h["date_line"]}

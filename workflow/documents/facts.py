@@ -7,9 +7,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import criteria
-from ..agency import identity_on, legal_basis_on
+from ..agency import identity_on, legal_texts_on
 from ..models import AWARD_FORMS, CouncilMeeting, Department, Nomination, Person, ReviewCycle, User
 from ..nominations import quorum_met, vote_passes
+from ..units import join_title, unit_on
 from . import vn
 
 # A nomination still in the running (or awarded) appears on lists; dropped ones do not.
@@ -24,6 +25,7 @@ def agency(identity) -> dict:
         "name": identity.name, "short_name": identity.short_name, "superior_name": identity.superior_name,
         "head_title": identity.head_title, "deputy_title": identity.deputy_title, "symbol": identity.symbol,
         "place": identity.place, "office_name": identity.office_name,
+        "functions_act": identity.functions_act, "emulation_regulation": identity.emulation_regulation,
         "authority": vn.authority(identity.head_title, identity.short_name),
         "word": identity.short_name.split()[0] if identity.short_name else "",  # "Sở" / "Ban"
     }
@@ -36,25 +38,71 @@ def header(s: Session, on: date, *, issuer: str | None = None, superior: str | N
     a = agency(ident)
     return {
         "agency": a,
-        "superior": vn.upper(superior if superior is not None else a["superior_name"]),
-        "issuer": vn.upper(issuer if issuer is not None else a["short_name"]),
+        "superior": vn.agency_line(superior if superior is not None else a["superior_name"]),
+        "issuer": vn.agency_line(issuer if issuer is not None else a["short_name"]),
+        "agency_rule": vn.rule_choice(issuer if issuer is not None else a["short_name"]),
         "number_line": vn.number_line(number, doc_type, ident.symbol) if with_number else "",
         "date_line": vn.place_date(ident.place, on),
         "doc_date": on,
     }
 
 
-def legal_bases(settings, on: date, campaign) -> list[str]:
-    """'Căn cứ …' lines: the law and decree in force on `on`, then the campaign's plan."""
-    basis = legal_basis_on(settings, on)
-    lines = []
-    if basis.get("law"):
-        lines.append(f"Căn cứ {basis['law']};")
-    if basis.get("decree"):
-        lines.append(f"Căn cứ {basis['decree']};")
+def legal_bases(settings, on: date, campaign, identity=None) -> tuple[list[str], list[str]]:
+    """'Căn cứ …' lines in force on `on`, and what is missing or unconfirmed (to report, never to hide).
+
+    Order: the act setting the agency's functions (the signer's authority), the law, the decree,
+    the circular, the province's emulation regulation, then the campaign's plan."""
+    lines, problems = [], []
+    texts = legal_texts_on(settings, on)
+    if identity is not None:
+        if identity.functions_act:
+            lines.append(f"Căn cứ {identity.functions_act};")
+        else:
+            problems.append("Chưa khai báo văn bản quy định chức năng, nhiệm vụ, quyền hạn của cơ quan"
+                            " (căn cứ thẩm quyền của người ký) — cần bổ sung ở thông tin cơ quan.")
+    for row in texts:
+        lines.append(f"Căn cứ {row['citation']};")
+        if row.get("confirm"):
+            problems.append(f"Cần xác nhận căn cứ pháp lý: {row['confirm']}")
+    if not any(r["kind"] == "law" for r in texts) or not any(r["kind"] == "decree" for r in texts):
+        problems.append(f"Không có luật hoặc nghị định hiệu lực ngày {vn.short_date(on)} trong cấu hình.")
+    if identity is not None:
+        if identity.emulation_regulation:
+            lines.append(f"Căn cứ {identity.emulation_regulation};")
+        else:
+            problems.append("Chưa khai báo quy định về công tác thi đua, khen thưởng của tỉnh"
+                            " — cần bổ sung ở thông tin cơ quan.")
     if campaign.plan_reference:
         lines.append(f"Căn cứ {campaign.plan_reference} về việc phát động {vn.lower_first(campaign.name)};")
-    return lines
+    else:
+        problems.append(f"Chưa nhập số, ngày của kế hoạch phát động phong trào “{campaign.code}”"
+                        " — cần bổ sung ở trang phong trào.")
+    return lines, problems
+
+
+def decision_gaps(s: Session, settings, cycle_id: int) -> list[str]:
+    """What a cycle's decision would lack or print unconfirmed (plan, the signer's authority, a law
+    row to confirm), for the page where the secretary makes the documents: fill it in, not drop it."""
+    cycle = s.get(ReviewCycle, cycle_id)
+    if cycle is None:
+        return []
+    on = cycle.council_meeting_on
+    return legal_bases(settings, on, cycle.campaign, identity_on(s, on))[1]
+
+
+UNIT_FACTS = (("address", "địa chỉ trụ sở"), ("phone", "điện thoại"), ("email", "thư điện tử"),
+              ("functions", "chức năng, nhiệm vụ"))
+PERSON_FACTS = (("birth_date", "ngày sinh"), ("gender", "giới tính"), ("hometown", "quê quán"),
+                ("residence", "nơi thường trú"), ("position", "chức vụ"), ("qualifications", "trình độ chuyên môn"))
+
+
+def report_gaps(nom: Nomination) -> list[str]:
+    """What the nominee's achievement report would leave as a dotted blank: to fill in before the
+    department reviews it (the directory, or an import of the staff list, holds these facts)."""
+    if nom.person_id is None:
+        gaps = [label for key, label in UNIT_FACTS if not getattr(nom.department, key)]
+        return gaps + ([] if nom.department.head_person_id else ["người đứng đầu đơn vị"])
+    return [label for key, label in PERSON_FACTS if not getattr(nom.person, key)]
 
 
 def campaign_phrase(cycle: ReviewCycle) -> str:
@@ -81,17 +129,26 @@ def staff_count(s: Session, department_id: int) -> int:
                                                         Person.active.is_(True))) or 0
 
 
-def nominee(nom: Nomination) -> dict:
-    """Name, position and unit of a nominee, for list rows."""
+def unit_name(dept: Department, on: date) -> str:
+    """The department's name as it stood on `on`."""
+    return unit_on(dept, on).name
+
+
+def nominee(nom: Nomination, on: date) -> dict:
+    """Name, position and unit of a nominee as they stood on `on`, for list rows.
+
+    `post` is the position joined to the unit without doubled words ('Trưởng phòng Kế hoạch')."""
     dept = nom.department
     if nom.person_id is None:
-        return {"name": dept.name, "position": "", "unit": dept.name, "line": dept.name,
-                "honorific": "", "heading": dept.name}
+        name = unit_name(dept, on)
+        return {"name": name, "position": "", "unit": name, "line": name, "post": name,
+                "honorific": "", "heading": name}
     p = nom.person
     position = p.position or ""
-    unit = p.department.name if p.department else dept.name
-    line = f"{vn.honorific(p.gender)} {p.full_name}" + (f", {position} {unit}" if position else f", {unit}")
-    return {"name": p.full_name, "position": position, "unit": unit, "line": line,
+    unit = unit_name(p.department or dept, on)
+    post = join_title(position, unit) if position else unit
+    line = f"{vn.honorific(p.gender)} {p.full_name}, {post}"
+    return {"name": p.full_name, "position": position, "unit": unit, "line": line, "post": post,
             "honorific": vn.honorific(p.gender), "heading": line}
 
 
@@ -157,7 +214,8 @@ def criteria_lines(check: dict) -> list[dict]:
 
 
 def past_awards(s: Session, nom: Nomination, before: date) -> list[dict]:
-    """The nominee's awards recorded here and decided by `before` (the report's date)."""
+    """The nominee's awards recorded here and decided by `before` (the report's date); an award of a
+    thematic movement says so (Decree 152/2025 Art. 4: no basis for higher-level merit)."""
     q = select(Nomination).where(Nomination.state == "awarded", Nomination.id != nom.id,
                                  Nomination.decision_date <= before)
     if nom.person_id is not None:
@@ -172,6 +230,8 @@ def past_awards(s: Session, nom: Nomination, before: date) -> list[dict]:
         decision = f"Quyết định số {other.decision_number} ngày {vn.short_date(other.decision_date)}"
         if other.award_form == "agency_certificate":
             decision += f" của {authority}"
+        if other.cycle.campaign.thematic and other.award_form == "agency_certificate":
+            form += " (khen thưởng theo chuyên đề)"
         rows.append({"year": str(other.decision_date.year), "form": form, "decision": decision,
                      "line": f"Năm {other.decision_date.year}: {form} ({decision})."})
     return rows
@@ -224,10 +284,10 @@ def meeting_votes(settings, meeting: CouncilMeeting, head_title: str) -> list[di
     rows = []
     for vote in sorted(meeting.votes, key=lambda v: nominee_sort_key(v.nomination)):
         nom = vote.nomination
-        who = nominee(nom)
+        who = nominee(nom, meeting.held_on)
         passed = vote_passes(settings, meeting, vote)
         rows.append({"nomination": nom, "name": who["name"], "line": who["line"], "unit": who["unit"],
-                     "position": who["position"], "collective": nom.person_id is None,
+                     "position": who["position"], "post": who["post"], "collective": nom.person_id is None,
                      "votes_for": vote.votes_for, "votes_against": vote.votes_against,
                      "ratio": percent(vote.votes_for, meeting.members_present),
                      "result": "Đạt" if passed else "Không đạt", "passed": passed,

@@ -27,6 +27,11 @@ from docx.shared import Cm, Mm, Pt, RGBColor
 
 FONT = "Times New Roman"
 BODY_PT = 14
+# Control tags ({%p if %}, {%tr for %}) in readable type and a colour of their own, so a clerk
+# editing a template in Word sees them, and sees which blocks are alternatives. They vanish on rendering.
+TAG_PT = 11
+TAG_COLOR = RGBColor(0x1F, 0x4E, 0x9A)
+RULE_WIDTHS = (1.0, 1.3, 1.6, 2.0, 2.4, 2.8)  # = vn.RULE_WIDTHS
 CENTER, LEFT, RIGHT, JUSTIFY = (WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT,
                                 WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.JUSTIFY)
 # Fixed zip timestamps and core properties: rebuilding a template gives the same bytes,
@@ -169,7 +174,23 @@ class Builder:
 
     def jinja(self, tag: str, container=None):
         """A paragraph holding only a docxtpl `{%p ... %}` tag (the paragraph disappears)."""
-        return self.para(tag, container=container, size=2)
+        return self.para(tag, container=container, size=TAG_PT, color=TAG_COLOR, align=LEFT)
+
+    def keep_last_with_next(self) -> None:
+        """The last real paragraph before what comes next keeps with it (a signature never stands
+        alone at a page top)."""
+        for el in reversed(list(self.doc.element.body)):
+            if el.tag == qn("w:p"):
+                text = "".join(t.text or "" for t in el.iter(qn("w:t")))
+                if text.startswith("{%"):
+                    continue
+                ppr = el.get_or_add_pPr()
+                if ppr.find(qn("w:keepNext")) is None:
+                    keep = OxmlElement("w:keepNext")
+                    ppr.insert(1 if ppr.find(qn("w:pStyle")) is not None else 0, keep)
+                return
+            if el.tag == qn("w:tbl"):
+                return
 
     def _mark_size(self, p, size: float) -> None:
         ppr = p._p.get_or_add_pPr()
@@ -218,6 +239,7 @@ class Builder:
             t.style = self.doc.styles["Table Grid"]
         self._fixed_layout(t)
         for row in t.rows:
+            self.keep_row(row)
             for cell, w in zip(row.cells, widths_cm):
                 cell.width = Cm(w)
         for col, w in zip(t.columns, widths_cm):
@@ -243,14 +265,22 @@ class Builder:
         return self.para(text, container=cell, size=size, bold=bold, italic=italic, align=align)
 
     def add_row(self, t, texts: list[str], *, size: float = 13, bold=False, aligns=None):
+        """A row that never splits across pages; a control-tag row is marked like other tags."""
         row = t.add_row()
+        self.keep_row(row)
         for i, (cell, text) in enumerate(zip(row.cells, texts)):
+            if text.startswith("{%"):
+                p = cell.paragraphs[0]
+                self.run(p, text, size=TAG_PT, color=TAG_COLOR)
+                continue
             self.cell_text(cell, text, size=size, bold=bold, align=(aligns[i] if aligns else CENTER))
         return row
 
     def keep_row(self, row) -> None:
-        """A row that never splits across pages (signature blocks)."""
+        """A row that never splits across pages."""
         trpr = row._tr.get_or_add_trPr()
+        if trpr.find(qn("w:cantSplit")) is not None:
+            return
         el = OxmlElement("w:cantSplit")
         el.set(qn("w:val"), "true")
         trpr.append(el)
@@ -274,13 +304,20 @@ class Builder:
             self.cell_text(left, issuer, size=13, bold=True, first=False)
         else:
             self.cell_text(left, issuer, size=13, bold=True)
-        self.rule(2.4, container=left, available_cm=left_cm - 0.4)
+        # The line under the agency name is 1/3 to 1/2 of the name's width: the context's
+        # agency_rule picks one of these alternatives (see vn.rule_choice).
+        for i, width in enumerate(RULE_WIDTHS):
+            self.jinja(("{%p if agency_rule == " if i == 0 else "{%p elif agency_rule == ") + f"{i} %}}",
+                       container=left)
+            self.rule(width, container=left, available_cm=left_cm - 0.4)
+        self.jinja("{%p endif %}", container=left)
         # 12 pt (Decree 30 allows 12-13) keeps the national title on one line beside a long agency name
         self.cell_text(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", size=12, bold=True)
         self.cell_text(right, "Độc lập - Tự do - Hạnh phúc", size=14, bold=True, first=False)
         self.rule(motto_rule_cm, container=right, available_cm=right_cm - 0.4)
         if number or date_line:
             row = t.add_row()
+            self.keep_row(row)
             if number:
                 p = self.cell_text(row.cells[0], number, size=13)
                 p.paragraph_format.space_before = Pt(6)
@@ -301,6 +338,7 @@ class Builder:
                                  name: str, note: str | None = None, left_cm: float = 7.5,
                                  before: float = 12):
         """'Nơi nhận:' (bold italic 12 pt, entries 11 pt) left; the signature block right."""
+        self.keep_last_with_next()
         t = self.table([left_cm, self.text_width_cm - left_cm], rows=1)
         self.keep_row(t.rows[0])
         t.rows[0].cells[0].paragraphs[0].paragraph_format.space_before = Pt(before)

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from functools import lru_cache
 from pathlib import Path
 
 from docxtpl import DocxTemplate
-from jinja2 import Environment, StrictUndefined, TemplateError
+from jinja2 import Environment, StrictUndefined, TemplateError, UndefinedError
 
 from ..errors import Invalid, Problem
 from .layout import normalise_docx
@@ -76,11 +77,81 @@ def render_docx(path: Path, context: dict) -> bytes:
     tpl = DocxTemplate(str(path))
     try:
         tpl.render(context, jinja_env(), autoescape=True)
+    except UndefinedError as exc:
+        name = (str(exc).split("'") + ["", ""])[1]
+        raise Invalid(Problem("template_error", f"Mẫu văn bản “{path.name}” có lỗi: dùng dữ liệu không có"
+                                                f" “{{{{ {name} }}}}”.")) from exc
     except TemplateError as exc:
-        raise Invalid(Problem("template_error", f"Mẫu văn bản “{path.name}” có lỗi: {exc}")) from exc
+        raise Invalid(Problem("template_error", f"Mẫu văn bản “{path.name}” có lỗi: {_in_vietnamese(str(exc))}"
+                                                f" ({exc}).")) from exc
     buf = io.BytesIO()
     tpl.save(buf)
     return normalise_docx(buf.getvalue())
+
+
+_JINJA_WORDS = (
+    ("unexpected end of template", "thẻ mở chưa có thẻ đóng (endif hoặc endfor)"),
+    ("unknown tag", "thẻ điều khiển không hợp lệ"),
+    ("encountered unknown tag", "thẻ điều khiển không hợp lệ"),
+    ("expected token", "thẻ viết sai cú pháp"),
+    ("unexpected", "thẻ viết sai cú pháp"),
+)
+
+
+def _in_vietnamese(message: str) -> str:
+    low = (message or "").lower()
+    return next((vi for en, vi in _JINJA_WORDS if en in low), "thẻ điều khiển viết sai")
+
+
+_BLOCK_TAG = re.compile(r"\{%-?\s*(if|for|elif|else|endif|endfor)\b[^%]*%\}")
+
+
+def _tag_near(source: str, lineno: int | None, message: str) -> str:
+    """The control tag the error points at, as the clerk sees it in Word: the block left open, or
+    the tag the message quotes."""
+    if "end of template" in (message or "").lower():
+        stack = []
+        for m in _BLOCK_TAG.finditer(source):
+            if m[1] in ("if", "for"):
+                stack.append(m[0])
+            elif m[1] in ("endif", "endfor") and stack:
+                stack.pop()
+        if stack:
+            return stack[-1]
+    lines = source.splitlines()
+    line = lines[lineno - 1] if lineno and 0 < lineno <= len(lines) else source
+    tags = re.findall(r"\{[%{][^%}]*[%}]\}", line)
+    for word in re.findall(r"'([^']+)'", message or ""):
+        for tag in tags:
+            if word in tag:
+                return tag
+    return ""
+
+
+def validate_templates(settings, items) -> None:
+    """Check each distinct template once, before any file is written: its control tags parse and
+    every name it uses is given. Raises Invalid with the file and the tag at fault, in Vietnamese."""
+    from jinja2 import TemplateSyntaxError
+
+    seen: dict[Path, set[str]] = {}
+    for path, context in items:
+        if path in seen:
+            continue
+        tpl, source = DocxTemplate(str(path)), ""
+        try:
+            tpl.init_docx()
+            source = tpl.patch_xml(tpl.get_xml())
+            seen[path] = undeclared_variables(path)
+        except TemplateSyntaxError as exc:
+            tag = _tag_near(source, exc.lineno, exc.message)
+            where = f" ở thẻ “{tag}”" if tag else ""
+            raise Invalid(Problem("template_error", f"Mẫu văn bản “{path.name}” có lỗi{where}:"
+                                                    f" {_in_vietnamese(exc.message)}. Chưa tạo tệp nào.")) from exc
+        missing = sorted(seen[path] - set(context))
+        if missing:
+            raise Invalid(Problem("template_error", f"Mẫu văn bản “{path.name}” có lỗi: dùng dữ liệu không có: "
+                                                    + ", ".join(f"“{{{{ {m} }}}}”" for m in missing)
+                                                    + ". Chưa tạo tệp nào."))
 
 
 def undeclared_variables(path: Path) -> set[str]:

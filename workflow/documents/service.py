@@ -113,9 +113,12 @@ def cycle_drafts(s, ctx, actor, cycle) -> tuple[list[Draft], list[str]]:
 
     def attempt(make, label: str):
         try:
-            plan.append(make())
+            draft = make()
         except Invalid as exc:  # e.g. a meeting whose votes did not pass: nothing to request
             problems.append(f"{label}: {exc.message}")
+            return
+        plan.append(draft)
+        problems.extend(p for p in draft.problems if p not in problems)
 
     noms = sorted(s.scalars(select(Nomination).where(Nomination.cycle_id == cycle.id,
                                                      Nomination.state.in_(facts.LIVE_STATES))),
@@ -167,6 +170,8 @@ def build_cycle(ctx, user_id: int, cycle_id: int, out_dir: Path, pdf: bool = Fal
         drafts.require_secretary(actor, "bộ tài liệu của kỳ xét")
         cycle = drafts.load_cycle(s, cycle_id)
         plan, problems = cycle_drafts(s, ctx, actor, cycle)
+    # Every template is checked before anything is written: a bad edit stops the build whole.
+    render.validate_templates(ctx.settings, [(template_of(ctx, d)[2], d.context) for d in plan if d.template])
     result = BuildResult(out_dir, problems=problems)
     to_pdf = [d for d in plan if d.pdf_only or (pdf and d.extension == "docx")]
     bar = _Progress(progress, len(plan) + len(to_pdf))

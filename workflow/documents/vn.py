@@ -105,3 +105,83 @@ def slug(text: str, limit: int = 60) -> str:
     """An ASCII file-name part: 'Lê Thị Hoà & Co' -> 'le-thi-hoa-co'."""
     value = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
     return value[:limit].rstrip("-") or "tai-lieu"
+
+
+# --- agency names in title blocks ---------------------------------------------------------------
+
+NBSP = "\u00a0"
+# Words that open a unit's name and form a group of their own.
+_LEADS = ("ỦY BAN NHÂN DÂN", "UBND TỈNH", "UBND", "VĂN PHÒNG", "THANH TRA", "HỘI ĐỒNG", "PHÒNG", "SỞ", "BAN")
+
+
+def _groups(segment: list[str]) -> list[list[str]]:
+    text = " ".join(segment)
+    lead = next((w for w in _LEADS if text == w or text.startswith(w + " ")), None)
+    groups, rest = [], segment
+    if lead:
+        n = len(lead.split())
+        groups.append(segment[:n])
+        rest = segment[n:]
+    # Vietnamese compounds are mostly two syllables: "DÂN TỘC", "TÔN GIÁO", "KẾ HOẠCH".
+    pairs = [rest[i:i + 2] for i in range(0, len(rest), 2)]
+    if len(pairs) > 1 and len(pairs[-1]) == 1:
+        last = pairs.pop()
+        pairs[-1] = pairs[-1] + last
+    return groups + pairs
+
+
+def agency_line(text: str | None) -> str:
+    """Upper-case agency name whose line may break only between word groups: the words inside a
+    group are joined by no-break spaces ('SỞ DÂN TỘC / VÀ TÔN GIÁO', never 'TÔN / GIÁO')."""
+    words = upper(text).split()
+    groups: list[list[str]] = []
+    segment: list[str] = []
+    pending_and = False
+
+    def flush():
+        nonlocal segment, pending_and
+        if segment:
+            found = _groups(segment)
+            if pending_and:
+                found[0] = ["VÀ"] + found[0]
+            groups.extend(found)
+        segment, pending_and = [], False
+
+    for w in words:
+        if w == "-":
+            flush()
+            if groups:
+                groups[-1].append("-")
+        elif w == "VÀ":
+            flush()
+            pending_and = True
+        else:
+            segment.append(w)
+    flush()
+    return " ".join(NBSP.join(g) for g in groups)
+
+
+# Widths (cm) of the short line under the agency name; the template holds one alternative each.
+RULE_WIDTHS = (1.0, 1.3, 1.6, 2.0, 2.4, 2.8)
+_CELL_CM = 6.2  # the agency column of the title block, less its padding
+_CAP_CM, _SPACE_CM = 0.31, 0.12  # Times New Roman 13 pt bold capitals, roughly
+
+
+def name_width_cm(text: str | None) -> float:
+    """The printed width of the longest line of an agency name (wrapped between word groups)."""
+    lines, current = [], 0.0
+    for group in agency_line(text).split(" "):
+        width = sum(_SPACE_CM if ch == NBSP else _CAP_CM for ch in group)
+        if current and current + _SPACE_CM + width > _CELL_CM:
+            lines.append(current)
+            current = width
+        else:
+            current = current + _SPACE_CM + width if current else width
+    lines.append(current)
+    return max(lines)
+
+
+def rule_choice(text: str | None) -> int:
+    """Index into RULE_WIDTHS: the line under the agency name between 1/3 and 1/2 of its width."""
+    target = name_width_cm(text) * 0.42
+    return min(range(len(RULE_WIDTHS)), key=lambda i: abs(RULE_WIDTHS[i] - target))

@@ -32,19 +32,19 @@ def _latest_votes(s: Session, cycle_id: int) -> dict[int, tuple[CouncilVote, Cou
     return {vote.nomination_id: (vote, meeting) for vote, meeting in s.execute(q)}
 
 
-def cycle_rows(s: Session, ctx, cycle) -> list[dict]:
+def cycle_rows(s: Session, ctx, cycle, on) -> list[dict]:
     """Every nomination of the cycle, by department then collective before individuals, by name."""
     votes = _latest_votes(s, cycle.id)
     noms = s.scalars(select(Nomination).where(Nomination.cycle_id == cycle.id)).all()
     noms = sorted(noms, key=lambda n: (n.department.sort_key, facts.nominee_sort_key(n)))
     rows = []
     for i, n in enumerate(noms, start=1):
-        who = facts.nominee(n)
+        who = facts.nominee(n, on)
         vote = votes.get(n.id)
         met = (n.criteria or {}).get("met")
         rows.append({
             "no": i, "name": who["name"], "type": NOMINEE_TYPES[n.nominee_type], "position": who["position"],
-            "department": n.department.name, "award": AWARD_FORMS[n.award_form], "state": State(n.state).title,
+            "department": facts.unit_name(n.department, on), "award": AWARD_FORMS[n.award_form], "state": State(n.state).title,
             "criteria": "" if met is None else ("Đạt" if met else "Chưa đạt"),
             "votes": f"{vote[0].votes_for}/{vote[1].members_present}" if vote else "",
             "decision": n.decision_number or "", "decision_date": n.decision_date, "summary": n.summary or "",

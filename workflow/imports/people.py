@@ -8,6 +8,7 @@ from sqlalchemy import select
 from ..email_address import parse_email
 from ..models import Department, Person
 from ..text import fold, nfc
+from ..units import initial_version
 from . import values as v
 from .base import BIRTH_ALIASES, DEPARTMENT_ALIASES, NAME_ALIASES, STT, Kind, Planner, changes
 from .engine import RowResult
@@ -28,7 +29,9 @@ PEOPLE_COLUMNS = [
     Column("email", "Email", ("email", "e mail", "thu dien tu", "dia chi email", "dia chi thu dien tu")),
     Column("hometown", "Quê quán", ("que quan", "nguyen quan")),
     Column("residence", "Nơi ở", ("noi o", "noi o hien nay", "cho o hien nay", "dia chi", "thuong tru",
-                                  "noi thuong tru", "dia chi thuong tru")),
+                                  "noi thuong tru", "dia chi thuong tru", "tru quan")),
+    Column("qualifications", "Trình độ chuyên môn", ("trinh do chuyen mon", "trinh do", "trinh do chuyen mon nghiep vu",
+                                                     "chuyen mon", "hoc van")),
 ]
 
 
@@ -41,7 +44,8 @@ def valid_name(name: str) -> str:
 
 
 class PeoplePlanner(Planner):
-    FIELDS = ("birth_date", "gender", "department_id", "position", "email", "hometown", "residence")
+    FIELDS = ("birth_date", "gender", "department_id", "position", "email", "hometown", "residence",
+              "qualifications")
 
     def __init__(self, session, ctx, layout, options):
         super().__init__(session, ctx, layout, options)
@@ -61,6 +65,7 @@ class PeoplePlanner(Planner):
             "department_id": self.directory.department(self.text(raw, "department"), self.title("department")),
             "position": self.text(raw, "position") or None, "email": email,
             "hometown": self.text(raw, "hometown") or None, "residence": self.text(raw, "residence") or None,
+            "qualifications": self.text(raw, "qualifications") or None,
         }
 
     def plan(self, raw) -> RowResult:
@@ -119,7 +124,11 @@ DEPARTMENT_COLUMNS = [
     Column("name", "Tên phòng", ("ten phong", "phong", "ten don vi", "don vi", "phong ban", "ten phong ban"),
            required=True),
     Column("functions", "Chức năng, nhiệm vụ", ("chuc nang", "chuc nang nhiem vu", "nhiem vu")),
+    Column("address", "Địa chỉ", ("dia chi", "dia chi tru so", "tru so", "dia diem tru so")),
+    Column("phone", "Điện thoại", ("dien thoai", "so dien thoai", "dt")),
+    Column("email", "Email", ("email", "e mail", "thu dien tu", "dia chi email")),
 ]
+CONTACT_FIELDS = ("address", "phone", "email")
 
 
 def initials(name: str) -> str:
@@ -133,7 +142,8 @@ class DepartmentPlanner(Planner):
 
     def __init__(self, session, ctx, layout, options):
         super().__init__(session, ctx, layout, options)
-        self.current = {d.id: {"code": d.code, "name": d.name, "functions": d.functions}
+        self.current = {d.id: {"code": d.code, "name": d.name, "functions": d.functions, "address": d.address,
+                               "phone": d.phone, "email": d.email}
                         for d in session.scalars(select(Department))}
 
     def _code(self, name: str) -> str:
@@ -150,19 +160,22 @@ class DepartmentPlanner(Planner):
             raise RowRefused("missing_name", "Thiếu tên phòng.")
         code = self.text(raw, "code")
         functions = self.text(raw, "functions") or None
+        contact = {f: self.text(raw, f) or None for f in CONTACT_FIELDS}
+        if contact["email"] and ("@" not in contact["email"] or " " in contact["email"]):
+            raise RowRefused("bad_value", f"Cột “{self.title('email')}”: “{contact['email']}” không phải địa chỉ email.")
         existing = (self.directory.department(code, self.title("code")) if code and
                     self.directory.has_department_code(code) else self.directory.department_by_name(name))
         if existing is None:
             code = code or self._code(name)
             self.once(("new", fold(name)), raw.line)
             self.directory.add_department(("row", raw.line), code, name)
-            values = {"code": code, "name": name, "functions": functions}
+            values = {"code": code, "name": name, "functions": functions, **contact}
             return RowResult(raw.line, "create", name, changes=changes({}, values, self.layout.titles),
                              write=lambda s: self._create(s, values))
         if not isinstance(existing, int):
             raise RowRefused("duplicate", f"Trùng với dòng {existing[1]} của tệp.")
         self.once(existing, raw.line)
-        values = {"name": nfc(name), "functions": functions}
+        values = {"name": nfc(name), "functions": functions, **{k: v for k, v in contact.items() if v}}
         diff = changes(self.current[existing], values, self.layout.titles)
         if not diff:
             return RowResult(raw.line, "unchanged", name)
@@ -170,6 +183,10 @@ class DepartmentPlanner(Planner):
 
     def _create(self, s, values):
         dept = Department(code=values["code"], name=values["name"], functions=values["functions"] or "", active=True)
+        for f in CONTACT_FIELDS:
+            if values.get(f):
+                setattr(dept, f, values[f])
+        dept.versions.append(initial_version(values["name"]))
         s.add(dept)
         return dept, "create_department", "department", {"code": dept.code, "name": dept.name}
 
@@ -179,6 +196,9 @@ class DepartmentPlanner(Planner):
         dept.name = values["name"]
         if values["functions"]:
             dept.functions = values["functions"]
+        for f in CONTACT_FIELDS:
+            if values.get(f):
+                setattr(dept, f, values[f])
         return dept, "update_department", "department", {"name": dept.name, "previous": previous}
 
 

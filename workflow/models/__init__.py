@@ -9,7 +9,19 @@ from .decisions import CAPACITIES, REGISTER_TYPES, AwardDecision, RegisterEntry
 from .documents import DOCUMENT_KINDS, Document
 from .exports import ExportJob
 from .nominations import AWARD_FORMS, NOMINEE_TYPES, CouncilMeeting, CouncilVote, Nomination
-from .people import ROLES, TOKEN_SCOPES, AgencyIdentity, ApiToken, Department, Person, User, UserRole
+from .people import (
+    HEAD_TITLES,
+    ROLES,
+    TOKEN_SCOPES,
+    UNIT_KINDS,
+    AgencyIdentity,
+    ApiToken,
+    Department,
+    DepartmentVersion,
+    Person,
+    User,
+    UserRole,
+)
 from .proposals import DepartmentProposal
 from .registers import (
     CONTEST_KINDS,
@@ -28,6 +40,7 @@ __all__ = [
     "COUNCIL_ROLES",
     "CYCLE_KINDS",
     "DOCUMENT_KINDS",
+    "HEAD_TITLES",
     "INITIATIVE_FIELDS",
     "NOMINEE_TYPES",
     "OUTBOX_STATES",
@@ -37,6 +50,7 @@ __all__ = [
     "ROLES",
     "TASK_RATINGS",
     "TOKEN_SCOPES",
+    "UNIT_KINDS",
     "AgencyIdentity",
     "ApiToken",
     "AuditChainHead",
@@ -50,6 +64,7 @@ __all__ = [
     "CouncilVote",
     "Department",
     "DepartmentProposal",
+    "DepartmentVersion",
     "Document",
     "DomainEvent",
     "ExportJob",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime
@@ -19,6 +19,9 @@ class Campaign(Base):
     start_year: Mapped[int] = mapped_column(Integer)
     end_year: Mapped[int] = mapped_column(Integer)
     plan_reference: Mapped[str] = mapped_column(String(300), default="")
+    # A thematic movement (thi đua theo chuyên đề): its awards are marked as such and, under
+    # Decree 152/2025 Art. 4, are no basis for proposing higher-level merit awards.
+    thematic: Mapped[bool] = mapped_column(Boolean, default=True)
 
     cycles: Mapped[list[ReviewCycle]] = relationship(
         back_populates="campaign", order_by="ReviewCycle.year, ReviewCycle.kind"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..text import fold, nfc, person_sort_key, sort_key
@@ -24,6 +24,10 @@ class AgencyIdentity(Base):
     symbol: Mapped[str] = mapped_column(String(30))
     place: Mapped[str] = mapped_column(String(100))
     office_name: Mapped[str] = mapped_column(String(200), default="")
+    # The signer's authority, cited in decisions: the act that sets the agency's functions and
+    # the province's emulation regulation. Empty means "not declared yet" (the build reports it).
+    functions_act: Mapped[str] = mapped_column(String(400), default="")
+    emulation_regulation: Mapped[str] = mapped_column(String(400), default="")
 
 
 class Department(Base):
@@ -43,6 +47,9 @@ class Department(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     head: Mapped[Person | None] = relationship(foreign_keys=[head_person_id], post_update=True)
+    versions: Mapped[list[DepartmentVersion]] = relationship(
+        back_populates="department", order_by="DepartmentVersion.valid_from", cascade="all, delete-orphan",
+        foreign_keys="DepartmentVersion.department_id")
 
     @validates("name")
     def _normalise_name(self, key, value):
@@ -50,6 +57,41 @@ class Department(Base):
         self.search_name = fold(value)
         self.sort_key = sort_key(value)
         return value
+
+
+UNIT_KINDS = {"phong": "Phòng", "van_phong": "Văn phòng", "thanh_tra": "Thanh tra"}
+# The head of each kind of unit, as Vietnamese agencies title them.
+HEAD_TITLES = {"phong": "Trưởng phòng", "van_phong": "Chánh Văn phòng", "thanh_tra": "Chánh Thanh tra"}
+
+
+class DepartmentVersion(Base):
+    """A department as it was from `valid_from`: its name, kind, head's title, or its end.
+
+    A rename, merger or dissolution is a new version; the department row (and so its award
+    history) stays. A dissolved version says the unit no longer exists from that date."""
+
+    __tablename__ = "department_version"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id", ondelete="CASCADE"), index=True)
+    valid_from: Mapped[date] = mapped_column(Date)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(12), default="phong")
+    head_title: Mapped[str] = mapped_column(String(100), default="Trưởng phòng")
+    dissolved: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Where a merger sends the unit's staff and work (informative; history stays with this unit).
+    successor_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    note: Mapped[str] = mapped_column(String(300), default="")
+
+    department: Mapped[Department] = relationship(foreign_keys=[department_id], back_populates="versions")
+
+    __table_args__ = (
+        UniqueConstraint("department_id", "valid_from"),
+        CheckConstraint("kind IN ('phong', 'van_phong', 'thanh_tra')", name="kind"),
+    )
+
+    @validates("name", "head_title")
+    def _normalise(self, key, value):
+        return nfc(value)
 
 
 class Person(Base):
@@ -62,6 +104,8 @@ class Person(Base):
     birth_date: Mapped[date | None] = mapped_column(Date)
     hometown: Mapped[str | None] = mapped_column(String(300))
     residence: Mapped[str | None] = mapped_column(String(300))
+    # Trình độ chuyên môn, nghiệp vụ (achievement reports print it).
+    qualifications: Mapped[str | None] = mapped_column(String(300))
     position: Mapped[str | None] = mapped_column(String(200))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
     email: Mapped[str | None] = mapped_column(String(200))
@@ -80,7 +124,7 @@ class Person(Base):
         self.sort_key = person_sort_key(value)
         return value
 
-    @validates("hometown", "residence", "position")
+    @validates("hometown", "residence", "position", "qualifications")
     def _normalise_text(self, key, value):
         return nfc(value)
 

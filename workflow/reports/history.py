@@ -19,9 +19,17 @@ def _may_see(actor, *, person: Person | None = None, department_id: int | None =
     return department_id in actor.headed_department_ids
 
 
+def is_thematic(n: Nomination) -> bool:
+    """The agency's Giấy khen in a thematic movement (thi đua theo chuyên đề) is a thematic award."""
+    return bool(n.cycle.campaign.thematic and n.award_form == "agency_certificate")
+
+
 def award_dict(n: Nomination) -> dict:
     c = n.cycle
-    return {"nomination_id": n.id, "campaign": c.campaign.name, "campaign_code": c.campaign.code,
+    thematic = is_thematic(n)
+    return {"thematic": thematic, "counts_for_merit": not thematic,
+            "award_kind": "Khen thưởng theo chuyên đề" if thematic else "Khen thưởng thường xuyên",
+            "nomination_id": n.id, "campaign": c.campaign.name, "campaign_code": c.campaign.code,
             "period": c.campaign.period, "cycle": c.title, "cycle_kind": CYCLE_KINDS[c.kind], "year": c.year,
             "nominee_type": n.nominee_type, "nominee_type_title": NOMINEE_TYPES[n.nominee_type],
             "nominee": n.nominee_name, "department": n.department.name,
@@ -50,7 +58,9 @@ def person_history(s: Session, user_id: int, person_id: int) -> dict:
     return {"person": {"id": person.id, "full_name": person.full_name,
                        "department": person.department.name if person.department else None,
                        "birth_date": person.birth_date, "position": person.position},
-            "awards": _awards(s, Nomination.person_id == person.id),
+            "awards": (awards := _awards(s, Nomination.person_id == person.id)),
+            # Decree 152/2025 Art. 4: thematic awards are no basis for a higher-level merit proposal.
+            "merit_basis": [a for a in awards if a["counts_for_merit"]],
             "initiatives": list_initiatives(s, person_id=person.id),
             "contest_results": list_contest_results(s, person_id=person.id),
             "task_ratings": list_task_ratings(s, person_id=person.id)}
