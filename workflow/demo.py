@@ -17,7 +17,18 @@ from sqlalchemy.orm import joinedload
 
 from states import State
 
-from . import administration, council, council_roster, criteria, decisions, directory, dossier, nominations, registers, units
+from . import (
+    administration,
+    council,
+    council_roster,
+    criteria,
+    decisions,
+    directory,
+    dossier,
+    nominations,
+    registers,
+    units,
+)
 from .agency import DEMO_MARK
 from .audit import audit
 from .clock import FixedClock

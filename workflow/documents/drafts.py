@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from .. import proposals
 from ..actors import can_view
-from ..agency import identity_on, legal_basis_on, report_form_on
+from ..agency import identity_on, report_form_on
 from ..decisions import certificate_number
 from ..errors import Forbidden, Invalid, Problem, not_found
 from ..models import CouncilMeeting, Department, Nomination, ReviewCycle, User
