@@ -429,12 +429,24 @@ COUNCIL_SEATS = [("truongban", "chair"), ("photruongban", "vice_chair"), ("thuky
                  ("truongphong_vp", "member"), ("hoidong1", "member"), ("hoidong2", "member")]
 
 
+# On 01/3/2025 the Ban became a Sở: council members whose title named the Ban start a new term
+# under the new title (the minutes name each member as they were titled on the meeting's day).
+RETITLED = {"Trưởng Ban": "Giám đốc Sở", "Phó Trưởng Ban": "Phó Giám đốc Sở"}
+
+
 def _council_roster(demo: Demo) -> None:
     with demo.ctx.db.reading() as s:
-        people = {u: s.get(User, demo.users[u]).person_id for u, _ in COUNCIL_SEATS}
+        people = {u: s.get(User, demo.users[u]).person for u, _ in COUNCIL_SEATS}
     for username, role in COUNCIL_SEATS:
-        council_roster.add_member(demo.ctx, demo.users["thuky"], person_id=people[username], council_role=role,
-                                  term_from=date(2021, 1, 1))
+        person = people[username]
+        kwargs = {"person_id": person.id, "council_role": role}
+        if person.position in RETITLED:
+            council_roster.add_member(demo.ctx, demo.users["thuky"], **kwargs, title=person.position,
+                                      term_from=date(2021, 1, 1), term_to=date(2025, 2, 28))
+            council_roster.add_member(demo.ctx, demo.users["thuky"], **kwargs, title=RETITLED[person.position],
+                                      term_from=date(2025, 3, 1))
+        else:
+            council_roster.add_member(demo.ctx, demo.users["thuky"], **kwargs, term_from=date(2021, 1, 1))
 
 
 def _council(demo: Demo, cycle: ReviewCycle, nids: list[int], held_on: date, *, against: set[int] = frozenset()) -> int:
