@@ -59,6 +59,7 @@ def test_upload_previews_without_writing_then_confirm_imports_and_a_second_uploa
     preview = upload()
     html = preview.get_data(as_text=True)
     assert preview.status_code == 200 and "Tạo mới: 1" in html and "Từ chối: 1" in html
+    assert "Cập nhật: 0" in html and "built-in" not in html
     assert "Không tìm thấy cán bộ “Người Lạ”" in html
     assert count(ctx, ContestResult) == 0
 
@@ -66,6 +67,7 @@ def test_upload_previews_without_writing_then_confirm_imports_and_a_second_uploa
                                            "contest_kind")}
     done = client.post("/reports/import/confirm", data=fields)
     assert done.status_code == 200 and "Đã tạo mới 1" in done.get_data(as_text=True)
+    assert "cập nhật 0" in done.get_data(as_text=True) and "built-in" not in done.get_data(as_text=True)
     assert count(ctx, ContestResult) == 1
     again = client.post("/reports/import/confirm", data=fields)  # the pending file is gone: no double import
     assert again.status_code == 302 and count(ctx, ContestResult) == 1
