@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask, request, session
+from flask import Flask, request
 from flask_babel import Babel
 
 from states import ACTION_TITLES, STATE_TITLES, Action, State
@@ -61,6 +61,15 @@ def vn_datetime(value) -> str:
     return f"{local:%d/%m/%Y %H:%M}"
 
 
+def vn_number(value) -> str:
+    """Vietnamese number format: 1.234 and 88,5 (dot for thousands, comma for decimals)."""
+    if value is None or value == "":
+        return ""
+    number = float(value)
+    text = f"{number:,.0f}" if number == int(number) else f"{number:,.2f}".rstrip("0")
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
 def file_size(n: int | None) -> str:
     if n is None:
         return ""
@@ -71,15 +80,25 @@ def file_size(n: int | None) -> str:
     return ""
 
 
+def _upload_limits() -> dict:
+    settings = get_ctx().settings
+    return {"max_bytes": settings.max_upload_bytes, "max_mb": settings.max_upload_bytes // (1024 * 1024),
+            "extensions": sorted(settings.upload_extensions)}
+
+
 def select_locale() -> str:
-    return session.get("lang") or get_ctx().settings.section("app").get("default_locale", "vi")
+    # Vietnamese only: a half-translated English interface (dates, states, charts) misled more than
+    # it helped, so the toggle was removed rather than kept incomplete.
+    return "vi"
 
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
     Babel(app, locale_selector=select_locale)
     app.jinja_env.filters.update(vn_date=vn_date, vn_long_date=vn_long_date, vn_datetime=vn_datetime,
-                                 file_size=file_size)
+                                 file_size=file_size, vn_number=vn_number, format_ext=lambda e: "." + e)
+    # a global (not a context variable), so macros imported without context see it too
+    app.jinja_env.globals["upload_limits"] = _upload_limits
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

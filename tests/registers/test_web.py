@@ -110,7 +110,8 @@ def test_dashboard_page_draws_svg_charts_with_a_table_and_an_xlsx_export(ctx, ma
 def test_calendar_feed_needs_no_session_but_a_valid_token_that_a_new_password_revokes(ctx, make, app):
     a = make.agency()
     page = login(app, make, a.head).get("/reports/calendar").get_data(as_text=True)
-    feed_url = re.search(r'value="(http://thidua\.test/reports/calendar/[^"]+\.ics)"', page).group(1)
+    feed_url = re.search(r'data-testid="feed-url">(http://thidua\.test/reports/calendar/[^<]+\.ics)<', page).group(1)
+    assert 'data-testid="today"' in page
     path = urlsplit(feed_url).path
     anonymous = app.test_client()
     reply = anonymous.get(path)

@@ -21,7 +21,8 @@ from ..factories import PASSWORD
 pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+SHOTS = ARTIFACTS / "screenshots"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
 

@@ -22,7 +22,7 @@ from ..forms import (
     RolesForm,
     UserForm,
 )
-from .common import form_errors, messages, reading
+from .common import form_errors, messages, paginate, reading
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 admin_only = roles_required("admin")
@@ -147,14 +147,19 @@ def set_head():
 
 # --- people ------------------------------------------------------------------------------------
 
+def _q() -> str | None:
+    return (request.args.get("q") or "").strip()[:200] or None
+
+
 def _people_page(form=None, errors=None, status=200):
-    q = (request.args.get("q") or "").strip()[:200] or None
+    q = _q()
     with reading() as (s, _actor):
-        rows = queries.search_people(s, q, limit=500)
+        page = paginate(queries.search_people(s, q, limit=100_000))
         departments = page_queries.department_choices(s)
     form = form or PersonForm(formdata=None)
     form.department_id.choices = [("", "—")] + departments
-    return render_template("admin/people.html", rows=rows, form=form, errors=errors or [], q=q), status
+    return render_template("admin/people.html", rows=page["items"], page=page, form=form, errors=errors or [],
+                           q=q), status
 
 
 @bp.get("/people")
@@ -185,13 +190,15 @@ def create_person():
 # --- users and roles ---------------------------------------------------------------------------
 
 def _users_page(form=None, errors=None, failed_id=None, status=200):
+    q = _q()
     with reading() as (s, _actor):
-        rows = page_queries.users(s)
+        page = paginate(page_queries.users(s, q), per_page=25)
         people = page_queries.people_without_account(s)
+    rows = page["items"]
     form = form or UserForm(formdata=None)
     form.person_id.choices = [("", "— " + _("không gắn cán bộ") + " —")] + people
     role_forms = {u["id"]: RolesForm(formdata=None, roles=u["roles"]) for u in rows}
-    return render_template("admin/users.html", rows=rows, form=form, role_forms=role_forms,
+    return render_template("admin/users.html", rows=rows, page=page, q=q, form=form, role_forms=role_forms,
                            password_form=PasswordForm(formdata=None), errors=errors or [], failed_id=failed_id), status
 
 

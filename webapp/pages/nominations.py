@@ -33,14 +33,19 @@ def index():
                "state": request.args.get("state") if request.args.get("state") in STATE_VALUES else None,
                "nominee_type": request.args.get("nominee_type") if request.args.get("nominee_type") in NOMINEE_TYPES
                else None, "q": (request.args.get("q") or "").strip()[:200] or None}
+    cursor = request.args.get("cursor")
+    # Keyset pages have no numbers: the cursors of the pages before travel in the address ("back").
+    back = [c for c in (request.args.get("back") or "").split(",") if c][-50:]
     with reading() as (s, actor):
-        page = queries.list_nominations(s, actor, cursor=request.args.get("cursor"), **filters)
+        page = queries.list_nominations(s, actor, cursor=cursor, **filters)
+        page["total"] = queries.count_nominations(s, actor, **filters)
+        page["number"] = len(back) + (2 if cursor else 1)
         cycles = page_queries.cycle_choices(s)
         departments = page_queries.department_choices(s)
     bulk = BulkForm()
     return render_template("nominations/list.html", page=page, filters=filters, cycles=cycles,
                            departments=departments, bulk=bulk, nominee_types=NOMINEE_TYPES,
-                           filter_args={k: v for k, v in filters.items() if v},
+                           filter_args={k: v for k, v in filters.items() if v}, cursor=cursor, back=back,
                            states=[(st.value, st.title) for st in State])
 
 

@@ -10,7 +10,7 @@ from workflow.errors import DomainError
 
 from ..context import get_ctx
 from ..forms import ContestResultForm, InitiativeForm, TaskRatingForm
-from .common import form_errors, int_arg, messages, reading
+from .common import form_errors, int_arg, messages, paginate, reading
 
 bp = Blueprint("registers", __name__, url_prefix="/registers")
 EDITORS = ("council_secretary", "admin")
@@ -25,7 +25,7 @@ def _q() -> str | None:
 def _initiatives_page(form=None, errors=None, status=200):
     year, q, edit = int_arg("year"), _q(), int_arg("edit")
     with reading() as (s, _actor):
-        rows = register_queries.list_initiatives(s, year=year, q=q)
+        rows = register_queries.list_initiatives(s, year=year, q=q, limit=20_000)
         people, departments = page_queries.person_choices(s), page_queries.department_choices(s)
         editing = page_queries.initiative(s, edit) if edit else None
     if form is None:
@@ -37,7 +37,8 @@ def _initiatives_page(form=None, errors=None, status=200):
                 **{k: _date(editing[k]) for k in ("recognition_date", "appraisal_date", "contest_recognition_date")})
     form.author_ids.choices = people
     form.department_id.choices = [("", "—")] + departments
-    return render_template("registers/initiatives.html", rows=rows, form=form, errors=errors or [], year=year, q=q,
+    page = paginate(rows)
+    return render_template("registers/initiatives.html", rows=page["items"], page=page, form=form, errors=errors or [], year=year, q=q,
                            editing_id=editing["id"] if editing else request.form.get("initiative_id", ""),
                            can_edit=current_user.has(*EDITORS)), status
 
@@ -83,8 +84,9 @@ def save_initiative():
 def _contests_page(form=None, errors=None, status=200):
     year, q, edit = int_arg("year"), _q(), int_arg("edit")
     with reading() as (s, _actor):
-        rows = page_queries.matching(register_queries.list_contest_results(s, year=year), q, "full_name")
-        people = page_queries.person_choices(s)
+        rows = page_queries.with_departments(s, page_queries.matching(
+            register_queries.list_contest_results(s, year=year, limit=50_000), q, "full_name"))
+        people = page_queries.person_groups(s)
         editing = page_queries.contest_result(s, edit) if edit else None
     if form is None:
         form = ContestResultForm(formdata=None, year=get_ctx().clock.today().year)
@@ -93,7 +95,8 @@ def _contests_page(form=None, errors=None, status=200):
                 "contest_kind", "year", "round", "person_id", "participated", "prize")},
                 score="" if editing["score"] is None else str(editing["score"]))
     form.person_id.choices = people
-    return render_template("registers/contests.html", rows=rows, form=form, errors=errors or [], year=year, q=q,
+    page = paginate(rows)
+    return render_template("registers/contests.html", rows=page["items"], page=page, form=form, errors=errors or [], year=year, q=q,
                            editing=editing, can_edit=current_user.has(*EDITORS)), status
 
 
@@ -108,7 +111,7 @@ def contests():
 def save_contest():
     form = ContestResultForm()
     with reading() as (s, _actor):
-        form.person_id.choices = page_queries.person_choices(s)
+        form.person_id.choices = page_queries.person_groups(s)
     if not form.validate():
         return _contests_page(form, form_errors(form), 422)
     score = (form.score.data or "").strip().replace(",", ".")
@@ -125,15 +128,19 @@ def save_contest():
 
 # --- task ratings --------------------------------------------------------------------------
 
-def _subjects(s) -> list[tuple[str, str]]:
-    return ([(f"d{i}", "Tập thể: " + n) for i, n in page_queries.department_choices(s)]
-            + [(f"p{i}", n) for i, n in page_queries.person_choices(s)])
+def _subjects(s) -> dict[str, list[tuple[str, str]]]:
+    """Departments first, then people grouped by department: short labels that a select never cuts."""
+    groups = {"Tập thể": [(f"d{i}", n) for i, n in page_queries.department_choices(s)]}
+    for department, people in page_queries.person_groups(s).items():
+        groups["Cá nhân — " + department] = [(f"p{i}", n) for i, n in people]
+    return groups
 
 
 def _ratings_page(form=None, errors=None, status=200):
     year, q, edit = int_arg("year"), _q(), int_arg("edit")
     with reading() as (s, _actor):
-        rows = page_queries.matching(register_queries.list_task_ratings(s, year=year), q, "subject")
+        rows = page_queries.with_departments(s, page_queries.matching(
+            register_queries.list_task_ratings(s, year=year, limit=50_000), q, "subject"))
         subjects = _subjects(s)
         editing = page_queries.task_rating(s, edit) if edit else None
     if form is None:
@@ -142,7 +149,8 @@ def _ratings_page(form=None, errors=None, status=200):
             subject = f"p{editing['person_id']}" if editing["person_id"] else f"d{editing['department_id']}"
             form = TaskRatingForm(formdata=None, year=editing["year"], rating=editing["rating"], subject=subject)
     form.subject.choices = subjects
-    return render_template("registers/ratings.html", rows=rows, form=form, errors=errors or [], year=year, q=q,
+    page = paginate(rows)
+    return render_template("registers/ratings.html", rows=page["items"], page=page, form=form, errors=errors or [], year=year, q=q,
                            editing=editing, can_edit=current_user.has(*EDITORS)), status
 
 
