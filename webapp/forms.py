@@ -28,6 +28,7 @@ from workflow.models import (
     AWARD_FORMS,
     CONTEST_KINDS,
     DOCUMENT_KINDS,
+    EVIDENCE_KINDS,
     INITIATIVE_FIELDS,
     NOMINEE_TYPES,
     ROLES,
@@ -275,3 +276,19 @@ class GenerateForm(Form):
     meeting_id = HiddenField(filters=[_opt_int])
     pdf = HiddenField()
     back = HiddenField()
+
+
+class EvidenceForm(Form):
+    """A department head sends evidence (e.g. a certificate scan) for the Office to record."""
+
+    department_id = SelectField(_l("Phòng"), coerce=int)
+    subject = SelectField(_l("Của ai"), validators=[InputRequired()])
+    kind = SelectField(_l("Loại minh chứng"), choices=_choices(list(EVIDENCE_KINDS.items())))
+    year = IntegerField(_l("Năm"), validators=[InputRequired()])
+    description = TextAreaField(_l("Mô tả"), validators=[InputRequired(), Length(max=2000)])
+    file = FileField(_l("Bản chụp, bản quét"))
+    submit = SubmitField(_l("Gửi Văn phòng"))
+
+
+class EvidenceDecisionForm(Form):
+    note = TextAreaField(_l("Ghi chú / lý do (bắt buộc khi không xác nhận)"), validators=[Optional(), Length(max=2000)])

@@ -213,6 +213,10 @@ def _department_review(s: Session, ctx, nom: Nomination, data: ActionInput, user
         if checklist.rule == "any":
             problems = [Problem("criteria_unmet", "Chưa đạt tiêu chuẩn nào trong các tiêu chuẩn sau: "
                                 + "; ".join(line.label for line in checklist.lines) + ".")]
+        # who can unblock it: only the Office keeps the registers
+        problems.append(Problem("criteria_evidence", "Minh chứng còn thiếu do Văn phòng (thư ký Hội đồng TĐKT) ghi vào"
+                                " sổ theo dõi; Trưởng phòng gửi bản quét giấy chứng nhận, quyết định tại trang"
+                                " “Minh chứng gửi Văn phòng”."))
     kinds = {d.kind for d in active_documents(s, nomination_id=nom.id)}
     if "achievement_report" not in kinds:
         problems.append(Problem("missing_achievement_report", "Thiếu báo cáo thành tích của đối tượng được đề nghị."))

@@ -115,6 +115,13 @@ def open_cycle_choices(s: Session, today: date) -> list[tuple[int, str]]:
     return [(c.id, c.title) for c in rows]
 
 
+def late_cycles(s: Session, today: date) -> dict[int, date]:
+    """Open cycles whose dossier deadline has passed (a nomination made now is late)."""
+    rows = s.execute(select(ReviewCycle.id, ReviewCycle.dossier_deadline)
+                     .where(ReviewCycle.council_meeting_on >= today, ReviewCycle.dossier_deadline < today)).all()
+    return dict(rows)
+
+
 def default_cycle_id(s: Session, today: date) -> int | None:
     """The cycle being worked on now: the next council meeting, else the latest cycle."""
     upcoming = s.scalars(select(ReviewCycle.id).where(ReviewCycle.council_meeting_on >= today)

@@ -5,8 +5,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import admin, council, department, documents, errors, head, help, inbox, mail, nominations, registers
-    for module in (inbox, nominations, department, council, head, registers, admin, mail, help, documents):
+    from . import (admin, council, department, documents, errors, evidence, head, help, inbox, mail, nominations,
+                   registers)
+    for module in (inbox, nominations, department, council, head, registers, admin, mail, help, documents,
+                   evidence):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     from .. import reports  # the report pages, with their own blueprint

@@ -69,6 +69,8 @@ def _nomination_form() -> NominationForm:
                 people += [(pid, name) for pid, name in page_queries.person_choices(s) if pid == actor.person_id]
     form.person_id.choices = [("", "— " + _("chọn cá nhân") + " —")] + people
     form.department_id.choices = [("", "— " + _("chọn phòng") + " —")] + departments
+    if not departments:  # staff may nominate only themselves: no empty "Tập thể" option
+        form.nominee_type.choices = [c for c in form.nominee_type.choices if c.value == "individual"]
     if request.method == "GET":
         for name in ("nominee_type", "person_id", "department_id", "cycle_id"):
             value = request.args.get(name)
@@ -82,6 +84,8 @@ def _nomination_form() -> NominationForm:
 def new():
     form = _nomination_form()
     problems, status = [], 200
+    with reading() as (s, _actor):
+        late = page_queries.late_cycles(s, get_ctx().clock.today())
     if form.validate_on_submit():
         try:
             individual = form.nominee_type.data == "individual"
@@ -93,10 +97,15 @@ def new():
             problems, status = messages(exc), exc.status
         else:
             flash(_("Đã tạo đề nghị khen thưởng. Bước tiếp theo: bổ sung hồ sơ, rồi Phòng xét."), "success")
+            if form.cycle_id.data in late:
+                flash(_("Lưu ý: kỳ xét này đã quá hạn nộp hồ sơ (%(d)s). Hãy báo Văn phòng để được xem xét.",
+                        d=f"{late[form.cycle_id.data]:%d/%m/%Y}"), "warning")
             return redirect(url_for(".detail", nomination_id=nid))
     elif request.method == "POST":
         problems, status = form_errors(form), 422
-    return render_template("nominations/new.html", form=form, errors=problems), status
+    selected = form.cycle_id.data or (form.cycle_id.choices[0][0] if form.cycle_id.choices else None)
+    return render_template("nominations/new.html", form=form, errors=problems, late=late,
+                           late_deadline=late.get(selected)), status
 
 
 # --- one nomination ------------------------------------------------------------------------

@@ -3,6 +3,7 @@ from .audit import OUTBOX_STATES, AuditEntry, DomainEvent, OutboxMessage, Remind
 from .base import Base, UTCDateTime
 from .campaigns import CYCLE_KINDS, REGISTRATION_STATES, Campaign, Registration, RegistrationLine, ReviewCycle
 from .documents import DOCUMENT_KINDS, Document
+from .evidence import EVIDENCE_KINDS, EVIDENCE_STATES, EvidenceSubmission
 from .nominations import AWARD_FORMS, NOMINEE_TYPES, CouncilMeeting, CouncilVote, Nomination
 from .people import ROLES, AgencyIdentity, ApiToken, Department, Person, User, UserRole
 from .registers import (
@@ -20,6 +21,8 @@ __all__ = [
     "CONTEST_KINDS",
     "CYCLE_KINDS",
     "DOCUMENT_KINDS",
+    "EVIDENCE_KINDS",
+    "EVIDENCE_STATES",
     "INITIATIVE_FIELDS",
     "NOMINEE_TYPES",
     "OUTBOX_STATES",
@@ -32,6 +35,7 @@ __all__ = [
     "Base",
     "Campaign",
     "ContestResult",
+    "EvidenceSubmission",
     "CouncilMeeting",
     "CouncilVote",
     "Department",
