@@ -1,0 +1,196 @@
+"""Pages for daily work (issue 13): who qualifies, evidence to the Office, long lists paged and
+searchable, uploads refused in place, dates and numbers the Vietnamese way."""
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+
+from states import State
+from workflow import evidence
+from workflow.models import AuditEntry, EvidenceSubmission
+from workflow.text import natural_key
+
+from .helpers import text_of
+
+
+def _standing(html: str) -> dict[str, str]:
+    """Name -> standing, read from the department page's list."""
+    out = {}
+    for item in re.findall(r'<li class="list-group-item" data-standing="(\w+)">(.*?)</li>', html, flags=re.S):
+        name = re.search(r'fw-semibold">(?:Tập thể: )?([^<]+)</span>', item[1]).group(1).strip()
+        out[name] = item[0]
+    return out
+
+
+def test_the_department_page_says_who_qualifies_and_offers_a_nomination_only_to_them(ctx, make, browser_for):
+    a = make.agency()
+    cycle = make.cycle()
+    qualified = make.person(a.department_id, "Trần Văn Đạt")
+    make.prize(a, qualified)
+    make.person(a.department_id, "Ngô Thị Chưa")
+    nominated = make.nomination(a, cycle_id=cycle, person_id=a.staff_person)
+    awarded_person = make.person(a.department_id, "Hồ Văn Thưởng")
+    make.nomination(a, cycle_id=cycle, person_id=awarded_person, state=State.AWARDED)
+    page = browser_for(a.head).get(f"/department?cycle_id={cycle}").get_data(as_text=True)
+    standing = _standing(page)
+    assert standing["Trần Văn Đạt"] == "eligible"
+    assert standing["Ngô Thị Chưa"] == "not_eligible"
+    assert standing["Lê Thị Hoà"] == "nominated" and standing["Hồ Văn Thưởng"] == "awarded"
+    assert standing["Phòng Chính sách"] == "not_eligible"  # the collective, without evidence
+    text = text_of(browser_for(a.head).get(f"/department?cycle_id={cycle}"))
+    assert "Vì: Không có giải thưởng cuộc thi nào năm 2025." in text
+    # "Đề nghị" only for the one who qualifies; the nominated one links to their dossier
+    assert page.count(">Đề nghị</a>") == 1
+    assert f"/nominations/new?nominee_type=individual&amp;person_id={qualified}" in page
+    assert f'href="/nominations/{nominated}"' in page
+
+
+def test_a_blocked_review_says_who_records_the_evidence_and_links_to_sending_it(ctx, make, browser_for):
+    a = make.agency()
+    person = make.person(a.department_id, "Ngô Thị Chưa")
+    from workflow import nominations
+    nid = nominations.create_nomination(ctx, a.head, cycle_id=make.cycle(), nominee_type="individual",
+                                        person_id=person, award_form="agency_certificate")
+    head = browser_for(a.head)
+    page = head.get(f"/nominations/{nid}").get_data(as_text=True)
+    assert "chỉ Văn phòng — thư ký Hội đồng TĐKT — ghi vào sổ theo dõi" in page
+    assert f"/evidence?department_id={a.department_id}&amp;person_id={person}" in page
+    refused = text_of(head.post(f"/nominations/{nid}/act", data={"action": "department_review",
+                                                                     "version": 1}))
+    assert "Minh chứng còn thiếu do Văn phòng (thư ký Hội đồng TĐKT) ghi vào sổ theo dõi" in refused
+
+
+def test_a_head_sends_evidence_and_only_the_secretary_confirms_or_refuses_it_with_a_reason(ctx, make, browser_for):
+    a = make.agency()
+    head = browser_for(a.head)
+    form = head.get("/evidence")
+    assert form.status_code == 200 and "Chấp nhận: " in text_of(form) and "tối đa 20 MB" in text_of(form)
+    sent = head.post("/evidence", content_type="multipart/form-data", data={
+        "department_id": a.department_id, "subject": str(a.staff_person), "kind": "contest_result", "year": "2025",
+        "description": "Giải Ba cuộc thi trực tuyến tìm hiểu CCHC năm 2025",
+        "file": (io.BytesIO(b"%PDF-1.4 scan"), "giay-chung-nhan.pdf")}, follow_redirects=True)
+    assert "Đã gửi minh chứng" in text_of(sent) and "giay-chung-nhan.pdf" in text_of(sent)
+    with ctx.db.reading() as s:
+        row = s.query(EvidenceSubmission).one()
+        sid = row.id
+        assert (row.state, row.person_id, row.department_id) == ("submitted", a.staff_person, a.department_id)
+    # another department's head may not send for this department, nor see its evidence
+    other = browser_for(a.other_head)
+    assert other.post("/evidence", content_type="multipart/form-data", data={
+        "department_id": a.department_id, "subject": "", "kind": "other", "year": "2025", "description": "x",
+        "file": (io.BytesIO(b"x"), "x.pdf")}).status_code == 403
+    assert other.get(f"/evidence/{sid}/file").status_code == 404
+    assert head.get(f"/evidence/{sid}/file").data == b"%PDF-1.4 scan"
+    # the head cannot confirm; the secretary must give a reason to refuse
+    assert head.post(f"/evidence/{sid}/decision", data={"confirm": "1"}).status_code == 403
+    secretary = browser_for(a.secretary)
+    assert "Mở sổ để ghi" in text_of(secretary.get("/evidence"))
+    assert "Cần ghi lý do" in text_of(secretary.post(f"/evidence/{sid}/decision", data={"refuse": "1"}))
+    done = secretary.post(f"/evidence/{sid}/decision", data={"confirm": "1", "note": "Đã ghi sổ"},
+                          follow_redirects=True)
+    assert "Đã xác nhận minh chứng vào sổ" in text_of(done)
+    assert secretary.post(f"/evidence/{sid}/decision", data={"confirm": "1"}).status_code == 409
+    with ctx.db.reading() as s:
+        actions = [e.action for e in s.query(AuditEntry).filter_by(entity_type="evidence_submission")]
+    assert actions == ["submit_evidence", "confirm_evidence"]
+
+
+def test_evidence_needs_a_description_and_an_accepted_file(ctx, make):
+    a = make.agency()
+    from workflow.errors import Invalid
+    try:
+        evidence.submit_evidence(ctx, a.head, department_id=a.department_id, person_id=None, kind="other",
+                                 year=2025, description=" ", filename="virus.exe", content=b"MZ")
+    except Invalid as exc:
+        codes = [p.code for p in exc.problems]
+    assert codes == ["description", "file_type"]
+
+
+def test_users_are_searchable_paged_and_in_natural_order(ctx, make, browser_for):
+    a = make.agency()
+    for n in (10, 2, 1):
+        make.user(["staff"], username=f"canbo_{n}")
+    admin = browser_for(a.admin)
+    page = text_of(admin.get("/admin/users?q=CANBO"))
+    assert page.index("canbo_1 ") < page.index("canbo_2 ") < page.index("canbo_10 ")
+    assert "1–3 / 3 tài khoản" in page
+    assert natural_key("canbo_2") < natural_key("canbo_10")
+    for n in range(30):
+        make.user(["staff"], username=f"nv{n}")
+    first = text_of(admin.get("/admin/users"))
+    assert "Trang 1/" in first and "Trang sau »" in first
+    assert "« Trang trước" in text_of(admin.get("/admin/users?page=2"))
+
+
+def test_the_nominations_list_shows_its_total_and_pages_both_ways(ctx, make, browser_for):
+    a = make.agency()
+    from workflow import nominations
+    cycle = make.cycle()
+    for _ in range(53):
+        nominations.create_nomination(ctx, a.secretary, cycle_id=cycle, nominee_type="individual",
+                                      person_id=make.person(a.department_id), award_form="agency_certificate")
+    sec = browser_for(a.secretary)
+    first = sec.get("/nominations").get_data(as_text=True)
+    assert "Tổng cộng 53 hồ sơ · Trang 1/2" in text_of(sec.get("/nominations"))
+    next_url = re.search(r'rel="next"\s+href="([^"]+)"', first).group(1).replace("&amp;", "&")
+    second = sec.get(next_url).get_data(as_text=True)
+    assert "Trang 2/2" in text_of(sec.get(next_url)) and 'rel="next"' not in second
+    back = re.search(r'rel="prev"\s+href="([^"]+)"', second).group(1).replace("&amp;", "&")
+    assert "Trang 1/2" in text_of(sec.get(back))
+
+
+def test_registers_have_a_department_column_vietnamese_scores_and_no_score_for_absentees(ctx, make, browser_for):
+    a = make.agency()
+    from workflow import registers
+    registers.save_contest_result(ctx, a.secretary, contest_kind="online_cchc", year=2025,
+                                  person_id=a.staff_person, participated=True, score="88.5", prize=None)
+    absent = make.person(a.department_id, "Đỗ Văn Vắng")
+    registers.save_contest_result(ctx, a.secretary, contest_kind="online_cchc", year=2025,
+                                  person_id=absent, participated=False, score=None, prize=None)
+    html = browser_for(a.secretary).get("/registers/contests").get_data(as_text=True)
+    row = re.search(r"<tr><td>Lê Thị Hoà</td>.*?</tr>", html, flags=re.S).group(0)
+    assert "<td>Phòng Chính sách</td>" in row and ">88,5<" in row
+    absent_row = re.search(r"<tr><td>Đỗ Văn Vắng</td>.*?</tr>", html, flags=re.S).group(0)
+    assert re.search(r'text-end">—<', absent_row) and "Không tham gia" in absent_row
+    assert "1–2 / 2 kết quả" in text_of(browser_for(a.secretary).get("/registers/contests"))
+
+
+def test_registrations_show_one_year_at_a_time(ctx, make, browser_for):
+    a = make.agency()
+    page = text_of(browser_for(a.secretary).get("/council/registrations?year=2024"))
+    assert "Đăng ký thi đua của các Phòng — năm 2024" in page and "0 bản đăng ký" in page
+
+
+def test_an_oversized_upload_goes_back_to_its_form_with_the_limit(ctx, make, browser_for):
+    a = make.agency()
+    ctx.settings.raw["app"]["max_upload_mb"] = 1
+    from webapp import create_app
+    from .conftest import Browser
+    client = Browser(create_app(context=ctx).test_client()).login(make.username(a.head))
+    reply = client.post("/evidence", content_type="multipart/form-data",
+                        headers={"Referer": "http://localhost/evidence"},
+                        data={"file": (io.BytesIO(b"x" * (3 * 1024 * 1024)), "big.pdf")})
+    assert reply.status_code == 303 and reply.headers["Location"].endswith("/evidence")
+    assert "lớn hơn giới hạn 1 MB" in text_of(client.get("/evidence"))
+
+
+def test_error_pages_offer_a_way_back(ctx, make, browser_for):
+    a = make.agency()
+    page = browser_for(a.staff_user).get("/nominations/999999", headers={"Referer": "http://localhost/nominations"})
+    assert page.status_code == 404 and 'href="http://localhost/nominations"' in page.get_data(as_text=True)
+    assert "Quay lại" in text_of(page)
+
+
+def test_a_staff_member_is_not_offered_a_collective_nomination(ctx, make, browser_for):
+    a = make.agency()
+    page = text_of(browser_for(a.staff_user).get("/nominations/new"))
+    assert "Tập thể" not in page
+
+
+def test_a_nomination_in_a_cycle_past_its_dossier_deadline_is_warned_about(ctx, make, browser_for, clock):
+    a = make.agency()
+    make.cycle()  # deadline 30/11/2025, council in December
+    clock.set(date(2025, 12, 2))
+    page = browser_for(a.head).get("/nominations/new")
+    assert "đã quá hạn nộp hồ sơ (30/11/2025)" in text_of(page)
