@@ -292,3 +292,10 @@ class EvidenceForm(Form):
 
 class EvidenceDecisionForm(Form):
     note = TextAreaField(_l("Ghi chú / lý do (bắt buộc khi không xác nhận)"), validators=[Optional(), Length(max=2000)])
+
+
+class ActiveForm(Form):
+    """Deactivate (with a reason) or reactivate a department, person or account."""
+
+    active = HiddenField()
+    reason = StringField(_l("Lý do"), validators=[Optional(), Length(max=500)])

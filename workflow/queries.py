@@ -207,9 +207,12 @@ def list_nominations(s: Session, actor, *, cursor: str | None = None, limit: int
     return {"items": [nomination_summary(n) for n in items], "next_cursor": next_cursor}
 
 
-def search_people(s: Session, q: str | None = None, department_id: int | None = None, limit: int = 100) -> list[dict]:
+def search_people(s: Session, q: str | None = None, department_id: int | None = None, limit: int = 100,
+                  active_only: bool = True) -> list[dict]:
     """People whose name matches `q` ignoring case and diacritics, in Vietnamese name order."""
-    query = select(Person).options(joinedload(Person.department)).where(Person.active.is_(True))
+    query = select(Person).options(joinedload(Person.department))
+    if active_only:
+        query = query.where(Person.active.is_(True))
     if q:
         query = query.where(Person.search_name.like(like_pattern(q), escape="\\"))
     if department_id:

@@ -194,3 +194,52 @@ def test_a_nomination_in_a_cycle_past_its_dossier_deadline_is_warned_about(ctx, 
     clock.set(date(2025, 12, 2))
     page = browser_for(a.head).get("/nominations/new")
     assert "đã quá hạn nộp hồ sơ (30/11/2025)" in text_of(page)
+
+
+def test_an_admin_edits_and_deactivates_a_person_with_a_reason_and_both_are_audited(ctx, make, browser_for):
+    a = make.agency()
+    admin = browser_for(a.admin)
+    form = text_of(admin.get(f"/admin/people?edit={a.staff_person}"))
+    assert "Sửa: Lê Thị Hoà" in form and "Ngừng hoạt động cán bộ" in form
+    saved = admin.post(f"/admin/people/{a.staff_person}", data={
+        "full_name": "Lê Thị Hòa", "department_id": a.other_department_id, "position": "Chuyên viên chính",
+        "email": "hoa@example.vn", "gender": "nu", "birth_date": ""}, follow_redirects=True)
+    assert "Đã lưu thông tin cán bộ" in text_of(saved)
+    refused = admin.post(f"/admin/people/{a.staff_person}/active", data={"active": "0", "reason": ""})
+    assert refused.status_code == 422 and "Cần ghi lý do ngừng hoạt động" in text_of(refused)
+    admin.post(f"/admin/people/{a.staff_person}/active", data={"active": "0", "reason": "Nghỉ hưu"})
+    assert "Lê Thị Hòa" not in text_of(admin.get("/admin/people"))
+    assert "Lê Thị Hòa ngừng hoạt động" in text_of(admin.get("/admin/people?all=1"))
+    with ctx.db.reading() as s:
+        rows = s.query(AuditEntry).filter_by(entity_type="person", entity_id=a.staff_person).order_by(AuditEntry.id).all()
+        assert [r.action for r in rows][-2:] == ["update_person", "set_person_active"]
+        assert rows[-2].payload["changes"]["department_id"] == [a.department_id, a.other_department_id]
+        assert rows[-1].comment == "Nghỉ hưu"
+    # staff cannot reach any of it
+    assert browser_for(a.staff_user).post(f"/admin/people/{a.staff_person}/active",
+                                          data={"active": "1"}).status_code == 403
+
+
+def test_locking_an_account_ends_its_session_and_an_admin_cannot_lock_themselves(ctx, make, browser_for):
+    a = make.agency()
+    staff = browser_for(a.staff_user)
+    assert staff.get("/").status_code == 200
+    admin = browser_for(a.admin)
+    assert admin.post(f"/admin/users/{a.admin}/active", data={"active": "0", "reason": "thử"}).status_code == 422
+    done = admin.post(f"/admin/users/{a.staff_user}/active", data={"active": "0", "reason": "Chuyển công tác"},
+                      follow_redirects=True)
+    assert "Đã khóa tài khoản" in text_of(done)
+    assert staff.get("/").status_code == 302  # back to the login page
+    admin.post(f"/admin/users/{a.staff_user}/active", data={"active": "1"})
+    with ctx.db.reading() as s:
+        assert [e.comment for e in s.query(AuditEntry).filter_by(action="set_user_active")] == ["Chuyển công tác", None]
+
+
+def test_a_department_is_renamed_and_cannot_be_closed_while_it_has_staff(ctx, make, browser_for):
+    a = make.agency()
+    admin = browser_for(a.admin)
+    admin.post(f"/admin/departments/{a.other_department_id}", data={"code": "KH", "name": "Phòng Kế hoạch - Tài chính",
+                                                                   "functions": "Kế hoạch"})
+    assert "Phòng Kế hoạch - Tài chính" in text_of(admin.get("/admin/departments"))
+    closing = admin.post(f"/admin/departments/{a.department_id}/active", data={"active": "0", "reason": "Sáp nhập"})
+    assert closing.status_code == 409 and "còn cán bộ đang hoạt động" in text_of(closing)

@@ -9,10 +9,12 @@ from flask_login import current_user
 
 from workflow import administration, page_queries, queries
 from workflow.errors import DomainError
+from workflow.models import Department, Person
 
 from ..auth import roles_required
 from ..context import get_ctx
 from ..forms import (
+    ActiveForm,
     CampaignForm,
     CycleForm,
     DepartmentForm,
@@ -22,7 +24,7 @@ from ..forms import (
     RolesForm,
     UserForm,
 )
-from .common import form_errors, messages, paginate, reading
+from .common import form_errors, int_arg, messages, paginate, reading
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 admin_only = roles_required("admin")
@@ -95,17 +97,23 @@ def cycle(cycle_id: int):
 
 # --- departments -----------------------------------------------------------------------------
 
-def _departments_page(form=None, errors=None, status=200):
+def _departments_page(form=None, errors=None, status=200, editing_id=None):
     with reading() as (s, _actor):
         rows = queries.list_departments(s)
         people = {d["id"]: page_queries.person_choices(s, d["id"]) for d in rows}
+        wanted = editing_id or int_arg("edit")
+        functions = (s.get(Department, wanted).functions if wanted and s.get(Department, wanted) else "")
     head_forms = {}
     for d in rows:
         f = DepartmentHeadForm(formdata=None, department_id=d["id"], person_id=d["head"]["id"] if d["head"] else None)
         f.person_id.choices = [("", "— " + _("chưa có") + " —")] + people[d["id"]]
         head_forms[d["id"]] = f
-    return render_template("admin/departments.html", rows=rows, form=form or DepartmentForm(formdata=None),
-                           head_forms=head_forms, errors=errors or []), status
+    editing = next((d for d in rows if d["id"] == (editing_id or int_arg("edit"))), None)
+    if form is None:
+        form = DepartmentForm(formdata=None, **({"code": editing["code"], "name": editing["name"],
+                                                 "functions": functions} if editing else {}))
+    return render_template("admin/departments.html", rows=rows, form=form, editing=editing,
+                           active_form=ActiveForm(formdata=None), head_forms=head_forms, errors=errors or []), status
 
 
 @bp.get("/departments")
@@ -126,6 +134,35 @@ def create_department():
     except DomainError as exc:
         return _departments_page(form, messages(exc), exc.status)
     flash(_("Đã thêm phòng."), "success")
+    return redirect(url_for(".departments"))
+
+
+@bp.post("/departments/<int:department_id>")
+@admin_only
+def update_department(department_id: int):
+    form = DepartmentForm()
+    if not form.validate():
+        return _departments_page(form, form_errors(form), 422, editing_id=department_id)
+    try:
+        administration.update_department(get_ctx(), current_user.id, department_id, code=form.code.data,
+                                         name=form.name.data, functions=form.functions.data or "")
+    except DomainError as exc:
+        return _departments_page(form, messages(exc), exc.status, editing_id=department_id)
+    flash(_("Đã lưu thông tin phòng."), "success")
+    return redirect(url_for(".departments"))
+
+
+@bp.post("/departments/<int:department_id>/active")
+@admin_only
+def set_department_active(department_id: int):
+    form = ActiveForm()
+    active = form.active.data == "1"
+    try:
+        administration.set_department_active(get_ctx(), current_user.id, department_id, active,
+                                             form.reason.data or "")
+    except DomainError as exc:
+        return _departments_page(errors=messages(exc), status=exc.status, editing_id=department_id)
+    flash(_("Phòng đã hoạt động trở lại.") if active else _("Phòng đã ngừng hoạt động (lịch sử vẫn giữ)."), "success")
     return redirect(url_for(".departments"))
 
 
@@ -151,15 +188,23 @@ def _q() -> str | None:
     return (request.args.get("q") or "").strip()[:200] or None
 
 
-def _people_page(form=None, errors=None, status=200):
-    q = _q()
+def _people_page(form=None, errors=None, status=200, editing_id=None):
+    q, show_all = _q(), request.args.get("all") == "1"
+    editing_id = editing_id or int_arg("edit")
     with reading() as (s, _actor):
-        page = paginate(queries.search_people(s, q, limit=100_000))
+        page = paginate(queries.search_people(s, q, limit=100_000, active_only=not show_all))
         departments = page_queries.department_choices(s)
-    form = form or PersonForm(formdata=None)
+        editing = queries.person_dict(s.get(Person, editing_id)) if editing_id and s.get(Person, editing_id) else None
+        if editing:
+            row = s.get(Person, editing_id)
+            editing.update(gender=row.gender, birth_date=row.birth_date)
+    if form is None:
+        form = PersonForm(formdata=None, **({k: editing[k] for k in ("full_name", "department_id", "position",
+                                                                    "email", "gender", "birth_date")}
+                                            if editing else {}))
     form.department_id.choices = [("", "—")] + departments
     return render_template("admin/people.html", rows=page["items"], page=page, form=form, errors=errors or [],
-                           q=q), status
+                           q=q, show_all=show_all, editing=editing, active_form=ActiveForm(formdata=None)), status
 
 
 @bp.get("/people")
@@ -187,6 +232,39 @@ def create_person():
     return redirect(url_for(".people"))
 
 
+@bp.post("/people/<int:person_id>")
+@admin_only
+def update_person(person_id: int):
+    form = PersonForm()
+    with reading() as (s, _actor):
+        form.department_id.choices = [("", "—")] + page_queries.department_choices(s)
+    if not form.validate():
+        return _people_page(form, form_errors(form), 422, editing_id=person_id)
+    try:
+        administration.update_person(get_ctx(), current_user.id, person_id, full_name=form.full_name.data,
+                                     department_id=form.department_id.data, position=form.position.data or None,
+                                     email=form.email.data or None, gender=form.gender.data or None,
+                                     birth_date=form.birth_date.data)
+    except DomainError as exc:
+        return _people_page(form, messages(exc), exc.status, editing_id=person_id)
+    flash(_("Đã lưu thông tin cán bộ."), "success")
+    return redirect(url_for(".people", edit=person_id))
+
+
+@bp.post("/people/<int:person_id>/active")
+@admin_only
+def set_person_active(person_id: int):
+    form = ActiveForm()
+    active = form.active.data == "1"
+    try:
+        administration.set_person_active(get_ctx(), current_user.id, person_id, active, form.reason.data or "")
+    except DomainError as exc:
+        return _people_page(errors=messages(exc), status=exc.status, editing_id=person_id)
+    flash(_("Cán bộ đã hoạt động trở lại.") if active else _("Cán bộ đã ngừng hoạt động (hồ sơ cũ vẫn giữ)."),
+          "success")
+    return redirect(url_for(".people", edit=person_id, all=None if active else "1"))
+
+
 # --- users and roles ---------------------------------------------------------------------------
 
 def _users_page(form=None, errors=None, failed_id=None, status=200):
@@ -199,6 +277,7 @@ def _users_page(form=None, errors=None, failed_id=None, status=200):
     form.person_id.choices = [("", "— " + _("không gắn cán bộ") + " —")] + people
     role_forms = {u["id"]: RolesForm(formdata=None, roles=u["roles"]) for u in rows}
     return render_template("admin/users.html", rows=rows, page=page, q=q, form=form, role_forms=role_forms,
+                           active_form=ActiveForm(formdata=None),
                            password_form=PasswordForm(formdata=None), errors=errors or [], failed_id=failed_id), status
 
 
@@ -252,3 +331,17 @@ def set_password(user_id: int):
         return _users_page(errors=messages(exc), failed_id=user_id, status=exc.status)
     flash(_("Đã đặt lại mật khẩu."), "success")
     return redirect(url_for(".users"))
+
+
+@bp.post("/users/<int:user_id>/active")
+@admin_only
+def set_user_active(user_id: int):
+    form = ActiveForm()
+    active = form.active.data == "1"
+    try:
+        administration.set_user_active(get_ctx(), current_user.id, user_id, active, form.reason.data or "")
+    except DomainError as exc:
+        return _users_page(errors=messages(exc), failed_id=user_id, status=exc.status)
+    flash(_("Đã mở khóa tài khoản.") if active else _("Đã khóa tài khoản: phiên đăng nhập của người này kết thúc."),
+          "success")
+    return redirect(url_for(".users", q=request.args.get("q")))
