@@ -8,6 +8,8 @@ from flask_babel import Babel
 
 from states import ACTION_TITLES, STATE_TITLES, Action, State
 
+from workflow.nominations import AUDIT_TITLES
+
 from .context import get_ctx
 
 # Colours of the state badges; text always says the state too (colour is never the only cue).
@@ -17,13 +19,7 @@ STATE_BADGES = {
     State.WITHDRAWN: "dark", State.ON_HOLD: "danger",
 }
 
-AUDIT_ACTION_TITLES = {
-    **{a.value: a.title for a in Action},
-    "create": "Tạo đề nghị",
-    "upload_document": "Tải lên tài liệu",
-    "generate_document": "Tạo tài liệu từ mẫu",
-    "record_vote": "Ghi nhận biểu quyết",
-}
+AUDIT_ACTION_TITLES = AUDIT_TITLES
 
 
 def _as_date(value) -> date | None:
@@ -80,6 +76,18 @@ def file_size(n: int | None) -> str:
     return ""
 
 
+DEPUTY_APPROVE = "Phê duyệt — ký thay Thủ trưởng (KT.)"
+
+
+def action_title(action: str) -> str:
+    """An action's button label; a deputy's approval says it is recorded as signed "KT."."""
+    from flask_login import current_user
+    if (action == Action.HEAD_APPROVE.value and current_user.is_authenticated
+            and current_user.has("deputy_head") and not current_user.has("agency_head")):
+        return DEPUTY_APPROVE
+    return ACTION_TITLES[Action(action)]
+
+
 def _upload_limits() -> dict:
     settings = get_ctx().settings
     return {"max_bytes": settings.max_upload_bytes, "max_mb": settings.max_upload_bytes // (1024 * 1024),
@@ -99,6 +107,7 @@ def init_app(app: Flask) -> None:
                                  file_size=file_size, vn_number=vn_number, format_ext=lambda e: "." + e)
     # a global (not a context variable), so macros imported without context see it too
     app.jinja_env.globals["upload_limits"] = _upload_limits
+    app.jinja_env.globals["action_title"] = action_title
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -169,6 +169,10 @@ def test_a_whole_cycle_by_each_role_in_the_browser(chromium, server, ctx, make):
     boss.go("/approvals")
     assert "Lê Thị Hoà" in boss.page.inner_text("[data-testid=waiting]")
     boss.shot("thu-truong-phe-duyet")
+    # nothing is pre-checked: the head chooses what to approve
+    row = boss.page.locator("[data-testid=waiting] tr", has_text="Lê Thị Hoà")
+    assert not row.locator("input[name=ids]").is_checked()
+    row.locator("input[name=ids]").check()
     boss.page.click("text=Phê duyệt các hồ sơ đã chọn…")
     assert "Lê Thị Hoà" in boss.page.inner_text("[data-testid=confirm-items]")
     boss.shot("xac-nhan-hang-loat")

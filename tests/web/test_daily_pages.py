@@ -243,3 +243,14 @@ def test_a_department_is_renamed_and_cannot_be_closed_while_it_has_staff(ctx, ma
     assert "Phòng Kế hoạch - Tài chính" in text_of(admin.get("/admin/departments"))
     closing = admin.post(f"/admin/departments/{a.department_id}/active", data={"active": "0", "reason": "Sáp nhập"})
     assert closing.status_code == 409 and "còn cán bộ đang hoạt động" in text_of(closing)
+
+
+def test_the_deputy_is_told_the_approval_is_recorded_as_kt_and_nothing_is_pre_checked(ctx, make, browser_for):
+    a = make.agency()
+    nid = make.nomination(a, person_id=a.staff_person, state=State.COUNCIL_REVIEWED)
+    deputy = browser_for(a.deputy)
+    approvals = deputy.get("/approvals").get_data(as_text=True)
+    assert "ký thay Thủ trưởng (KT.)" in approvals and " checked " not in approvals
+    detail = text_of(deputy.get(f"/nominations/{nid}"))
+    assert "Phê duyệt — ký thay Thủ trưởng (KT.)…" in detail and "Phiên bản" not in detail
+    assert "ký thay" not in text_of(browser_for(a.agency_head).get(f"/nominations/{nid}"))

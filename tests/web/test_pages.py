@@ -107,7 +107,11 @@ def test_an_action_succeeds_and_a_refused_one_shows_its_reason_in_place(ctx, mak
     assert nomination(ctx, nid).state == "department_reviewed"
     assert audit_actions(ctx, nid)[-1] == "department_review"
     stale = head.post(f"/nominations/{nid}/act", data={"action": "withdraw", "version": 1})
-    assert stale.status_code == 409 and "vừa được người khác cập nhật" in text_of(stale)
+    # the head's own earlier submit is not blamed on "someone else"
+    assert stale.status_code == 409 and "Bạn đã cập nhật hồ sơ này (“Phòng xét, đề nghị”)" in text_of(stale)
+    other = browser_for(a.secretary).post(f"/nominations/{nid}/act", data={"action": "send_back", "version": 1,
+                                                                           "comment": "Thiếu"})
+    assert other.status_code == 409 and "vừa được Trần Thị Trưởng cập nhật" in text_of(other)
     no_reason = browser_for(a.secretary).post(f"/nominations/{nid}/act", data={"action": "reject", "version": 2})
     assert no_reason.status_code == 422 and "Cần ghi rõ lý do" in text_of(no_reason)
 

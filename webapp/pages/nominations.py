@@ -13,6 +13,7 @@ from workflow.models import NOMINEE_TYPES, Document, Nomination
 
 from ..context import get_ctx
 from ..forms import ActionForm, BulkForm, BulkRunForm, NominationForm, UploadForm
+from ..templating import action_title
 from .common import form_errors, int_arg, messages, reading
 from .help import workflow_diagram
 
@@ -177,7 +178,7 @@ def act(nomination_id: int):
 
 def _action_title(action: str) -> str:
     try:
-        return Action(action).title
+        return action_title(action)
     except ValueError:
         return action
 
