@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    DateField,
+    DateField as _DateField,
     HiddenField,
     IntegerField,
     PasswordField,
@@ -20,7 +20,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from states import ROLE_TITLES, Action
 from workflow.dossier import DEPARTMENT_KINDS, MEETING_KINDS, NOMINATION_KINDS
@@ -38,13 +38,26 @@ from workflow.models import (
 # WTForms ships no Vietnamese catalogue: the few messages it can produce, translated here.
 _WTFORMS_VI = {
     "Not a valid integer value.": "Phải là số nguyên.",
-    "Not a valid date value.": "Ngày không hợp lệ.",
+    "Not a valid date value.": "Ngày không hợp lệ: nhập theo dạng ngày/tháng/năm, ví dụ 05/02/2025.",
     "Not a valid choice.": "Lựa chọn không hợp lệ.",
     "Invalid Choice: could not coerce.": "Lựa chọn không hợp lệ.",
     "This field is required.": "Cần nhập thông tin này.",
     "Not a valid decimal value.": "Phải là số.",
     "Not a valid float value.": "Phải là số.",
 }
+
+
+class DateField(_DateField):
+    """A date typed as dd/mm/yyyy whatever the browser's language: a text input with a pattern,
+    never the browser's date picker (mm/dd/yyyy on an English browser). ISO (yyyy-mm-dd) is
+    accepted too, for pasted values."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        render_kw = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off",
+                     "pattern": r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}",
+                     "title": "Ngày theo dạng ngày/tháng/năm, ví dụ 05/02/2025", **kwargs.pop("render_kw", {})}
+        super().__init__(label, validators, format=["%d/%m/%Y", "%Y-%m-%d"], render_kw=render_kw, **kwargs)
+        self.widget = TextInput()
 
 
 class _Translations:

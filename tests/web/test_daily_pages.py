@@ -254,3 +254,21 @@ def test_the_deputy_is_told_the_approval_is_recorded_as_kt_and_nothing_is_pre_ch
     detail = text_of(deputy.get(f"/nominations/{nid}"))
     assert "Phê duyệt — ký thay Thủ trưởng (KT.)…" in detail and "Phiên bản" not in detail
     assert "ký thay" not in text_of(browser_for(a.agency_head).get(f"/nominations/{nid}"))
+
+
+def test_dates_are_typed_and_shown_day_first_whatever_the_browser(ctx, make, browser_for):
+    a = make.agency()
+    nid = make.nomination(a, person_id=a.staff_person, state=State.HEAD_APPROVED)
+    secretary = browser_for(a.secretary)
+    form = secretary.get(f"/nominations/{nid}").get_data(as_text=True)
+    field = re.search(r'<input[^>]*name="decision_date"[^>]*>', form).group(0)
+    assert 'type="text"' in field and 'placeholder="dd/mm/yyyy"' in field and "pattern=" in field
+    version = make.version(nid)
+    wrong = secretary.post(f"/nominations/{nid}/act", data={"action": "award", "version": version,
+                                                            "decision_number": "5/QĐ-BDT", "decision_date": "11/31/2025"})
+    assert wrong.status_code == 422 and "ví dụ 05/02/2025" in text_of(wrong)
+    done = secretary.post(f"/nominations/{nid}/act", data={"action": "award", "version": version,
+                                                           "decision_number": "5/QĐ-BDT", "decision_date": "20/11/2025"})
+    assert done.status_code == 302, re.findall(r"data-testid=\"problems\".*?</div>", done.get_data(as_text=True), re.S)
+    assert make.state(nid) == "awarded"
+    assert "ngày 20 tháng 11 năm 2025" in text_of(secretary.get(f"/nominations/{nid}"))
