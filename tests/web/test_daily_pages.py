@@ -272,3 +272,17 @@ def test_dates_are_typed_and_shown_day_first_whatever_the_browser(ctx, make, bro
     assert done.status_code == 302, re.findall(r"data-testid=\"problems\".*?</div>", done.get_data(as_text=True), re.S)
     assert make.state(nid) == "awarded"
     assert "ngày 20 tháng 11 năm 2025" in text_of(secretary.get(f"/nominations/{nid}"))
+
+
+def test_the_mail_page_does_not_call_locally_kept_mail_sent(ctx, make, browser_for):
+    a = make.agency()
+    from notifications import outbox
+    from workflow.models import OutboxMessage
+    with ctx.db.transaction() as s:
+        s.add(OutboxMessage(created_at=ctx.clock.now(), message_id="<t1@thidua>", situation="test",
+                            to_address="a@example.vn", subject="Thư thử", body_text="…", state="pending",
+                            attempts=0, next_attempt_at=ctx.clock.now()))
+    assert outbox.drain(ctx).kept_in_sink == 1  # no SMTP host in the test settings
+    page = text_of(browser_for(a.admin).get("/mail"))
+    assert "Chưa cấu hình máy chủ thư (SMTP)" in page
+    assert "Giữ lại trên máy chủ (không gửi đi)" in page and "Đã gửi hoặc giữ lại" in page

@@ -36,7 +36,8 @@ def index():
         counts = outbox.count_by_state(s) if hasattr(outbox, "count_by_state") else {}
         # rendered inside the session: the rows are ORM objects
         return render_template("mail/index.html", rows=rows, counts=counts, state=state,
-                               titles=getattr(outbox, "STATE_TITLES", {}))
+                               titles=getattr(outbox, "STATE_TITLES", {}),
+                               smtp_configured=bool(get_ctx().settings.section("mail").get("smtp_host")))
 
 
 @bp.post("/mail/<int:message_id>/retry")
