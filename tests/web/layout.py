@@ -5,6 +5,7 @@
 - a control whose text is cut (a select narrower than its chosen option, a button or input whose
   text overflows);
 - a visible native file input (its label is the browser's, English on an English browser);
+- chart labels smaller than 11 px once the chart is scaled to the page;
 - at office width, a navigation bar on more than one line;
 - template or debug text leaking into the page.
 """
@@ -49,6 +50,12 @@ _MEASURE = r"""
     const r = input.getBoundingClientRect();
     if (visible(input) && r.width > 4 && r.height > 4 && getComputedStyle(input).opacity !== '0')
       found.push(`ô chọn tệp của trình duyệt hiện ra (tên: ${input.name})`);
+  }
+  for (const t of document.querySelectorAll('svg text')) {
+    const ctm = t.getScreenCTM();
+    if (!ctm || !visible(t.closest('svg'))) continue;
+    const size = parseFloat(getComputedStyle(t).fontSize) * Math.abs(ctm.a);
+    if (size < 10.5) { found.push(`chữ trong biểu đồ chỉ ${size.toFixed(1)}px: “${t.textContent.slice(0, 30)}”`); break; }
   }
   if (desktop) {
     const nav = document.querySelector('header nav');
