@@ -286,3 +286,11 @@ def test_the_mail_page_does_not_call_locally_kept_mail_sent(ctx, make, browser_f
     page = text_of(browser_for(a.admin).get("/mail"))
     assert "Chưa cấu hình máy chủ thư (SMTP)" in page
     assert "Giữ lại trên máy chủ (không gửi đi)" in page and "Đã gửi hoặc giữ lại" in page
+
+
+def test_staff_see_no_bulk_action_bar_they_could_never_use(ctx, make, browser_for):
+    a = make.agency()
+    make.nomination(a, person_id=a.staff_person)
+    assert "Với các hồ sơ đã chọn" not in text_of(browser_for(a.staff_user).get("/nominations"))
+    assert "Với các hồ sơ đã chọn" not in text_of(browser_for(a.member).get("/nominations"))
+    assert "Với các hồ sơ đã chọn" in text_of(browser_for(a.head).get("/nominations"))
