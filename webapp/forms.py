@@ -104,7 +104,10 @@ class NominationForm(Form):
     award_form = SelectField(_l("Hình thức khen thưởng"), choices=_choices(list(AWARD_FORMS.items())),
                              default="agency_certificate")
     summary = TextAreaField(_l("Tóm tắt thành tích"), validators=[Optional(), Length(max=5000)])
+    report = FileField(_l("Báo cáo thành tích (nếu đã có)"))
     submit = SubmitField(_l("Tạo đề nghị"))
+    # for a department head whose department has already met: create and review in one go
+    review_now = SubmitField(_l("Tạo và Phòng xét, đề nghị luôn"))
 
 
 class ActionForm(Form):

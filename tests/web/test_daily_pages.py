@@ -294,3 +294,29 @@ def test_staff_see_no_bulk_action_bar_they_could_never_use(ctx, make, browser_fo
     assert "Với các hồ sơ đã chọn" not in text_of(browser_for(a.staff_user).get("/nominations"))
     assert "Với các hồ sơ đã chọn" not in text_of(browser_for(a.member).get("/nominations"))
     assert "Với các hồ sơ đã chọn" in text_of(browser_for(a.head).get("/nominations"))
+
+
+def test_a_head_whose_department_has_met_creates_uploads_and_reviews_in_one_form(ctx, make, browser_for):
+    a = make.agency()
+    cycle = make.cycle()
+    make.prize(a, a.staff_person)
+    head = browser_for(a.head)
+    form = {"cycle_id": cycle, "nominee_type": "individual", "person_id": a.staff_person,
+            "award_form": "agency_certificate", "summary": "Giải Ba", "review_now": "1"}
+    # without the department's minutes: created, and the page says what the review still needs
+    early = head.post("/nominations/new", content_type="multipart/form-data", follow_redirects=True,
+                      data={**form, "report": (io.BytesIO(b"%PDF-1.4 bc"), "bao-cao.pdf")})
+    assert "Đã tạo đề nghị khen thưởng. Đã tải lên báo cáo thành tích." in text_of(early)
+    assert "Chưa thực hiện được bước tiếp theo: Thiếu biên bản họp xét của Phòng" in text_of(early)
+    from workflow.models import Nomination
+    with ctx.db.reading() as s:
+        first = s.query(Nomination).one()
+        assert first.state == "registered"
+    make.minutes(a, cycle)
+    second = make.person(a.department_id, "Trần Văn Đạt")
+    make.prize(a, second)
+    done = head.post("/nominations/new", content_type="multipart/form-data", follow_redirects=True,
+                     data={**form, "person_id": second, "report": (io.BytesIO(b"%PDF-1.4 bc"), "bao-cao.pdf")})
+    assert "Phòng đã xét, đề nghị: hồ sơ đã chuyển lên Hội đồng." in text_of(done)
+    with ctx.db.reading() as s:
+        assert [n.state for n in s.query(Nomination).order_by(Nomination.id)] == ["registered", "department_reviewed"]

@@ -80,6 +80,30 @@ def _nomination_form() -> NominationForm:
     return form
 
 
+def _after_creation(nid: int, form: NominationForm) -> None:
+    """The optional steps of the creation form, each its own use case: upload the achievement
+    report, then (a head whose department has met) the department review. A step that is refused
+    leaves the nomination created and says why on its page."""
+    steps = [_("Đã tạo đề nghị khen thưởng.")]
+    file = form.report.data
+    try:
+        if file and file.filename:
+            dossier.upload_for_nomination(get_ctx(), current_user.id, nid, "achievement_report", file.filename,
+                                          file.read())
+            steps.append(_("Đã tải lên báo cáo thành tích."))
+        if form.review_now.data:
+            nominations.take_action(get_ctx(), current_user.id, nid, Action.DEPARTMENT_REVIEW.value,
+                                    nominations.ActionInput(version=1))
+            steps.append(_("Phòng đã xét, đề nghị: hồ sơ đã chuyển lên Hội đồng."))
+        else:
+            steps.append(_("Bước tiếp theo: bổ sung hồ sơ, rồi Phòng xét."))
+    except DomainError as exc:
+        flash(" ".join(steps), "success")
+        flash(_("Chưa thực hiện được bước tiếp theo:") + " " + " ".join(messages(exc)), "warning")
+        return
+    flash(" ".join(steps), "success")
+
+
 @bp.route("/nominations/new", methods=["GET", "POST"])
 @login_required
 def new():
@@ -97,7 +121,7 @@ def new():
         except DomainError as exc:
             problems, status = messages(exc), exc.status
         else:
-            flash(_("Đã tạo đề nghị khen thưởng. Bước tiếp theo: bổ sung hồ sơ, rồi Phòng xét."), "success")
+            _after_creation(nid, form)
             if form.cycle_id.data in late:
                 flash(_("Lưu ý: kỳ xét này đã quá hạn nộp hồ sơ (%(d)s). Hãy báo Văn phòng để được xem xét.",
                         d=f"{late[form.cycle_id.data]:%d/%m/%Y}"), "warning")
