@@ -24,7 +24,7 @@ _MEASURE = r"""
     // name the widest culprits, so the message says where to look
     const wide = [...document.querySelectorAll('body *')]
       .filter(e => e.getBoundingClientRect().right > root.clientWidth + 1 && e.offsetParent !== null)
-      .filter(e => !e.closest('.table-responsive, .mermaid, .overflow-auto'))
+      .filter(e => !e.closest('.table-responsive, .diagram, .overflow-auto'))
       .slice(0, 3).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
                                  (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ')[0] : ''));
     found.push(`trang rộng ${root.scrollWidth}px > ${root.clientWidth}px (${wide.join(', ')})`);
