@@ -191,7 +191,7 @@ def test_a_whole_cycle_by_each_role_in_the_browser(chromium, server, ctx, make):
     for step in ("Tạo đề nghị", "Phòng xét, đề nghị", "Hội đồng xét, đề nghị", "Thủ trưởng phê duyệt",
                  "Ghi nhận quyết định khen thưởng"):
         assert step in timeline
-    assert secretary.page.locator("svg.workflow .node.current").inner_text() == "Đã khen thưởng"
+    assert secretary.page.locator("svg.workflow .node.current").text_content() == "Đã khen thưởng"
     secretary.shot("ho-so-da-khen-thuong")
     secretary.close()
 
