@@ -137,11 +137,3 @@ def logout():
     session.clear()
     flash(_("Bạn đã đăng xuất."), "info")
     return redirect(url_for("auth.login"))
-
-
-@bp.get("/language/<code>")
-def language(code: str):
-    """Switch the interface language (Vietnamese by default, English available)."""
-    if code in ("vi", "en"):
-        session["lang"] = code
-    return redirect(_safe_next(request.args.get("next")))

@@ -7,7 +7,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     IntegerField,
     PasswordField,
@@ -19,9 +18,12 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
+from wtforms import (
+    DateField as _DateField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from states import ROLE_TITLES, Action
 from workflow.dossier import DEPARTMENT_KINDS, MEETING_KINDS, NOMINATION_KINDS
@@ -30,6 +32,7 @@ from workflow.models import (
     CONTEST_KINDS,
     COUNCIL_ROLES,
     DOCUMENT_KINDS,
+    EVIDENCE_KINDS,
     INITIATIVE_FIELDS,
     NOMINEE_TYPES,
     ROLES,
@@ -40,7 +43,7 @@ from workflow.models import (
 # WTForms ships no Vietnamese catalogue: the few messages it can produce, translated here.
 _WTFORMS_VI = {
     "Not a valid integer value.": "Phải là số nguyên.",
-    "Not a valid date value.": "Ngày không hợp lệ.",
+    "Not a valid date value.": "Ngày không hợp lệ: nhập theo dạng ngày/tháng/năm, ví dụ 05/02/2025.",
     "Not a valid time value.": "Giờ không hợp lệ.",
     "Not a valid choice.": "Lựa chọn không hợp lệ.",
     "Invalid Choice: could not coerce.": "Lựa chọn không hợp lệ.",
@@ -48,6 +51,19 @@ _WTFORMS_VI = {
     "Not a valid decimal value.": "Phải là số.",
     "Not a valid float value.": "Phải là số.",
 }
+
+
+class DateField(_DateField):
+    """A date typed as dd/mm/yyyy whatever the browser's language: a text input with a pattern,
+    never the browser's date picker (mm/dd/yyyy on an English browser). ISO (yyyy-mm-dd) is
+    accepted too, for pasted values."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        render_kw = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off",
+                     "pattern": r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}",
+                     "title": "Ngày theo dạng ngày/tháng/năm, ví dụ 05/02/2025", **kwargs.pop("render_kw", {})}
+        super().__init__(label, validators, format=["%d/%m/%Y", "%Y-%m-%d"], render_kw=render_kw, **kwargs)
+        self.widget = TextInput()
 
 
 class _Translations:
@@ -94,7 +110,10 @@ class NominationForm(Form):
     award_form = SelectField(_l("Hình thức khen thưởng"), choices=_choices(list(AWARD_FORMS.items())),
                              default="agency_certificate")
     summary = TextAreaField(_l("Tóm tắt thành tích"), validators=[Optional(), Length(max=5000)])
+    report = FileField(_l("Báo cáo thành tích (nếu đã có)"))
     submit = SubmitField(_l("Tạo đề nghị"))
+    # for a department head whose department has already met: create and review in one go
+    review_now = SubmitField(_l("Tạo và Phòng xét, đề nghị luôn"))
 
 
 class ActionForm(Form):
@@ -329,3 +348,26 @@ class GenerateForm(Form):
     meeting_id = HiddenField(filters=[_opt_int])
     pdf = HiddenField()
     back = HiddenField()
+
+
+class EvidenceForm(Form):
+    """A department head sends evidence (e.g. a certificate scan) for the Office to record."""
+
+    department_id = SelectField(_l("Phòng"), coerce=int)
+    subject = SelectField(_l("Của ai"), validators=[InputRequired()])
+    kind = SelectField(_l("Loại minh chứng"), choices=_choices(list(EVIDENCE_KINDS.items())))
+    year = IntegerField(_l("Năm"), validators=[InputRequired()])
+    description = TextAreaField(_l("Mô tả"), validators=[InputRequired(), Length(max=2000)])
+    file = FileField(_l("Bản chụp, bản quét"))
+    submit = SubmitField(_l("Gửi Văn phòng"))
+
+
+class EvidenceDecisionForm(Form):
+    note = TextAreaField(_l("Ghi chú / lý do (bắt buộc khi không xác nhận)"), validators=[Optional(), Length(max=2000)])
+
+
+class ActiveForm(Form):
+    """Deactivate (with a reason) or reactivate a department, person or account."""
+
+    active = HiddenField()
+    reason = StringField(_l("Lý do"), validators=[Optional(), Length(max=500)])

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask, request, session
+from flask import Flask, request
 from flask_babel import Babel
 
 from states import ACTION_TITLES, STATE_TITLES, Action, State
+from workflow.nominations import AUDIT_TITLES
 
 from .context import get_ctx
 
@@ -17,14 +18,7 @@ STATE_BADGES = {
     State.WITHDRAWN: "dark", State.ON_HOLD: "danger",
 }
 
-AUDIT_ACTION_TITLES = {
-    **{a.value: a.title for a in Action},
-    "create": "Tạo đề nghị",
-    "upload_document": "Tải lên tài liệu",
-    "generate_document": "Tạo tài liệu từ mẫu",
-    "withdraw_document": "Rút tài liệu tải lên nhầm",
-    "record_vote": "Ghi nhận biểu quyết",
-}
+AUDIT_ACTION_TITLES = AUDIT_TITLES
 
 
 def _as_date(value) -> date | None:
@@ -62,6 +56,15 @@ def vn_datetime(value) -> str:
     return f"{local:%d/%m/%Y %H:%M}"
 
 
+def vn_number(value) -> str:
+    """Vietnamese number format: 1.234 and 88,5 (dot for thousands, comma for decimals)."""
+    if value is None or value == "":
+        return ""
+    number = float(value)
+    text = f"{number:,.0f}" if number == int(number) else f"{number:,.2f}".rstrip("0")
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
 def file_size(n: int | None) -> str:
     if n is None:
         return ""
@@ -72,8 +75,28 @@ def file_size(n: int | None) -> str:
     return ""
 
 
+DEPUTY_APPROVE = "Phê duyệt — ký thay Thủ trưởng (KT.)"
+
+
+def action_title(action: str) -> str:
+    """An action's button label; a deputy's approval says it is recorded as signed "KT."."""
+    from flask_login import current_user
+    if (action == Action.HEAD_APPROVE.value and current_user.is_authenticated
+            and current_user.has("deputy_head") and not current_user.has("agency_head")):
+        return DEPUTY_APPROVE
+    return ACTION_TITLES[Action(action)]
+
+
+def _upload_limits() -> dict:
+    settings = get_ctx().settings
+    return {"max_bytes": settings.max_upload_bytes, "max_mb": settings.max_upload_bytes // (1024 * 1024),
+            "extensions": sorted(settings.upload_extensions)}
+
+
 def select_locale() -> str:
-    return session.get("lang") or get_ctx().settings.section("app").get("default_locale", "vi")
+    # Vietnamese only: a half-translated English interface (dates, states, charts) misled more than
+    # it helped, so the toggle was removed rather than kept incomplete.
+    return "vi"
 
 
 def _demo_data() -> bool:
@@ -92,7 +115,10 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
     Babel(app, locale_selector=select_locale)
     app.jinja_env.filters.update(vn_date=vn_date, vn_long_date=vn_long_date, vn_datetime=vn_datetime,
-                                 file_size=file_size)
+                                 file_size=file_size, vn_number=vn_number, format_ext=lambda e: "." + e)
+    # a global (not a context variable), so macros imported without context see it too
+    app.jinja_env.globals["upload_limits"] = _upload_limits
+    app.jinja_env.globals["action_title"] = action_title
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

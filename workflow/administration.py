@@ -121,3 +121,35 @@ def set_password(ctx, user_id: int, target_user_id: int, password: str) -> None:
             raise not_found("tài khoản")
         username = user.username
     directory.set_password(ctx, user_id, username, password)
+
+
+# Editing and deactivating the directory: the same use cases, after the administrator check.
+
+def update_department(ctx, user_id: int, department_id: int, **fields) -> None:
+    require_admin(ctx, user_id)
+    directory.update_department(ctx, user_id, department_id, **fields)
+
+
+def set_department_active(ctx, user_id: int, department_id: int, active: bool, reason: str = "") -> None:
+    require_admin(ctx, user_id)
+    directory.set_department_active(ctx, user_id, department_id, active, reason)
+
+
+def update_person(ctx, user_id: int, person_id: int, **fields) -> None:
+    require_admin(ctx, user_id)
+    directory.update_person(ctx, user_id, person_id, **fields)
+
+
+def set_person_active(ctx, user_id: int, person_id: int, active: bool, reason: str = "") -> None:
+    require_admin(ctx, user_id)
+    directory.set_person_active(ctx, user_id, person_id, active, reason)
+
+
+def update_user(ctx, user_id: int, target_user_id: int, **fields) -> None:
+    require_admin(ctx, user_id)
+    directory.update_user(ctx, user_id, target_user_id, **fields)
+
+
+def set_user_active(ctx, user_id: int, target_user_id: int, active: bool, reason: str = "") -> None:
+    require_admin(ctx, user_id)
+    directory.set_user_active(ctx, user_id, target_user_id, active, reason)

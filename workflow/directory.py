@@ -199,3 +199,110 @@ def authenticate(ctx, username: str, password: str) -> int | None:
         if not verify_password(user.password_hash, password or "") or not user.active:
             return None
         return user.id
+
+
+# --- editing and deactivating (the web's administration pages; audited with before/after) -------
+
+def _changes(row, values: dict) -> dict:
+    """Apply `values` to `row`; the fields that changed, as {field: [before, after]} (JSON-safe)."""
+    changed = {}
+    for key, value in values.items():
+        before = getattr(row, key)
+        setattr(row, key, value)
+        after = getattr(row, key)  # after the model's own normalisation
+        if before != after:
+            changed[key] = [before.isoformat() if isinstance(before, date) else before,
+                            after.isoformat() if isinstance(after, date) else after]
+    return changed
+
+
+def _reason(active: bool, reason: str) -> str:
+    reason = nfc(reason) or ""
+    if not active and not reason:
+        raise Invalid(Problem("reason", "Cần ghi lý do ngừng hoạt động (ví dụ: nghỉ hưu, chuyển công tác)."))
+    return reason
+
+
+def update_department(ctx, actor_id: int | None, department_id: int, *, code: str, name: str,
+                      functions: str = "") -> None:
+    if not nfc(code) or not nfc(name):
+        raise Invalid(Problem("department", "Cần mã và tên phòng."))
+    with ctx.db.transaction() as s:
+        dept = s.get(Department, department_id)
+        if dept is None:
+            raise not_found("phòng")
+        try:
+            with s.begin_nested():
+                changed = _changes(dept, {"code": nfc(code), "name": name, "functions": nfc(functions) or ""})
+                s.flush()
+        except IntegrityError:
+            raise Conflict("duplicate_department", f"Mã phòng “{code}” đã tồn tại.") from None
+        audit(s, ctx, actor_id=actor_id, action="update_department", entity_type="department", entity_id=dept.id,
+              payload={"changes": changed})
+
+
+def set_department_active(ctx, actor_id: int | None, department_id: int, active: bool, reason: str = "") -> None:
+    """A dissolved or merged department stops taking nominations; its history stays."""
+    reason = _reason(active, reason)
+    with ctx.db.transaction() as s:
+        dept = s.get(Department, department_id)
+        if dept is None:
+            raise not_found("phòng")
+        if not active and s.scalar(select(Person.id).where(Person.department_id == department_id,
+                                                          Person.active.is_(True)).limit(1)) is not None:
+            raise Conflict("department_has_staff", f"Phòng “{dept.name}” còn cán bộ đang hoạt động: chuyển họ"
+                                                   " sang phòng khác trước khi ngừng hoạt động phòng.")
+        dept.active = active
+        audit(s, ctx, actor_id=actor_id, action="set_department_active", entity_type="department",
+              entity_id=dept.id, comment=reason or None, payload={"active": active})
+
+
+def update_person(ctx, actor_id: int | None, person_id: int, *, full_name: str, department_id: int | None,
+                  position: str | None = None, email: str | None = None, gender: str | None = None,
+                  birth_date: date | None = None) -> None:
+    """Correct a person's record (name, department, position…); the audit keeps what it was."""
+    if not nfc(full_name):
+        raise Invalid(Problem("full_name", "Cần nhập họ và tên."))
+    if gender not in (None, "nam", "nu"):
+        raise Invalid(Problem("gender", "Giới tính phải là 'nam' hoặc 'nu'."))
+    with ctx.db.transaction() as s:
+        person = s.get(Person, person_id)
+        if person is None:
+            raise not_found("cán bộ")
+        if department_id is not None and s.get(Department, department_id) is None:
+            raise not_found("phòng")
+        changed = _changes(person, {"full_name": full_name, "department_id": department_id, "position": position,
+                                    "email": email or None, "gender": gender, "birth_date": birth_date})
+        audit(s, ctx, actor_id=actor_id, action="update_person", entity_type="person", entity_id=person.id,
+              payload={"changes": changed})
+
+
+def set_person_active(ctx, actor_id: int | None, person_id: int, active: bool, reason: str = "") -> None:
+    """A person who retired or moved away leaves the pick lists; their records and awards stay."""
+    reason = _reason(active, reason)
+    with ctx.db.transaction() as s:
+        person = s.get(Person, person_id)
+        if person is None:
+            raise not_found("cán bộ")
+        person.active = active
+        audit(s, ctx, actor_id=actor_id, action="set_person_active", entity_type="person", entity_id=person.id,
+              comment=reason or None, payload={"active": active})
+
+
+def update_user(ctx, actor_id: int | None, user_id: int, *, email: str | None, person_id: int | None,
+                display_name: str = "") -> None:
+    with ctx.db.transaction() as s:
+        user = s.get(User, user_id)
+        if user is None:
+            raise not_found("tài khoản")
+        if person_id is not None and s.get(Person, person_id) is None:
+            raise not_found("cá nhân")
+        try:
+            with s.begin_nested():
+                changed = _changes(user, {"email": email or None, "person_id": person_id,
+                                          "display_name": nfc(display_name) or ""})
+                s.flush()
+        except IntegrityError:
+            raise Conflict("person_has_account", "Cán bộ này đã có tài khoản khác.") from None
+        audit(s, ctx, actor_id=actor_id, action="update_user", entity_type="user", entity_id=user.id,
+              payload={"changes": changed})

@@ -32,7 +32,17 @@ from .agency import identity_on
 from .audit import audit, record_event
 from .dossier import department_minutes, signed_kinds
 from .errors import Conflict, DomainError, Forbidden, Invalid, Problem, not_found
-from .models import AWARD_FORMS, CouncilMeeting, CouncilVote, Department, Nomination, Person, ReviewCycle
+from .models import (
+    AWARD_FORMS,
+    AuditEntry,
+    CouncilMeeting,
+    CouncilVote,
+    Department,
+    Nomination,
+    Person,
+    ReviewCycle,
+    User,
+)
 from .text import nfc
 
 # Past-tense event names, one per action.
@@ -121,6 +131,24 @@ class ActionInput:
     accept_mixed_capacity: bool = False
 
 
+# What the audit log's actions are called, for the stale-version message.
+AUDIT_TITLES = {**{a.value: a.title for a in Action}, "create": "Tạo đề nghị", "upload_document": "Tải lên tài liệu",
+                 "generate_document": "Tạo tài liệu từ mẫu", "record_vote": "Ghi nhận biểu quyết"}
+
+
+def _stale_message(s: Session, nom: Nomination, user_id: int) -> str:
+    """Who changed the dossier since the page was opened: never blame "someone else" for the
+    user's own earlier submit (a double click, a second tab)."""
+    last = s.scalars(select(AuditEntry).where(AuditEntry.nomination_id == nom.id)
+                     .order_by(AuditEntry.id.desc()).limit(1)).first()
+    what = f"“{AUDIT_TITLES.get(last.action, last.action)}”" if last else ""
+    if last is not None and last.actor_id == user_id:
+        return (f"Bạn đã cập nhật hồ sơ này ({what}) sau khi mở trang; trang đang hiển thị bản cũ."
+                " Vui lòng tải lại trang để xem kết quả trước khi làm tiếp.")
+    who = s.get(User, last.actor_id).name if last is not None and last.actor_id else "người khác"
+    return f"Hồ sơ vừa được {who} cập nhật ({what}). Vui lòng tải lại trang và thực hiện lại."
+
+
 def take_action(ctx, user_id: int, nomination_id: int, action: str, data: ActionInput) -> int:
     """Take one workflow action on one nomination, in one transaction. Returns the new version."""
     try:
@@ -135,8 +163,7 @@ def take_action(ctx, user_id: int, nomination_id: int, action: str, data: Action
         if data.version is None:
             raise Invalid(Problem("version_required", "Thiếu số phiên bản (version) của hồ sơ."))
         if data.version != nom.version:
-            raise Conflict("stale_version",
-                           "Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại trang và thực hiện lại.")
+            raise Conflict("stale_version", _stale_message(s, nom, user.id))
         before = State(nom.state)
         try:
             after = fire(before, action, nom.held_from)
@@ -222,6 +249,10 @@ def _department_review(s: Session, ctx, nom: Nomination, data: ActionInput, user
         if checklist.rule == "any":
             problems = [Problem("criteria_unmet", "Chưa đạt tiêu chuẩn nào trong các tiêu chuẩn sau: "
                                 + "; ".join(line.label for line in checklist.lines) + ".")]
+        # who can unblock it: only the Office keeps the registers
+        problems.append(Problem("criteria_evidence", "Minh chứng còn thiếu do Văn phòng (thư ký Hội đồng TĐKT) ghi vào"
+                                " sổ theo dõi; Trưởng phòng gửi bản quét giấy chứng nhận, quyết định tại trang"
+                                " “Minh chứng gửi Văn phòng”."))
     kinds = signed_kinds(s, nom.id)
     if "achievement_report" not in kinds:
         problems.append(Problem("missing_achievement_report",

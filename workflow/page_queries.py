@@ -34,7 +34,7 @@ from .register_queries import (
     registration_dict,
     task_rating_dict,
 )
-from .text import fold
+from .text import fold, natural_key
 
 # The calendar date each waiting step is due by.
 STEP_DEADLINE = {
@@ -113,6 +113,13 @@ def open_cycle_choices(s: Session, today: date) -> list[tuple[int, str]]:
     rows = s.scalars(select(ReviewCycle).options(joinedload(ReviewCycle.campaign))
                      .where(ReviewCycle.council_meeting_on >= today).order_by(ReviewCycle.council_meeting_on))
     return [(c.id, c.title) for c in rows]
+
+
+def late_cycles(s: Session, today: date) -> dict[int, date]:
+    """Open cycles whose dossier deadline has passed (a nomination made now is late)."""
+    rows = s.execute(select(ReviewCycle.id, ReviewCycle.dossier_deadline)
+                     .where(ReviewCycle.council_meeting_on >= today, ReviewCycle.dossier_deadline < today)).all()
+    return dict(rows)
 
 
 def default_cycle_id(s: Session, today: date) -> int | None:
@@ -214,12 +221,18 @@ def campaigns(s: Session) -> list[dict]:
              "cycles": [cycle_dict(cy) for cy in c.cycles]} for c in rows]
 
 
-def users(s: Session) -> list[dict]:
-    rows = s.scalars(select(User).options(joinedload(User.person).joinedload(Person.department))
-                     .order_by(User.username)).unique().all()
-    return [{"id": u.id, "username": u.username, "name": u.name, "roles": sorted(u.roles), "active": u.active,
-             "department": u.person.department.name if u.person and u.person.department else None}
-            for u in rows]
+def users(s: Session, q: str | None = None) -> list[dict]:
+    """Accounts in natural order (canbo_2 before canbo_10); `q` matches the user name or the
+    person's name, ignoring case and diacritics."""
+    rows = s.scalars(select(User).options(joinedload(User.person).joinedload(Person.department))).unique().all()
+    out = [{"id": u.id, "username": u.username, "name": u.name, "roles": sorted(u.roles), "active": u.active,
+            "person_id": u.person_id, "email": u.email,
+            "department": u.person.department.name if u.person and u.person.department else None}
+           for u in sorted(rows, key=lambda u: natural_key(u.username))]
+    if q:
+        needle = fold(q)
+        out = [u for u in out if needle in fold(u["username"]) or needle in fold(u["name"])]
+    return out
 
 
 def people_without_account(s: Session) -> list[tuple[int, str]]:
@@ -232,8 +245,21 @@ def person_choices(s: Session, department_id: int | None = None) -> list[tuple[i
     q = select(Person).options(joinedload(Person.department)).where(Person.active.is_(True))
     if department_id:
         q = q.where(Person.department_id == department_id)
-    return [(p.id, f"{p.full_name} — {p.department.name}" if p.department else p.full_name)
+    # Within one department its name would only repeat itself (and cut the select on a phone).
+    return [(p.id, f"{p.full_name} — {p.department.name}" if p.department and not department_id else p.full_name)
             for p in s.scalars(q.order_by(Person.sort_key))]
+
+
+def person_groups(s: Session) -> dict[str, list[tuple[int, str]]]:
+    """Active people grouped by department (for a select with one group per department)."""
+    rows = s.execute(select(Person.id, Person.full_name, Department.name)
+                     .outerjoin(Department, Person.department_id == Department.id)
+                     .where(Person.active.is_(True))
+                     .order_by(Department.sort_key, Person.sort_key)).all()
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for pid, name, department in rows:
+        groups.setdefault(department or "Lãnh đạo cơ quan", []).append((pid, name))
+    return groups
 
 
 def department_choices(s: Session, ids=None) -> list[tuple[int, str]]:
@@ -262,6 +288,16 @@ def meeting_page(s: Session, ctx, meeting_id: int) -> dict | None:
     return {"meeting": meeting_dict(meeting, ctx.settings), "cycle": cycle_dict(meeting.cycle),
             "agenda": agenda(s, ctx, meeting.cycle_id)["items"],
             "documents": [document_dict(d) for d in active_documents(s, council_meeting_id=meeting.id)]}
+
+
+def with_departments(s: Session, rows: list[dict]) -> list[dict]:
+    """Register rows with the department they belong to ("department_name"): the person's
+    department for a person's row, else the row's own department."""
+    of_person = dict(s.execute(select(Person.id, Department.name)
+                               .join(Department, Person.department_id == Department.id)).all())
+    names = dict(s.execute(select(Department.id, Department.name)).all())
+    return [{**r, "department_name": of_person.get(r.get("person_id")) or names.get(r.get("department_id")) or ""}
+            for r in rows]
 
 
 def matching(rows: list[dict], q: str | None, key: str) -> list[dict]:

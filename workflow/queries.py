@@ -4,7 +4,7 @@ from __future__ import annotations
 import base64
 import binascii
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from states import Action, State, actions_from, may
@@ -190,13 +190,10 @@ def visible_nominations(actor):
     return q.where(or_(*conditions)) if conditions else q.where(False)
 
 
-def list_nominations(s: Session, actor, *, state: str | None = None, cycle_id: int | None = None,
-                     department_id: int | None = None, nominee_type: str | None = None, q: str | None = None,
-                     cursor: str | None = None, limit: int = PAGE_SIZE) -> dict:
-    """One page of nominations, newest first, with the cursor of the next page."""
-    query = visible_nominations(actor).options(
-        joinedload(Nomination.person), joinedload(Nomination.department),
-        joinedload(Nomination.cycle).joinedload(ReviewCycle.campaign))
+def filtered_nominations(actor, *, state: str | None = None, cycle_id: int | None = None,
+                         department_id: int | None = None, nominee_type: str | None = None, q: str | None = None):
+    """The nominations the actor may see, narrowed by the list's filters (a Select of Nomination)."""
+    query = visible_nominations(actor)
     if state:
         states = state.split(",")
         bad = [x for x in states if x not in {s.value for s in State}]
@@ -215,6 +212,20 @@ def list_nominations(s: Session, actor, *, state: str | None = None, cycle_id: i
             Department, Nomination.department_id == Department.id).where(
             or_(Person.search_name.like(pattern, escape="\\"),
                 and_(Nomination.person_id.is_(None), Department.search_name.like(pattern, escape="\\"))))
+    return query
+
+
+def count_nominations(s: Session, actor, **filters) -> int:
+    """How many nominations the list shows in all its pages."""
+    ids = filtered_nominations(actor, **filters).with_only_columns(Nomination.id).distinct().subquery()
+    return s.scalar(select(func.count()).select_from(ids)) or 0
+
+
+def list_nominations(s: Session, actor, *, cursor: str | None = None, limit: int = PAGE_SIZE, **filters) -> dict:
+    """One page of nominations, newest first, with the cursor of the next page."""
+    query = filtered_nominations(actor, **filters).options(
+        joinedload(Nomination.person), joinedload(Nomination.department),
+        joinedload(Nomination.cycle).joinedload(ReviewCycle.campaign))
     after = decode_cursor(cursor)
     if after is not None:
         query = query.where(Nomination.id < after)
@@ -229,12 +240,14 @@ PERSONAL_FIELDS = ("birth_date", "hometown")
 
 
 def search_people(s: Session, q: str | None = None, department_id: int | None = None, limit: int = 100,
-                  actor=None) -> list[dict]:
+                  actor=None, active_only: bool = True) -> list[dict]:
     """People whose name matches `q` ignoring case and diacritics, in Vietnamese name order.
 
     With `actor`, birth date and hometown are given only where that user may read them (else None).
     """
-    query = select(Person).options(joinedload(Person.department)).where(Person.active.is_(True))
+    query = select(Person).options(joinedload(Person.department))
+    if active_only:
+        query = query.where(Person.active.is_(True))
     if q:
         query = query.where(Person.search_name.like(like_pattern(q), escape="\\"))
     if department_id:

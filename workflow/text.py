@@ -81,3 +81,11 @@ def like_pattern(query: str) -> str:
     """A LIKE pattern for a folded query, with LIKE's own wildcards escaped."""
     q = fold(query).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{q}%"
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(text: str | None) -> list:
+    """Numbers inside a name count as numbers: canbo_2 before canbo_10 (case and diacritics ignored)."""
+    return [int(part) if part.isdigit() else part for part in _DIGITS.split(fold(text))]

@@ -33,7 +33,8 @@ def test_department_review_lists_every_missing_piece_at_once(ctx, make, a):
     before = audit_count(ctx, nid)
     with pytest.raises(Invalid) as exc:
         make.act(a.head, nid, "department_review")
-    assert codes(exc) == ["criteria_unmet", "missing_achievement_report", "missing_department_minutes"]
+    assert codes(exc) == ["criteria_unmet", "criteria_evidence", "missing_achievement_report",
+                          "missing_department_minutes"]
     assert "Chưa đạt tiêu chuẩn" in exc.value.problems[0].message
     assert make.state(nid) == "registered" and make.version(nid) == 1
     assert audit_count(ctx, nid) == before

@@ -59,6 +59,7 @@ def test_upload_previews_without_writing_then_confirm_imports_and_a_second_uploa
     preview = upload()
     html = preview.get_data(as_text=True)
     assert preview.status_code == 200 and "Tạo mới: 1" in html and "Từ chối: 1" in html
+    assert "Cập nhật: 0" in html and "built-in" not in html
     assert "Không tìm thấy cán bộ “Người Lạ”" in html
     assert count(ctx, ContestResult) == 0
 
@@ -66,6 +67,7 @@ def test_upload_previews_without_writing_then_confirm_imports_and_a_second_uploa
                                            "contest_kind")}
     done = client.post("/reports/import/confirm", data=fields)
     assert done.status_code == 200 and "Đã tạo mới 1" in done.get_data(as_text=True)
+    assert "cập nhật 0" in done.get_data(as_text=True) and "built-in" not in done.get_data(as_text=True)
     assert count(ctx, ContestResult) == 1
     again = client.post("/reports/import/confirm", data=fields)  # the pending file is gone: no double import
     assert again.status_code == 302 and count(ctx, ContestResult) == 1
@@ -108,7 +110,8 @@ def test_dashboard_page_draws_svg_charts_with_a_table_and_an_xlsx_export(ctx, ma
 def test_calendar_feed_needs_no_session_but_a_valid_token_that_a_new_password_revokes(ctx, make, app):
     a = make.agency()
     page = login(app, make, a.head).get("/reports/calendar").get_data(as_text=True)
-    feed_url = re.search(r'value="(http://thidua\.test/reports/calendar/[^"]+\.ics)"', page).group(1)
+    feed_url = re.search(r'data-testid="feed-url">(http://thidua\.test/reports/calendar/[^<]+\.ics)<', page).group(1)
+    assert 'data-testid="today"' in page
     path = urlsplit(feed_url).path
     anonymous = app.test_client()
     reply = anonymous.get(path)

@@ -21,7 +21,8 @@ from ..factories import PASSWORD
 pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+SHOTS = ARTIFACTS / "screenshots"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
 
@@ -173,6 +174,10 @@ def test_a_whole_cycle_by_each_role_in_the_browser(chromium, server, ctx, make):
     boss.go("/approvals")
     assert "Lê Thị Hoà" in boss.page.inner_text("[data-testid=waiting]")
     boss.shot("thu-truong-phe-duyet")
+    # nothing is pre-checked: the head chooses what to approve
+    row = boss.page.locator("[data-testid=waiting] tr", has_text="Lê Thị Hoà")
+    assert not row.locator("input[name=ids]").is_checked()
+    row.locator("input[name=ids]").check()
     boss.page.click("text=Phê duyệt các hồ sơ đã chọn…")
     assert "Lê Thị Hoà" in boss.page.inner_text("[data-testid=confirm-items]")
     boss.shot("xac-nhan-hang-loat")
@@ -191,7 +196,7 @@ def test_a_whole_cycle_by_each_role_in_the_browser(chromium, server, ctx, make):
     for step in ("Tạo đề nghị", "Phòng xét, đề nghị", "Hội đồng xét, đề nghị", "Thủ trưởng phê duyệt",
                  "Ghi nhận quyết định khen thưởng"):
         assert step in timeline
-    secretary.page.wait_for_selector("body[data-diagram=ready]")
+    assert secretary.page.locator("svg.workflow .node.current").text_content() == "Đã khen thưởng"
     secretary.shot("ho-so-da-khen-thuong")
     secretary.close()
 
@@ -241,8 +246,7 @@ def test_the_main_pages_render_for_the_screenshots(chromium, server, ctx, make):
     assert re.search(r"Lê Thị Hoà", secretary.text())
     secretary.shot("danh-sach-ho-so")
     secretary.go("/help/workflow")
-    secretary.page.wait_for_selector("body[data-diagram=ready]")
-    assert secretary.page.locator("pre.mermaid svg").count() == 1
+    assert secretary.page.locator("svg.workflow").count() == 1
     secretary.shot("so-do-quy-trinh")
     secretary.go("/registers/initiatives")
     secretary.shot("so-theo-doi-sang-kien")

@@ -157,16 +157,6 @@ def test_unknown_api_paths_answer_json(app):
     assert response.status_code == 404 and response.json["code"] == "not_found"
 
 
-def test_the_interface_switches_to_english(app, make):
-    a = make.agency()
-    b = Browser(app.test_client()).login(make.username(a.head))
-    b.get("/language/en?next=/")
-    page = text_of(b.get("/"))
-    assert "My tasks" in page and "Log out" in page
-    b.get("/language/vi?next=/")
-    assert "Việc cần xử lý" in text_of(b.get("/"))
-
-
 def test_behind_a_proxy_the_client_address_comes_from_the_proxy(ctx):
     ctx.settings.raw["app"]["behind_proxy"] = True
     ctx.settings.raw["app"]["login_address_failures"] = 2

@@ -12,6 +12,7 @@ def init_app(app: Flask) -> None:
         department,
         documents,
         errors,
+        evidence,
         head,
         help,
         inbox,
@@ -19,7 +20,8 @@ def init_app(app: Flask) -> None:
         nominations,
         registers,
     )
-    for module in (inbox, nominations, department, council, head, registers, admin, mail, help, documents, decisions):
+    for module in (inbox, nominations, department, council, head, registers, admin, mail, help, documents, decisions,
+                   evidence):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     from .. import reports  # the report pages, with their own blueprint

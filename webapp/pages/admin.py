@@ -9,10 +9,12 @@ from flask_login import current_user
 
 from workflow import administration, directory, page_queries, queries, tokens, units
 from workflow.errors import DomainError
+from workflow.models import Department, Person
 
 from ..auth import roles_required
 from ..context import get_ctx
 from ..forms import (
+    ActiveForm,
     CampaignForm,
     CycleForm,
     DepartmentForm,
@@ -23,7 +25,7 @@ from ..forms import (
     UnitVersionForm,
     UserForm,
 )
-from .common import form_errors, messages, reading
+from .common import form_errors, int_arg, messages, paginate, reading
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 admin_only = roles_required("admin")
@@ -96,11 +98,13 @@ def cycle(cycle_id: int):
 
 # --- departments -----------------------------------------------------------------------------
 
-def _departments_page(form=None, errors=None, status=200, version_form=None):
+def _departments_page(form=None, errors=None, status=200, editing_id=None, version_form=None):
     with reading() as (s, _actor):
         rows = queries.list_departments(s)
         people = {d["id"]: page_queries.person_choices(s, d["id"]) for d in rows}
         versions = units.list_versions(s)
+        wanted = editing_id or int_arg("edit")
+        functions = (s.get(Department, wanted).functions if wanted and s.get(Department, wanted) else "")
     version_form = version_form or UnitVersionForm(formdata=None)
     version_form.department_id.choices = [(d["id"], d["name"]) for d in rows]
     head_forms = {}
@@ -108,9 +112,13 @@ def _departments_page(form=None, errors=None, status=200, version_form=None):
         f = DepartmentHeadForm(formdata=None, department_id=d["id"], person_id=d["head"]["id"] if d["head"] else None)
         f.person_id.choices = [("", "— " + _("chưa có") + " —")] + people[d["id"]]
         head_forms[d["id"]] = f
-    return render_template("admin/departments.html", rows=rows, form=form or DepartmentForm(formdata=None),
-                           head_forms=head_forms, errors=errors or [], versions=versions,
-                           version_form=version_form), status
+    editing = next((d for d in rows if d["id"] == (editing_id or int_arg("edit"))), None)
+    if form is None:
+        form = DepartmentForm(formdata=None, **({"code": editing["code"], "name": editing["name"],
+                                                 "functions": functions} if editing else {}))
+    return render_template("admin/departments.html", rows=rows, form=form, editing=editing,
+                           active_form=ActiveForm(formdata=None), head_forms=head_forms, errors=errors or [],
+                           versions=versions, version_form=version_form), status
 
 
 @bp.get("/departments")
@@ -151,6 +159,35 @@ def add_unit_version():
     return redirect(url_for(".departments"))
 
 
+@bp.post("/departments/<int:department_id>")
+@admin_only
+def update_department(department_id: int):
+    form = DepartmentForm()
+    if not form.validate():
+        return _departments_page(form, form_errors(form), 422, editing_id=department_id)
+    try:
+        administration.update_department(get_ctx(), current_user.id, department_id, code=form.code.data,
+                                         name=form.name.data, functions=form.functions.data or "")
+    except DomainError as exc:
+        return _departments_page(form, messages(exc), exc.status, editing_id=department_id)
+    flash(_("Đã lưu thông tin phòng."), "success")
+    return redirect(url_for(".departments"))
+
+
+@bp.post("/departments/<int:department_id>/active")
+@admin_only
+def set_department_active(department_id: int):
+    form = ActiveForm()
+    active = form.active.data == "1"
+    try:
+        administration.set_department_active(get_ctx(), current_user.id, department_id, active,
+                                             form.reason.data or "")
+    except DomainError as exc:
+        return _departments_page(errors=messages(exc), status=exc.status, editing_id=department_id)
+    flash(_("Phòng đã hoạt động trở lại.") if active else _("Phòng đã ngừng hoạt động (lịch sử vẫn giữ)."), "success")
+    return redirect(url_for(".departments"))
+
+
 @bp.post("/departments/head")
 @admin_only
 def set_head():
@@ -169,14 +206,27 @@ def set_head():
 
 # --- people ------------------------------------------------------------------------------------
 
-def _people_page(form=None, errors=None, status=200):
-    q = (request.args.get("q") or "").strip()[:200] or None
+def _q() -> str | None:
+    return (request.args.get("q") or "").strip()[:200] or None
+
+
+def _people_page(form=None, errors=None, status=200, editing_id=None):
+    q, show_all = _q(), request.args.get("all") == "1"
+    editing_id = editing_id or int_arg("edit")
     with reading() as (s, _actor):
-        rows = queries.search_people(s, q, limit=500)
+        page = paginate(queries.search_people(s, q, limit=100_000, active_only=not show_all))
         departments = page_queries.department_choices(s)
-    form = form or PersonForm(formdata=None)
+        editing = queries.person_dict(s.get(Person, editing_id)) if editing_id and s.get(Person, editing_id) else None
+        if editing:
+            row = s.get(Person, editing_id)
+            editing.update(gender=row.gender, birth_date=row.birth_date)
+    if form is None:
+        form = PersonForm(formdata=None, **({k: editing[k] for k in ("full_name", "department_id", "position",
+                                                                    "email", "gender", "birth_date")}
+                                            if editing else {}))
     form.department_id.choices = [("", "—")] + departments
-    return render_template("admin/people.html", rows=rows, form=form, errors=errors or [], q=q), status
+    return render_template("admin/people.html", rows=page["items"], page=page, form=form, errors=errors or [],
+                           q=q, show_all=show_all, editing=editing, active_form=ActiveForm(formdata=None)), status
 
 
 @bp.get("/people")
@@ -204,16 +254,52 @@ def create_person():
     return redirect(url_for(".people"))
 
 
+@bp.post("/people/<int:person_id>")
+@admin_only
+def update_person(person_id: int):
+    form = PersonForm()
+    with reading() as (s, _actor):
+        form.department_id.choices = [("", "—")] + page_queries.department_choices(s)
+    if not form.validate():
+        return _people_page(form, form_errors(form), 422, editing_id=person_id)
+    try:
+        administration.update_person(get_ctx(), current_user.id, person_id, full_name=form.full_name.data,
+                                     department_id=form.department_id.data, position=form.position.data or None,
+                                     email=form.email.data or None, gender=form.gender.data or None,
+                                     birth_date=form.birth_date.data)
+    except DomainError as exc:
+        return _people_page(form, messages(exc), exc.status, editing_id=person_id)
+    flash(_("Đã lưu thông tin cán bộ."), "success")
+    return redirect(url_for(".people", edit=person_id))
+
+
+@bp.post("/people/<int:person_id>/active")
+@admin_only
+def set_person_active(person_id: int):
+    form = ActiveForm()
+    active = form.active.data == "1"
+    try:
+        administration.set_person_active(get_ctx(), current_user.id, person_id, active, form.reason.data or "")
+    except DomainError as exc:
+        return _people_page(errors=messages(exc), status=exc.status, editing_id=person_id)
+    flash(_("Cán bộ đã hoạt động trở lại.") if active else _("Cán bộ đã ngừng hoạt động (hồ sơ cũ vẫn giữ)."),
+          "success")
+    return redirect(url_for(".people", edit=person_id, all=None if active else "1"))
+
+
 # --- users and roles ---------------------------------------------------------------------------
 
 def _users_page(form=None, errors=None, failed_id=None, status=200):
+    q = _q()
     with reading() as (s, _actor):
-        rows = page_queries.users(s)
+        page = paginate(page_queries.users(s, q), per_page=25)
         people = page_queries.people_without_account(s)
+    rows = page["items"]
     form = form or UserForm(formdata=None)
     form.person_id.choices = [("", "— " + _("không gắn cán bộ") + " —")] + people
     role_forms = {u["id"]: RolesForm(formdata=None, roles=u["roles"]) for u in rows}
-    return render_template("admin/users.html", rows=rows, form=form, role_forms=role_forms,
+    return render_template("admin/users.html", rows=rows, page=page, q=q, form=form, role_forms=role_forms,
+                           active_form=ActiveForm(formdata=None),
                            password_form=PasswordForm(formdata=None), errors=errors or [], failed_id=failed_id), status
 
 
@@ -290,3 +376,15 @@ def revoke_api_token(token_id: int):
         return redirect(url_for(".api_tokens"))
     flash(_("Đã thu hồi token."), "success")
     return redirect(url_for(".api_tokens"))
+@bp.post("/users/<int:user_id>/active")
+@admin_only
+def set_user_active(user_id: int):
+    form = ActiveForm()
+    active = form.active.data == "1"
+    try:
+        administration.set_user_active(get_ctx(), current_user.id, user_id, active, form.reason.data or "")
+    except DomainError as exc:
+        return _users_page(errors=messages(exc), failed_id=user_id, status=exc.status)
+    flash(_("Đã mở khóa tài khoản.") if active else _("Đã khóa tài khoản: phiên đăng nhập của người này kết thúc."),
+          "success")
+    return redirect(url_for(".users", q=request.args.get("q")))

@@ -40,3 +40,16 @@ def form_errors(form) -> list[str]:
         label = field.label.text if field is not None and field.label else field_name
         out.extend(f"{label}: {e}" for e in errors)
     return out
+
+
+PER_PAGE = 50
+
+
+def paginate(rows: list, per_page: int = PER_PAGE) -> dict:
+    """One page of an already filtered and sorted list, with the total, for the `pager` macro."""
+    total = len(rows)
+    pages = max(1, -(-total // per_page))
+    page = min(max(int_arg("page") or 1, 1), pages)
+    start = (page - 1) * per_page
+    return {"items": rows[start:start + per_page], "total": total, "page": page, "pages": pages,
+            "first": start + 1 if total else 0, "last": min(start + per_page, total)}

@@ -272,14 +272,21 @@ def upload(meeting_id: int):
 # --- emulation registrations -----------------------------------------------------------
 
 def _registrations_page(*, failed_id=None, errors=None, failed_form=None, status=200):
-    year = int_arg("year")
     with reading() as (s, _actor):
         from workflow.register_queries import list_registrations
-        rows = list_registrations(s, year=year)
+        every = list_registrations(s)
+    # One year at a time (the current year by default): five years of registrations on one page
+    # were 8,000 px long.
+    years = sorted({r["year"] for r in every}, reverse=True)
+    year = int_arg("year") or (get_ctx().clock.today().year if get_ctx().clock.today().year in years
+                               else (years[0] if years else None))
+    rows = [r for r in every if r["year"] == year]
+    waiting_elsewhere = sum(1 for r in every if r["state"] == "awaiting" and r["year"] != year)
     forms = {r["id"]: (failed_form if r["id"] == failed_id and failed_form else RegistrationDecisionForm(formdata=None))
              for r in rows if r["state"] == "awaiting"}
     return render_template("council/registrations.html", rows=rows, forms=forms, failed_id=failed_id,
-                           errors=errors or [], year=year), status
+                           errors=errors or [], year=year, years=years,
+                           waiting_elsewhere=waiting_elsewhere), status
 
 
 @bp.get("/registrations")

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from workflow import dossier, page_queries, registers
 from workflow.errors import DomainError
+from workflow.reports import eligibility
 
 from ..context import get_ctx
 from ..forms import DepartmentUploadForm, RegistrationForm
@@ -34,6 +35,7 @@ def _page(department_id: int | None = None, *, reg_form=None, reg_errors=None, u
         view = page_queries.department_overview(s, actor, department_id, cycle_id, year)
         cycles = page_queries.cycle_choices(s)
         cycle = page_queries.cycle_info(s, cycle_id) if cycle_id else None
+        standing = eligibility.department_standing(s, get_ctx(), cycle_id, department_id) if cycle_id else []
     reg = view["registration"]
     if reg_form is None:
         reg_form = RegistrationForm(formdata=None, year=year, collective=bool(
@@ -45,7 +47,7 @@ def _page(department_id: int | None = None, *, reg_form=None, reg_errors=None, u
         upload_form = DepartmentUploadForm(formdata=None, cycle_id=cycle_id)
     upload_form.cycle_id.choices = cycles
     return render_template("department/index.html", view=view, departments=departments, year=year,
-                           cycle=cycle, cycles=cycles, cycle_id=cycle_id, reg_form=reg_form,
+                           cycle=cycle, cycles=cycles, standing=standing, cycle_id=cycle_id, reg_form=reg_form,
                            reg_errors=reg_errors or [], upload_form=upload_form, upload_errors=upload_errors or [],
                            registration_editable=reg is None or reg["state"] in ("not_sent", "refused")), status
 

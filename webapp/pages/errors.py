@@ -1,7 +1,9 @@
 """Error pages in Vietnamese for people, JSON for API clients; never a stack trace."""
 from __future__ import annotations
 
-from flask import Flask, make_response, render_template, request
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, flash, make_response, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -24,14 +26,19 @@ PAGES = {
 }
 
 
+def _same_site(url: str | None) -> bool:
+    return bool(url) and urlsplit(url).netloc == request.host
+
+
 def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
 def render_error(status: int, details: list[str] | None = None):
     title, text = PAGES.get(status, PAGES[500])
+    back = request.referrer if _same_site(request.referrer) and request.referrer != request.url else None
     return render_template("errors/error.html", status=status, title=title, text=text,
-                           details=details or []), status
+                           details=details or [], back_url=back), status
 
 
 def _json(status: int, message: str | None = None):
@@ -62,6 +69,11 @@ def init_app(app: Flask) -> None:
             return with_allow_header(response, exc), status
         if status == 401:
             status = 403
+        if status == 413 and _same_site(request.referrer):
+            # An oversized upload goes back to the form it came from, with the limit named there.
+            limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024) - 1
+            flash(f"Tệp gửi lên lớn hơn giới hạn {limit} MB nên chưa được lưu. Vui lòng chọn tệp nhỏ hơn.", "error")
+            return redirect(request.referrer, code=303)
         body, status = render_error(status)
         return with_allow_header(make_response(body, status), exc)
 

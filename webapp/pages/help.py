@@ -4,7 +4,9 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import login_required
 
-from states import CHAIN, FORWARD_ACTION, TRANSITIONS, Action, State, to_mermaid
+from states import CHAIN, FORWARD_ACTION, TRANSITIONS, Action, State
+
+from ..diagram import workflow_svg
 
 bp = Blueprint("help", __name__, url_prefix="/help")
 
@@ -21,9 +23,9 @@ WHO = {
 }
 
 
-def workflow_diagram(current: str | None = None) -> str:
-    """The engine's own Mermaid text, laid out left to right (the chain reads like a sentence)."""
-    return to_mermaid(current).replace("stateDiagram-v2\n", "stateDiagram-v2\n    direction LR\n", 1)
+def workflow_diagram(current: str | None = None):
+    """The engine's own table, drawn as SVG (the chain reads left to right like a sentence)."""
+    return workflow_svg(current)
 
 
 def _sources(action: Action) -> list[str]:

@@ -39,7 +39,8 @@ def index():
         bodies = {m.id: m.body_text if m.body_text is not None else outbox.preview(m).text for m in rows}
         # rendered inside the session: the rows are ORM objects
         return render_template("mail/index.html", rows=rows, counts=counts, state=state, bodies=bodies,
-                               failed=failed, reasons=reasons, titles=getattr(outbox, "STATE_TITLES", {}))
+                               failed=failed, reasons=reasons, titles=getattr(outbox, "STATE_TITLES", {}),
+                               smtp_configured=bool(get_ctx().settings.section("mail").get("smtp_host")))
 
 
 @bp.post("/mail/<int:message_id>/retry")

@@ -14,6 +14,7 @@ from workflow.models import NOMINEE_TYPES, Document, Nomination
 
 from ..context import get_ctx
 from ..forms import ActionForm, BulkForm, BulkRunForm, NominationForm, UploadForm, WithdrawDocumentForm
+from ..templating import action_title
 from .common import form_errors, int_arg, messages, reading
 from .help import workflow_diagram
 
@@ -34,14 +35,19 @@ def index():
                "state": request.args.get("state") if request.args.get("state") in STATE_VALUES else None,
                "nominee_type": request.args.get("nominee_type") if request.args.get("nominee_type") in NOMINEE_TYPES
                else None, "q": (request.args.get("q") or "").strip()[:200] or None}
+    cursor = request.args.get("cursor")
+    # Keyset pages have no numbers: the cursors of the pages before travel in the address ("back").
+    back = [c for c in (request.args.get("back") or "").split(",") if c][-50:]
     with reading() as (s, actor):
-        page = queries.list_nominations(s, actor, cursor=request.args.get("cursor"), **filters)
+        page = queries.list_nominations(s, actor, cursor=cursor, **filters)
+        page["total"] = queries.count_nominations(s, actor, **filters)
+        page["number"] = len(back) + (2 if cursor else 1)
         cycles = page_queries.cycle_choices(s)
         departments = page_queries.department_choices(s)
     bulk = BulkForm()
     return render_template("nominations/list.html", page=page, filters=filters, cycles=cycles,
                            departments=departments, bulk=bulk, nominee_types=NOMINEE_TYPES,
-                           filter_args={k: v for k, v in filters.items() if v},
+                           filter_args={k: v for k, v in filters.items() if v}, cursor=cursor, back=back,
                            states=[(st.value, st.title) for st in State])
 
 
@@ -65,6 +71,8 @@ def _nomination_form() -> NominationForm:
                 people += [(pid, name) for pid, name in page_queries.person_choices(s) if pid == actor.person_id]
     form.person_id.choices = [("", "— " + _("chọn cá nhân") + " —")] + people
     form.department_id.choices = [("", "— " + _("chọn phòng") + " —")] + departments
+    if not departments:  # staff may nominate only themselves: no empty "Tập thể" option
+        form.nominee_type.choices = [c for c in form.nominee_type.choices if c.value == "individual"]
     if request.method == "GET":
         for name in ("nominee_type", "person_id", "department_id", "cycle_id"):
             value = request.args.get(name)
@@ -73,11 +81,37 @@ def _nomination_form() -> NominationForm:
     return form
 
 
+def _after_creation(nid: int, form: NominationForm) -> None:
+    """The optional steps of the creation form, each its own use case: upload the achievement
+    report, then (a head whose department has met) the department review. A step that is refused
+    leaves the nomination created and says why on its page."""
+    steps = [_("Đã tạo đề nghị khen thưởng.")]
+    file = form.report.data
+    try:
+        if file and file.filename:
+            dossier.upload_for_nomination(get_ctx(), current_user.id, nid, "achievement_report", file.filename,
+                                          file.read())
+            steps.append(_("Đã tải lên báo cáo thành tích."))
+        if form.review_now.data:
+            nominations.take_action(get_ctx(), current_user.id, nid, Action.DEPARTMENT_REVIEW.value,
+                                    nominations.ActionInput(version=1))
+            steps.append(_("Phòng đã xét, đề nghị: hồ sơ đã chuyển lên Hội đồng."))
+        else:
+            steps.append(_("Bước tiếp theo: bổ sung hồ sơ, rồi Phòng xét."))
+    except DomainError as exc:
+        flash(" ".join(steps), "success")
+        flash(_("Chưa thực hiện được bước tiếp theo:") + " " + " ".join(messages(exc)), "warning")
+        return
+    flash(" ".join(steps), "success")
+
+
 @bp.route("/nominations/new", methods=["GET", "POST"])
 @login_required
 def new():
     form = _nomination_form()
     problems, status = [], 200
+    with reading() as (s, _actor):
+        late = page_queries.late_cycles(s, get_ctx().clock.today())
     if form.validate_on_submit():
         try:
             individual = form.nominee_type.data == "individual"
@@ -88,11 +122,16 @@ def new():
         except DomainError as exc:
             problems, status = messages(exc), exc.status
         else:
-            flash(_("Đã tạo đề nghị khen thưởng. Bước tiếp theo: bổ sung hồ sơ, rồi Phòng xét."), "success")
+            _after_creation(nid, form)
+            if form.cycle_id.data in late:
+                flash(_("Lưu ý: kỳ xét này đã quá hạn nộp hồ sơ (%(d)s). Hãy báo Văn phòng để được xem xét.",
+                        d=f"{late[form.cycle_id.data]:%d/%m/%Y}"), "warning")
             return redirect(url_for(".detail", nomination_id=nid))
     elif request.method == "POST":
         problems, status = form_errors(form), 422
-    return render_template("nominations/new.html", form=form, errors=problems), status
+    selected = form.cycle_id.data or (form.cycle_id.choices[0][0] if form.cycle_id.choices else None)
+    return render_template("nominations/new.html", form=form, errors=problems, late=late,
+                           late_deadline=late.get(selected)), status
 
 
 # --- one nomination ------------------------------------------------------------------------
@@ -184,7 +223,7 @@ def act(nomination_id: int):
 
 def _action_title(action: str) -> str:
     try:
-        return Action(action).title
+        return action_title(action)
     except ValueError:
         return action
 

@@ -10,7 +10,7 @@ from workflow.errors import DomainError
 
 from ..context import get_ctx
 from ..forms import ContestResultForm, InitiativeForm, TaskRatingForm
-from .common import form_errors, int_arg, messages, reading
+from .common import form_errors, int_arg, messages, paginate, reading
 
 bp = Blueprint("registers", __name__, url_prefix="/registers")
 EDITORS = ("council_secretary", "admin")
@@ -29,7 +29,7 @@ def _q() -> str | None:
 def _initiatives_page(form=None, errors=None, status=200):
     year, q, edit = int_arg("year"), _q(), int_arg("edit")
     with reading() as (s, actor):
-        rows = register_queries.list_initiatives(s, year=year, q=q, actor=actor)
+        rows = register_queries.list_initiatives(s, year=year, q=q, actor=actor, limit=20_000)
         people, departments = page_queries.person_choices(s), page_queries.department_choices(s)
         editing = page_queries.initiative(s, edit) if edit else None
     if form is None:
@@ -41,7 +41,8 @@ def _initiatives_page(form=None, errors=None, status=200):
                 **{k: _date(editing[k]) for k in ("recognition_date", "appraisal_date", "contest_recognition_date")})
     form.author_ids.choices = people
     form.department_id.choices = [("", "—")] + departments
-    return render_template("registers/initiatives.html", rows=rows, form=form, errors=errors or [], year=year, q=q,
+    page = paginate(rows)
+    return render_template("registers/initiatives.html", rows=page["items"], page=page, form=form, errors=errors or [], year=year, q=q,
                            editing_id=editing["id"] if editing else request.form.get("initiative_id", ""),
                            can_edit=current_user.has(*EDITORS)), status
 
@@ -87,8 +88,9 @@ def save_initiative():
 def _contests_page(form=None, errors=None, status=200):
     year, q, edit = int_arg("year"), _q(), int_arg("edit")
     with reading() as (s, actor):
-        rows = page_queries.matching(register_queries.list_contest_results(s, year=year, actor=actor), q, "full_name")
-        people = page_queries.person_choices(s)
+        rows = page_queries.with_departments(s, page_queries.matching(
+            register_queries.list_contest_results(s, year=year, actor=actor, limit=50_000), q, "full_name"))
+        people = page_queries.person_groups(s)
         editing = page_queries.contest_result(s, edit) if edit else None
     if form is None:
         form = ContestResultForm(formdata=None, year=get_ctx().clock.today().year)
@@ -98,7 +100,8 @@ def _contests_page(form=None, errors=None, status=200):
                 score="" if editing["score"] is None else str(editing["score"]))
     form.person_id.choices = people
     _log(rows, "contest_result", "trang kết quả cuộc thi")
-    return render_template("registers/contests.html", rows=rows, form=form, errors=errors or [], year=year, q=q,
+    page = paginate(rows)
+    return render_template("registers/contests.html", rows=page["items"], page=page, form=form, errors=errors or [], year=year, q=q,
                            editing=editing, can_edit=current_user.has(*EDITORS)), status
 
 
@@ -113,7 +116,7 @@ def contests():
 def save_contest():
     form = ContestResultForm()
     with reading() as (s, _actor):
-        form.person_id.choices = page_queries.person_choices(s)
+        form.person_id.choices = page_queries.person_groups(s)
     if not form.validate():
         return _contests_page(form, form_errors(form), 422)
     score = (form.score.data or "").strip().replace(",", ".")
@@ -130,15 +133,19 @@ def save_contest():
 
 # --- task ratings --------------------------------------------------------------------------
 
-def _subjects(s) -> list[tuple[str, str]]:
-    return ([(f"d{i}", "Tập thể: " + n) for i, n in page_queries.department_choices(s)]
-            + [(f"p{i}", n) for i, n in page_queries.person_choices(s)])
+def _subjects(s) -> dict[str, list[tuple[str, str]]]:
+    """Departments first, then people grouped by department: short labels that a select never cuts."""
+    groups = {"Tập thể": [(f"d{i}", n) for i, n in page_queries.department_choices(s)]}
+    for department, people in page_queries.person_groups(s).items():
+        groups["Cá nhân — " + department] = [(f"p{i}", n) for i, n in people]
+    return groups
 
 
 def _ratings_page(form=None, errors=None, status=200):
     year, q, edit = int_arg("year"), _q(), int_arg("edit")
     with reading() as (s, actor):
-        rows = page_queries.matching(register_queries.list_task_ratings(s, year=year, actor=actor), q, "subject")
+        rows = page_queries.with_departments(s, page_queries.matching(
+            register_queries.list_task_ratings(s, year=year, actor=actor, limit=50_000), q, "subject"))
         subjects = _subjects(s)
         editing = page_queries.task_rating(s, edit) if edit else None
     if form is None:
@@ -148,7 +155,8 @@ def _ratings_page(form=None, errors=None, status=200):
             form = TaskRatingForm(formdata=None, year=editing["year"], rating=editing["rating"], subject=subject)
     form.subject.choices = subjects
     _log(rows, "task_rating", "trang xếp loại")
-    return render_template("registers/ratings.html", rows=rows, form=form, errors=errors or [], year=year, q=q,
+    page = paginate(rows)
+    return render_template("registers/ratings.html", rows=page["items"], page=page, form=form, errors=errors or [], year=year, q=q,
                            editing=editing, can_edit=current_user.has(*EDITORS)), status
 
 

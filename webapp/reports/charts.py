@@ -20,7 +20,8 @@ def percent(rate: float | None) -> str:
 def _svg(chart_id: str, title: str, desc: str, height: int, body: list[str]) -> Markup:
     width = LABEL_W + BAR_W + 120
     head = (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
-            f'width="100%" style="max-width:{width}px" role="img" aria-labelledby="{chart_id}-t {chart_id}-d" font-size="13" '
+            # drawn at its own size (never scaled down: labels stay ≥ 11 px); a phone scrolls it sideways
+            f'width="{width}" height="{height}" role="img" aria-labelledby="{chart_id}-t {chart_id}-d" font-size="13" '
             f'font-family="system-ui, sans-serif"><title id="{chart_id}-t">{escape(title)}</title>'
             f'<desc id="{chart_id}-d">{escape(desc)}</desc>')
     return Markup(head + "".join(body) + "</svg>")

@@ -7,6 +7,7 @@ from .campaigns import CYCLE_KINDS, REGISTRATION_STATES, Campaign, Registration,
 from .council import COUNCIL_ROLES, CouncilMember, MeetingAttendance
 from .decisions import CAPACITIES, REGISTER_TYPES, AwardDecision, RegisterEntry
 from .documents import DOCUMENT_KINDS, Document
+from .evidence import EVIDENCE_KINDS, EVIDENCE_STATES, EvidenceSubmission
 from .exports import ExportJob
 from .nominations import AWARD_FORMS, NOMINEE_TYPES, CouncilMeeting, CouncilVote, Nomination
 from .people import (
@@ -40,6 +41,8 @@ __all__ = [
     "COUNCIL_ROLES",
     "CYCLE_KINDS",
     "DOCUMENT_KINDS",
+    "EVIDENCE_KINDS",
+    "EVIDENCE_STATES",
     "HEAD_TITLES",
     "INITIATIVE_FIELDS",
     "NOMINEE_TYPES",
@@ -67,6 +70,7 @@ __all__ = [
     "DepartmentVersion",
     "Document",
     "DomainEvent",
+    "EvidenceSubmission",
     "ExportJob",
     "Initiative",
     "InitiativeAuthor",
