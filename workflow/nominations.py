@@ -151,6 +151,7 @@ def take_action(ctx, user_id: int, nomination_id: int, action: str, data: Action
         # or an autoflush would write a half-moved nomination that the CHECKs refuse.
         GUARDS_AND_EFFECTS[action](s, ctx, nom, data, user)
         nom.held_from = before.value if action == Action.HOLD else None
+        nom.sent_back_at = ctx.clock.now() if action == Action.SEND_BACK else None
         nom.state = after.value
         nom.version += 1
         nom.updated_at = ctx.clock.now()

@@ -52,6 +52,8 @@ class Nomination(Base):
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decision_number: Mapped[str | None] = mapped_column(String(50))
     decision_date: Mapped[date | None] = mapped_column(Date)
+    # When it was last sent back; cleared by its next move (the inbox lists returned dossiers first).
+    sent_back_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     summary: Mapped[str] = mapped_column(Text, default="")  # short achievement summary for lists
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -64,6 +66,8 @@ class Nomination(Base):
     approved_by = relationship("User", foreign_keys=[approved_by_id])
 
     __table_args__ = (
+        Index("ix_nomination_cycle_state_department", "cycle_id", "state", "department_id"),
+        Index("ix_nomination_cycle_department_state", "cycle_id", "department_id", "state"),
         Index("uq_nomination_individual", "cycle_id", "person_id", "award_form", unique=True,
               sqlite_where=text("person_id IS NOT NULL"), postgresql_where=text("person_id IS NOT NULL")),
         Index("uq_nomination_collective", "cycle_id", "department_id", "award_form", unique=True,
