@@ -24,25 +24,16 @@ from .models import (
     TaskRating,
     User,
 )
-from .queries import WAITING_ON, cycle_dict, document_dict, inbox, nomination_summary, visible_nominations
+from .queries import cycle_dict, document_dict, nomination_summary, visible_nominations
 from .register_queries import (
     contest_result_dict,
     initiative_dict,
     list_meetings,
-    list_registrations,
     meeting_dict,
     registration_dict,
     task_rating_dict,
 )
 from .text import fold
-
-# The calendar date each waiting step is due by.
-STEP_DEADLINE = {
-    State.REGISTERED: "dossier_deadline",
-    State.DEPARTMENT_REVIEWED: "council_meeting_on",
-    State.COUNCIL_REVIEWED: "ceremony_on",
-    State.HEAD_APPROVED: "ceremony_on",
-}
 
 
 def last_moves(s: Session, nomination_ids: list[int]) -> dict[int, AuditEntry]:
@@ -54,52 +45,6 @@ def last_moves(s: Session, nomination_ids: list[int]) -> dict[int, AuditEntry]:
               .group_by(AuditEntry.nomination_id))
     rows = s.scalars(select(AuditEntry).options(joinedload(AuditEntry.actor)).where(AuditEntry.id.in_(latest)))
     return {e.nomination_id: e for e in rows}
-
-
-def _returned(entry: AuditEntry | None) -> dict | None:
-    if entry is None or entry.action != "send_back":
-        return None
-    return {"reason": entry.comment, "by": entry.actor.name if entry.actor else "Hệ thống", "at": entry.at,
-            "from_state": entry.from_state, "from_title": State(entry.from_state).title}
-
-
-def inbox_groups(s: Session, actor) -> list[dict]:
-    """The user's inbox, grouped by step and cycle, oldest cycle first, with the deadline of each."""
-    rows = inbox(s, actor)
-    moves = last_moves(s, [n.id for n in rows])
-    groups: dict[tuple, dict] = {}
-    for n in rows:
-        state = State(n.state)
-        key = (n.cycle_id, list(WAITING_ON).index(state))
-        group = groups.get(key)
-        if group is None:
-            deadline = getattr(n.cycle, STEP_DEADLINE[state])
-            group = groups[key] = {"state": state.value, "state_title": state.title,
-                                   "action": WAITING_ON[state].value, "action_title": WAITING_ON[state].title,
-                                   "cycle": cycle_dict(n.cycle), "deadline": deadline, "items": []}
-        # the department's step is where dossiers get completed: say what is still missing
-        missing = missing_documents(s, n) if state == State.REGISTERED else []
-        group["items"].append({**nomination_summary(n), "returned": _returned(moves.get(n.id)),
-                               "missing_documents": missing})
-    ordered = [groups[k] for k in sorted(groups)]
-    for g in ordered:
-        g["count"] = len(g["items"])
-        g["returned_count"] = sum(1 for i in g["items"] if i["returned"])
-    return ordered
-
-
-def recently_returned(s: Session, actor, limit: int = 20) -> list[dict]:
-    """Visible nominations whose last move was a send-back: what came back, and why."""
-    ids = [n.id for n in s.scalars(visible_nominations(actor).where(
-        Nomination.state.in_([st.value for st in WAITING_ON])).order_by(Nomination.updated_at.desc()).limit(200))]
-    moves = last_moves(s, ids)
-    back = [m for m in moves.values() if m.action == "send_back"]
-    back.sort(key=lambda e: e.id, reverse=True)
-    out = []
-    for entry in back[:limit]:
-        nom = s.get(Nomination, entry.nomination_id)
-        out.append({**nomination_summary(nom), "returned": _returned(entry)})
-    return out
 
 
 def cycle_choices(s: Session) -> list[tuple[int, str]]:
@@ -202,10 +147,6 @@ def department_overview(s: Session, actor, department_id: int, cycle_id: int | N
             "staff": [{"id": p.id, "full_name": p.full_name, "position": p.position} for p in staff],
             "campaign": {"id": campaign.id, "name": campaign.name, "period": campaign.period} if campaign else None,
             "registration": registration, "nominations": nominations, "documents": minutes}
-
-
-def awaiting_registrations(s: Session) -> list[dict]:
-    return list_registrations(s, state="awaiting")
 
 
 def campaigns(s: Session) -> list[dict]:

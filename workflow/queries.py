@@ -230,12 +230,3 @@ WAITING_ON = {
     State.COUNCIL_REVIEWED: Action.HEAD_APPROVE,
     State.HEAD_APPROVED: Action.AWARD,
 }
-
-
-def inbox(s: Session, actor) -> list[Nomination]:
-    """Nominations waiting for this user's forward step, oldest cycle first."""
-    rows = s.scalars(visible_nominations(actor).where(Nomination.state.in_([st.value for st in WAITING_ON]))
-                     .options(joinedload(Nomination.person), joinedload(Nomination.department),
-                              joinedload(Nomination.cycle).joinedload(ReviewCycle.campaign))
-                     .order_by(Nomination.cycle_id, Nomination.id)).unique().all()
-    return [n for n in rows if may(actor, WAITING_ON[State(n.state)], subject_of(n))]

@@ -7,7 +7,6 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
-
 # The index behind the name search lives outside the models (a pg_trgm GIN index, an SQLite
 # FTS5 table and its shadow tables; migration 0008): comparisons leave these names alone.
 SEARCH_INDEX_NAMES = ("ix_person_search_trgm", "person_name_fts")

@@ -14,6 +14,7 @@ import json
 import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 
 from sqlalchemy import func, insert, select, text
 
@@ -70,7 +71,7 @@ def audit_rows(nomination_id: int, states: list[str], at: datetime, actor_id: in
     rows = [{"at": at, "actor_id": actor_id, "on_behalf_of": None, "action": "create_nomination",
              "entity_type": "nomination", "entity_id": nomination_id, "nomination_id": nomination_id,
              "from_state": None, "to_state": "registered", "comment": None, "payload": None}]
-    for i, (a, b) in enumerate(zip(states, states[1:], strict=False), start=1):
+    for i, (a, b) in enumerate(pairwise(states), start=1):
         action = {"department_reviewed": "department_review", "council_reviewed": "council_review",
                   "head_approved": "head_approve", "awarded": "award", "rejected": "reject",
                   "withdrawn": "withdraw", "on_hold": "hold"}.get(b, "send_back")
