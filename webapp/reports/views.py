@@ -187,7 +187,9 @@ def eligibility():
     if cycle is None:
         abort(404)
     with get_ctx().db.reading() as s:
-        e = elig.eligibility(s, get_ctx(), current_user.id, cycle["id"])
+        e = elig.eligibility(s, get_ctx(), current_user.id, cycle["id"],
+                             after_eligible=request.args.get("after_eligible"),
+                             after_nominated=request.args.get("after_nominated"))
     return render_template("reports/eligibility.html", e=e, cycles=cycles, cycle=cycle)
 
 

@@ -205,7 +205,7 @@ def overdue_sheet(s, ctx, user_id, *, cycle_id=None, **_) -> Sheet:
 
 
 def eligibility_sheets(s, ctx, user_id, *, cycle_id=None, **_) -> list[Sheet]:
-    e = elig.eligibility(s, ctx, user_id, _cycle(s, cycle_id).id)
+    e = elig.eligibility(s, ctx, user_id, _cycle(s, cycle_id).id, limit=None)
     title = e["cycle"]["title"]
     return [
         Sheet("Đủ điều kiện, chưa đề nghị", [Col("Đối tượng", 10), Col("Tên", 28), Col("Phòng", 26),
