@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from states import State
 
-from .dossier import active_documents, department_minutes, missing_documents
+from .dossier import active_documents, department_minutes, missing_documents_for
 from .models import (
     AuditEntry,
     Campaign,
@@ -84,14 +84,23 @@ def _by_name(rows: list[Nomination]) -> list[Nomination]:
     return sorted(rows, key=lambda n: (n.nominee_type, n.person.sort_key if n.person else n.department.sort_key))
 
 
+def _missing_in_chunks(s: Session, rows: list[Nomination]) -> dict[int, list[dict]]:
+    out = {}
+    for i in range(0, len(rows), 1000):
+        out.update(missing_documents_for(s, rows[i:i + 1000]))
+    return out
+
+
 def agenda(s: Session, ctx, cycle_id: int) -> dict:
     """The council's agenda for a cycle: every department-reviewed nomination, and the meetings."""
     rows = _by_name(_nominations(s, select(Nomination).where(Nomination.cycle_id == cycle_id,
                                                              Nomination.state == State.DEPARTMENT_REVIEWED)))
     votes = {}
-    for v in s.scalars(select(CouncilVote).where(CouncilVote.nomination_id.in_([n.id for n in rows]))):
+    for v in s.scalars(select(CouncilVote).join(Nomination).where(Nomination.cycle_id == cycle_id,
+                                                                  Nomination.state == State.DEPARTMENT_REVIEWED)):
         votes.setdefault(v.nomination_id, []).append(v)
-    items = [{**nomination_summary(n), "missing_documents": missing_documents(s, n),
+    missing = _missing_in_chunks(s, rows)
+    items = [{**nomination_summary(n), "missing_documents": missing[n.id],
               "votes": {v.meeting_id: {"for": v.votes_for, "against": v.votes_against}
                         for v in votes.get(n.id, [])}} for n in rows]
     return {"items": items, "meetings": list_meetings(s, ctx.settings, cycle_id)}
@@ -138,8 +147,9 @@ def department_overview(s: Session, actor, department_id: int, cycle_id: int | N
     if cycle_id:
         q = visible_nominations(actor).where(Nomination.department_id == department_id,
                                              Nomination.cycle_id == cycle_id)
-        nominations = [{**nomination_summary(n), "missing_documents": missing_documents(s, n)}
-                       for n in _by_name(_nominations(s, q))]
+        rows = _by_name(_nominations(s, q))
+        missing = _missing_in_chunks(s, rows)
+        nominations = [{**nomination_summary(n), "missing_documents": missing[n.id]} for n in rows]
         minutes = [document_dict(d) for d in department_minutes(s, cycle_id, department_id)]
         minutes += [document_dict(d) for d in active_documents(s, kind="department_list", cycle_id=cycle_id,
                                                                 department_id=department_id)]
