@@ -197,7 +197,7 @@ def dashboard_sheet(s, ctx, user_id, *, cycle_id=None, **_) -> Sheet:
 
 
 def overdue_sheet(s, ctx, user_id, *, cycle_id=None, **_) -> Sheet:
-    d = dash.dashboard(s, ctx, user_id, _cycle(s, cycle_id).id)
+    d = dash.dashboard(s, ctx, user_id, _cycle(s, cycle_id).id, overdue_limit=None)
     return Sheet("Quá hạn", [Col("Mã", 7, "int"), Col("Đối tượng", 28), Col("Phòng", 24), Col("Trạng thái", 20),
                              Col("Đang chờ", 26), Col("Hạn", 12, "date"), Col("Quá (ngày)", 10, "int")],
                  [[o["nomination_id"], o["nominee"], o["department"], o["state_title"], o["waiting_for"],
