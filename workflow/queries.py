@@ -28,6 +28,7 @@ from .models import (
     ReviewCycle,
     User,
 )
+from .search import people_matching
 from .text import like_pattern
 
 PAGE_SIZE = 50
@@ -181,11 +182,10 @@ def list_nominations(s: Session, actor, *, state: str | None = None, cycle_id: i
     if nominee_type:
         query = query.where(Nomination.nominee_type == nominee_type)
     if q:
-        pattern = like_pattern(q)
-        query = query.outerjoin(Person, Nomination.person_id == Person.id).join(
-            Department, Nomination.department_id == Department.id).where(
-            or_(Person.search_name.like(pattern, escape="\\"),
-                and_(Nomination.person_id.is_(None), Department.search_name.like(pattern, escape="\\"))))
+        # semi-joins on indexed name searches: a rare name never walks the whole list
+        departments = select(Department.id).where(Department.search_name.like(like_pattern(q), escape="\\"))
+        query = query.where(or_(Nomination.person_id.in_(people_matching(s, q)),
+                                and_(Nomination.person_id.is_(None), Nomination.department_id.in_(departments))))
     after = decode_cursor(cursor)
     if after is not None:
         query = query.where(Nomination.id < after)
@@ -200,7 +200,7 @@ def search_people(s: Session, q: str | None = None, department_id: int | None = 
     """People whose name matches `q` ignoring case and diacritics, in Vietnamese name order."""
     query = select(Person).options(joinedload(Person.department)).where(Person.active.is_(True))
     if q:
-        query = query.where(Person.search_name.like(like_pattern(q), escape="\\"))
+        query = query.where(Person.id.in_(people_matching(s, q)))
     if department_id:
         query = query.where(Person.department_id == department_id)
     return [person_dict(p) for p in s.scalars(query.order_by(Person.sort_key).limit(limit))]

@@ -18,7 +18,7 @@ from workflow.queries import list_cycles
 from workflow.reports import calendar, exports, history
 from workflow.reports import dashboard as dash
 from workflow.reports import eligibility as elig
-from workflow.text import like_pattern
+from workflow.search import people_matching
 
 from ..context import get_ctx
 from . import bp, charts, feed
@@ -153,7 +153,7 @@ def dashboard():
 def history_index():
     q = (request.args.get("q") or "").strip()[:100]
     with get_ctx().db.reading() as s:
-        people = s.scalars(select(Person).where(Person.search_name.like(like_pattern(q), escape="\\"))
+        people = s.scalars(select(Person).where(Person.id.in_(people_matching(s, q)))
                            .order_by(Person.sort_key).limit(50)).all() if q else []
         people = [{"id": p.id, "full_name": p.full_name, "department": p.department.name if p.department else ""}
                   for p in people]
