@@ -9,6 +9,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from states import State
 from workflow.errors import DomainError
@@ -153,12 +154,13 @@ def dashboard():
 def history_index():
     q = (request.args.get("q") or "").strip()[:100]
     with get_ctx().db.reading() as s:
-        people = s.scalars(select(Person).where(Person.id.in_(people_matching(s, q)))
+        people = s.scalars(select(Person).options(joinedload(Person.department))
+                           .where(Person.id.in_(people_matching(s, q)))
                            .order_by(Person.sort_key).limit(50)).all() if q else []
         people = [{"id": p.id, "full_name": p.full_name, "department": p.department.name if p.department else ""}
                   for p in people]
         departments = [{"id": d.id, "name": d.name} for d in s.scalars(select(Department).order_by(Department.sort_key))]
-        awards = history.all_awards(s, current_user.id)[:200]
+        awards = history.all_awards(s, current_user.id, limit=200)
     return render_template("reports/history.html", q=q, people=people, departments=departments, awards=awards)
 
 

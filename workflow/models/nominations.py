@@ -68,6 +68,8 @@ class Nomination(Base):
     __table_args__ = (
         Index("ix_nomination_cycle_state_department", "cycle_id", "state", "department_id"),
         Index("ix_nomination_cycle_department_state", "cycle_id", "department_id", "state"),
+        Index("ix_nomination_awarded", "decision_date", "id", sqlite_where=text("state = 'awarded'"),
+              postgresql_where=text("state = 'awarded'")),
         Index("uq_nomination_individual", "cycle_id", "person_id", "award_form", unique=True,
               sqlite_where=text("person_id IS NOT NULL"), postgresql_where=text("person_id IS NOT NULL")),
         Index("uq_nomination_collective", "cycle_id", "department_id", "award_form", unique=True,

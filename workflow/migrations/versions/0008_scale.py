@@ -9,6 +9,7 @@ Create Date: 2026-12-01
   Backfilled from the audit log (the latest state change of each nomination).
 - (cycle_id, state, department_id) and (cycle_id, department_id, state) on nomination: the
   inbox, the dashboard, the sweep and the eligibility lookup filter a cycle by state or department.
+- (decision_date, id) of awarded nominations: the award register's first screen, newest first.
 - Diacritic-insensitive name search backed by an index (person.search_name is the folded name):
   PostgreSQL a pg_trgm GIN index, SQLite an FTS5 trigram table kept in step by triggers. Neither is
   in the models (see workflow.schema.SEARCH_INDEX_NAMES).
@@ -42,6 +43,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('sent_back_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.create_index('ix_nomination_cycle_state_department', ['cycle_id', 'state', 'department_id'])
         batch_op.create_index('ix_nomination_cycle_department_state', ['cycle_id', 'department_id', 'state'])
+        batch_op.create_index('ix_nomination_awarded', ['decision_date', 'id'], sqlite_where=sa.text("state = 'awarded'"),
+                              postgresql_where=sa.text("state = 'awarded'"))
     # Returned dossiers: those whose latest state change is a send-back.
     op.execute("""
         UPDATE nomination SET sent_back_at = (
@@ -65,6 +68,7 @@ def downgrade() -> None:
             op.execute(f"DROP TRIGGER IF EXISTS person_name_fts_{name}")
         op.execute("DROP TABLE IF EXISTS person_name_fts")
     with op.batch_alter_table('nomination', schema=None) as batch_op:
+        batch_op.drop_index('ix_nomination_awarded')
         batch_op.drop_index('ix_nomination_cycle_department_state')
         batch_op.drop_index('ix_nomination_cycle_state_department')
         batch_op.drop_column('sent_back_at')
