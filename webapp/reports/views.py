@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import re
 import secrets
+import tempfile
 from pathlib import Path
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -212,10 +213,16 @@ def export(kind: str):
         abort(404)
     filters = {k: _int_arg(k) for k in ("cycle_id", "year", "person_id", "department_id")}
     filters["state"] = request.args.get("state") or None
-    data = exports.export(get_ctx(), current_user.id, kind, **filters)
-    name = exports.filename_for(kind, **filters)
-    return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    # written to a temporary file as the rows stream in, then sent from it: flat memory for any size
+    out = tempfile.TemporaryFile()  # noqa: SIM115 (send_file closes it when the response ends)
+    try:
+        exports.export_to(out, get_ctx(), current_user.id, kind, **filters)
+    except BaseException:
+        out.close()
+        raise
+    out.seek(0)
+    return send_file(out, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     as_attachment=True, download_name=exports.filename_for(kind, **filters))
 
 
 # --- calendar -------------------------------------------------------------------------------
