@@ -127,6 +127,7 @@ def sweep_job(ctx, lock: LeaderLock | None = None) -> None:
     if lock is not None and not lock.alive():
         log.error("scheduler lock lost; reminder sweep skipped")
         return
+    ctx.db.optimize()  # the day's imports and edits: keep the planner's statistics fresh
     report = run_reminders(ctx, ctx.clock.today())
     log.info("reminders %s: %d digests, %d deferred", report.as_of, len(report.sent), len(report.deferred))
     drain(ctx)
@@ -182,6 +183,7 @@ def start_in_process_if_leader(ctx) -> Leader | None:
     if lock is None:
         log.info("another process runs the scheduler for this database")
         return None
+    ctx.db.optimize()
     leader = Leader(build_scheduler(ctx, BackgroundScheduler, lock), lock)
     leader.scheduler.start()
     atexit.register(leader.stop)
@@ -206,6 +208,7 @@ def run_scheduler(ctx, *, wait: bool = True, poll_seconds: float = 30, echo=None
     while lock is None:
         _time.sleep(poll_seconds)
         lock = try_leader_lock(ctx)
+    ctx.db.optimize()
     scheduler = build_scheduler(ctx, BlockingScheduler, lock)
     conf = reminder_settings(ctx.settings)
     echo(f"Bộ lập lịch đang chạy: nhắc hạn lúc {conf.sweep_time:%H:%M} hằng ngày ({ctx.settings.timezone.key}),"
