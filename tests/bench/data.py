@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, select, text
 
 from workflow import auth
 from workflow.models import (
@@ -93,12 +93,13 @@ class Writer:
         if not rows:
             return
         table = model.__table__
-        if not self.pg:
-            for i in range(0, len(rows), chunk):
-                self.conn.execute(insert(table), rows[i:i + chunk])
-            return
         columns = list(rows[0])
         json_cols = {c.name for c in table.columns if c.name in columns and c.type.__class__.__name__ == "JSON"}
+        if not self.pg:  # the driver's executemany, values as SQLAlchemy stores them on SQLite
+            cur = self.conn.connection.driver_connection.cursor()
+            sql = f'INSERT INTO {table.name} ({", ".join(columns)}) VALUES ({", ".join("?" * len(columns))})'
+            cur.executemany(sql, ([_sqlite_value(row[c], c in json_cols) for c in columns] for row in rows))
+            return
         raw = self.conn.connection.driver_connection
         with raw.cursor() as cur, cur.copy(f'COPY {table.name} ({", ".join(columns)}) FROM STDIN') as copy:
             for row in rows:
@@ -113,6 +114,16 @@ class Writer:
             for m in models:
                 self.conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{m.__tablename__}', 'id'), "
                                        f"(SELECT COALESCE(MAX(id), 1) FROM {m.__tablename__}))"))
+
+
+def _sqlite_value(value, is_json: bool):
+    if is_json:
+        return None if value is None else json.dumps(value)
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 def _name(rng: random.Random) -> str:
