@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
+from sqlalchemy.orm import joinedload
 
 from states import Actor
 from workflow import directory
@@ -43,7 +44,7 @@ class WebUser(UserMixin):
 
 def load_web_user(user_id: int) -> WebUser | None:
     with get_ctx().db.reading() as s:
-        user = s.get(User, user_id)
+        user = s.get(User, user_id, options=[joinedload(User.person)])
         if user is None or not user.active:
             return None
         return WebUser(id=user.id, username=user.username, name=user.name, roles=user.roles,

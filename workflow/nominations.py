@@ -27,7 +27,7 @@ from states import (
 
 from . import criteria
 from .actors import can_view, load_actor, subject_of
-from .agency import identity_on
+from .agency import identity_today
 from .audit import audit, record_event
 from .dossier import active_documents, department_minutes
 from .errors import Conflict, DomainError, Forbidden, Invalid, Problem, not_found
@@ -146,7 +146,7 @@ def take_action(ctx, user_id: int, nomination_id: int, action: str, data: Action
         on_behalf = None
         if acts_for_the_head(actor) and not actor.has(Role.COUNCIL_SECRETARY):
             # whatever a deputy does here, they do in the head's place: the record says so
-            on_behalf = "KT. " + identity_on(s, ctx.clock.today()).head_title
+            on_behalf = "KT. " + identity_today(s, ctx).head_title
         # Effects change the row together with the state below: no query may run in between,
         # or an autoflush would write a half-moved nomination that the CHECKs refuse.
         GUARDS_AND_EFFECTS[action](s, ctx, nom, data, user)
