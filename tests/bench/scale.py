@@ -38,11 +38,13 @@ CASES = ["inbox_secretary", "inbox_department_head", "dashboard", "eligibility_s
          "council_page", "history"]
 
 
-def pg_url(name: str) -> str:
+def pg_database(name: str, create: bool = True) -> str:
+    """A fresh database of that name (or, with create=False, none: it is dropped)."""
     admin = create_engine(PG, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        if create:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     return PG.rsplit("/", 1)[0] + "/" + name
 
@@ -226,7 +228,8 @@ def statements_of_one_step(ctx, seeded: data.Seeded, counter: Counter) -> int:
 def run_one(db: str, size: int, repeat: int, steps: int, tmp: Path) -> dict:
     label = f"{db}-{size}"
     instance = tmp / label
-    url = f"sqlite:///{tmp / (label + '.sqlite3')}" if db == "sqlite" else pg_url(f"thidua_scale_{size}")
+    pg_name = f"thidua_scale_{os.getpid()}_{size}"  # two runs side by side never share a database
+    url = f"sqlite:///{tmp / (label + '.sqlite3')}" if db == "sqlite" else pg_database(pg_name)
     ctx = make_ctx(url, instance)
     schema.drop_everything(ctx.db.engine)
     bootstrap.init(ctx)
@@ -246,6 +249,8 @@ def run_one(db: str, size: int, repeat: int, steps: int, tmp: Path) -> dict:
     results["step"] = step_benchmark(ctx, seeded, steps)
     print(f"[{label}] step: {results['step']} ({results['step_sql']} statements)", file=sys.stderr, flush=True)
     ctx.db.dispose()
+    if db == "postgresql":
+        pg_database(pg_name, create=False)
     return results
 
 
