@@ -23,7 +23,8 @@ from .scope import actor_and_scope
 # A nomination that ended without an award no longer stands for its nominee.
 CLOSED = (State.REJECTED.value, State.WITHDRAWN.value)
 PAGE = 50
-MAX_CHUNKS = 6  # chunks read per page before handing back a cursor, however few matched
+MAX_CHUNKS = 4  # chunks read per page before handing back a cursor, however few matched
+WINDOW = 500    # people examined per chunk (ids bound in one query)
 
 
 def _reasons(checklist: criteria.Checklist) -> list[str]:
@@ -57,29 +58,39 @@ def _cursor(value: str | None) -> tuple[str, int] | None:
 
 
 def _eligible_people(s, ctx, cycle, scope, after: str | None, limit: int) -> tuple[list[dict], str | None]:
+    """Eligible people not nominated, examining at most MAX_CHUNKS windows of people per call.
+
+    The window (the next people in name order) is cut before the selective filters, so a call reads a
+    bounded number of rows even when almost no one qualifies; the cursor then points past the window.
+    """
     nominated = exists().where(Nomination.cycle_id == cycle.id, Nomination.person_id == Person.id,
                                Nomination.state.not_in(CLOSED))
-    q = (select(Person).join(Department, Person.department_id == Department.id)
-         .options(joinedload(Person.department))
-         .where(Person.active.is_(True), Department.active.is_(True), ~nominated, _may_meet(ctx.settings, cycle))
-         .order_by(Person.sort_key, Person.id))
+    people = (select(Person.sort_key, Person.id).join(Department, Person.department_id == Department.id)
+              .where(Person.active.is_(True), Department.active.is_(True)).order_by(Person.sort_key, Person.id))
     if scope is not None:
-        q = q.where(Person.department_id.in_(sorted(scope)))
+        people = people.where(Person.department_id.in_(sorted(scope)))
+    window_size = max(limit, WINDOW)
     position, found = _cursor(after), []
     for _ in range(MAX_CHUNKS):
-        page = q if position is None else q.where(or_(Person.sort_key > position[0],
-                                                      and_(Person.sort_key == position[0], Person.id > position[1])))
-        people = s.scalars(page.limit(limit)).all()
-        checks = criteria.evaluate_many(s, ctx.settings, cycle,
-                                        [criteria.Nominee("individual", person_id=p.id) for p in people])
-        for p in people:
-            c = checks[("individual", p.id)]
-            if c.met:
-                found.append({"nominee_type": "individual", "name": p.full_name, "department": p.department.name,
-                              "department_id": p.department_id, "person_id": p.id, "met": _met_lines(c)})
-        if len(people) < limit:
+        page = people if position is None else people.where(
+            or_(Person.sort_key > position[0], and_(Person.sort_key == position[0], Person.id > position[1])))
+        window = s.execute(page.limit(window_size)).all()
+        if window:
+            candidates = s.scalars(select(Person).options(joinedload(Person.department))
+                                   .where(Person.id.in_([w.id for w in window]), ~nominated,
+                                          _may_meet(ctx.settings, cycle))
+                                   .order_by(Person.sort_key, Person.id)).all()
+            checks = criteria.evaluate_many(s, ctx.settings, cycle,
+                                            [criteria.Nominee("individual", person_id=p.id) for p in candidates])
+            for p in candidates:
+                c = checks[("individual", p.id)]
+                if c.met:
+                    found.append({"nominee_type": "individual", "name": p.full_name,
+                                  "department": p.department.name, "department_id": p.department_id,
+                                  "person_id": p.id, "met": _met_lines(c)})
+        if len(window) < window_size:
             return found, None
-        position = (people[-1].sort_key, people[-1].id)
+        position = (window[-1].sort_key, window[-1].id)
         if len(found) >= limit:
             break
     return found, f"{position[0]}~{position[1]}"
