@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from states import State
 
 from .dossier import active_documents, department_minutes, missing_documents_for
+from .errors import Invalid, Problem
 from .models import (
     AuditEntry,
     Campaign,
@@ -91,19 +92,44 @@ def _missing_in_chunks(s: Session, rows: list[Nomination]) -> dict[int, list[dic
     return out
 
 
-def agenda(s: Session, ctx, cycle_id: int) -> dict:
-    """The council's agenda for a cycle: every department-reviewed nomination, and the meetings."""
-    rows = _by_name(_nominations(s, select(Nomination).where(Nomination.cycle_id == cycle_id,
-                                                             Nomination.state == State.DEPARTMENT_REVIEWED)))
+AGENDA_PAGE = 100
+
+
+def agenda(s: Session, ctx, cycle_id: int, *, after: str | None = None, limit: int | None = None) -> dict:
+    """The council's agenda for a cycle: the department-reviewed nominations in name order, and the meetings.
+
+    With `limit`, one page in keyset order (`after` is the previous page's `next`), with the total count.
+    """
+    sort = func.coalesce(Person.sort_key, Department.sort_key)
+    q = (select(Nomination).join(Department, Nomination.department_id == Department.id)
+         .outerjoin(Person, Nomination.person_id == Person.id)
+         .where(Nomination.cycle_id == cycle_id, Nomination.state == State.DEPARTMENT_REVIEWED)
+         .order_by(Nomination.nominee_type, sort, Nomination.id))
+    if after:
+        kind, key, ident = (after.split("~") + ["", "", ""])[:3]
+        if not ident.isdigit():
+            raise Invalid(Problem("bad_cursor", "Tham số phân trang (cursor) không hợp lệ."))
+        q = q.where(or_(Nomination.nominee_type > kind, and_(Nomination.nominee_type == kind, or_(
+            sort > key, and_(sort == key, Nomination.id > int(ident))))))
+    rows = _nominations(s, q if limit is None else q.limit(limit + 1))
+    more = limit is not None and len(rows) > limit
+    rows = rows[:limit] if limit is not None else rows
     votes = {}
-    for v in s.scalars(select(CouncilVote).join(Nomination).where(Nomination.cycle_id == cycle_id,
+    for v in s.scalars(select(CouncilVote).join(Nomination).where(Nomination.id.in_([n.id for n in rows]))
+                       if limit is not None else
+                       select(CouncilVote).join(Nomination).where(Nomination.cycle_id == cycle_id,
                                                                   Nomination.state == State.DEPARTMENT_REVIEWED)):
         votes.setdefault(v.nomination_id, []).append(v)
     missing = _missing_in_chunks(s, rows)
     items = [{**nomination_summary(n), "missing_documents": missing[n.id],
               "votes": {v.meeting_id: {"for": v.votes_for, "against": v.votes_against}
                         for v in votes.get(n.id, [])}} for n in rows]
-    return {"items": items, "meetings": list_meetings(s, ctx.settings, cycle_id)}
+    last = rows[-1] if more else None
+    total = len(items) if limit is None else s.scalar(select(func.count()).select_from(Nomination).where(
+        Nomination.cycle_id == cycle_id, Nomination.state == State.DEPARTMENT_REVIEWED))
+    return {"items": items, "meetings": list_meetings(s, ctx.settings, cycle_id), "total": total,
+            "next": f"{last.nominee_type}~{last.person.sort_key if last.person else last.department.sort_key}~{last.id}"
+            if last else None}
 
 
 def in_state(s: Session, actor, state: State, cycle_id: int | None = None) -> list[dict]:

@@ -2,7 +2,7 @@
 and deciding the departments' emulation registrations."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -26,7 +26,8 @@ def _agenda_page(cycle_id: int | None = None, *, form=None, errors=None, status=
         cycle = page_queries.cycle_info(s, cycle_id) if cycle_id else None
         if cycle is None:
             abort(404)
-        view = page_queries.agenda(s, ctx, cycle_id)
+        view = page_queries.agenda(s, ctx, cycle_id, after=request.args.get("after"),
+                                   limit=page_queries.AGENDA_PAGE)
         cycles = page_queries.cycle_choices(s)
     if form is None:
         form = MeetingForm(formdata=None, held_on=ctx.clock.today())
