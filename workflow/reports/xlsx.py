@@ -70,13 +70,16 @@ def _write(ws, sheet: Sheet) -> None:
         ws.append([])
     ws.append([_cell(ws, col.title, font=Font(bold=True), fill=_HEADER_FILL,
                      alignment=Alignment(wrap_text=True, vertical="center")) for col in sheet.columns])
+    formats = [_FORMATS.get(col.kind) for col in sheet.columns]
+    # a styled cell costs far more than a plain value: style only what needs it (formats; text too long
+    # for a wide column, which wraps)
+    wraps = [col.width if col.kind == "text" and col.width >= 30 else None for col in sheet.columns]
     row = header_row
     for values in sheet.rows:
         row += 1
-        ws.append([_cell(ws, _cell_value(value),
-                         number_format=_FORMATS[col.kind] if col.kind in _FORMATS and value is not None else None,
-                         alignment=_WRAP if col.kind == "text" and col.width >= 30 else None)
-                   for col, value in zip(sheet.columns, values, strict=False)])
+        ws.append([value if value is None or (fmt is None and (wrap is None or len(str(value)) <= wrap))
+                   else _cell(ws, _cell_value(value), number_format=fmt, alignment=_WRAP if wrap else None)
+                   for fmt, wrap, value in zip(formats, wraps, values, strict=False)])
     if row > header_row:
         ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(sheet.columns))}{row}"
     for note in sheet.notes:
