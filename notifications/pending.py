@@ -5,17 +5,15 @@ the lines of an escalation if the deadline has passed (who is late, with what).
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from states import State
-from workflow.dossier import department_minutes
-from workflow.models import Department, Nomination, Registration, ReviewCycle
+from workflow.models import Department, Document, Nomination, Person, Registration, ReviewCycle
 
-from .recipients import Recipient, department_heads, users_with_roles
+from .recipients import Recipient, heads_of_departments, users_with_roles
 
 SHOWN_NAMES = 8  # nominees named in a line; the rest are counted
 
@@ -30,21 +28,47 @@ class Work:
             self.todo.setdefault(r.user_id, (r, []))[1].append(line)
 
 
-def _names(noms: list[Nomination]) -> str:
-    names = sorted(n.nominee_name for n in noms)
-    shown = ", ".join(names[:SHOWN_NAMES])
-    more = len(names) - SHOWN_NAMES
-    return shown + (f" và {more} hồ sơ khác" if more > 0 else "")
+def _names(names: list[str], total: int) -> str:
+    more = total - len(names)
+    return ", ".join(names) + (f" và {more} hồ sơ khác" if more > 0 else "")
 
 
 def _departments(s: Session) -> list[Department]:
     return list(s.scalars(select(Department).where(Department.active).order_by(Department.sort_key)))
 
 
+def _nominee_name():
+    return func.coalesce(Person.full_name, Department.name)
+
+
+def _first_names(s: Session, cycle: ReviewCycle, state: State, by_department: bool = False):
+    """The first SHOWN_NAMES nominees in `state` (of each department, if asked), in name order: one query."""
+    name = _nominee_name().label("name")
+    sort = func.coalesce(Person.sort_key, Department.sort_key)
+    rank = func.row_number().over(partition_by=Nomination.department_id if by_department else None,
+                                  order_by=(sort, Nomination.id)).label("rank")
+    ranked = (select(Nomination.department_id, name, rank)
+              .join(Department, Nomination.department_id == Department.id)
+              .outerjoin(Person, Nomination.person_id == Person.id)
+              .where(Nomination.cycle_id == cycle.id, Nomination.state == state.value).subquery())
+    rows = s.execute(select(ranked.c.department_id, ranked.c.name).where(ranked.c.rank <= SHOWN_NAMES)
+                     .order_by(ranked.c.department_id, ranked.c.rank))
+    out: dict[int | None, list[str]] = {}
+    for department_id, nominee in rows:
+        out.setdefault(department_id if by_department else None, []).append(nominee)
+    return out
+
+
+def _count(s: Session, cycle: ReviewCycle, state: State) -> int:
+    return s.scalar(select(func.count()).select_from(Nomination).where(
+        Nomination.cycle_id == cycle.id, Nomination.state == state.value)) or 0
+
+
 def registration(s: Session, cycle: ReviewCycle) -> Work:
     """Departments that have not sent (or must send again) their registration for the cycle's year."""
     states = dict(s.execute(select(Registration.department_id, Registration.state).where(
         Registration.campaign_id == cycle.campaign_id, Registration.year == cycle.year)).all())
+    heads = heads_of_departments(s)
     work = Work()
     for dept in _departments(s):
         state = states.get(dept.id)
@@ -52,48 +76,55 @@ def registration(s: Session, cycle: ReviewCycle) -> Work:
             continue
         what = ("bản đăng ký thi đua bị trả lại, chưa gửi lại" if state == "refused"
                 else "chưa gửi đăng ký thi đua")
-        work.add(department_heads(s, dept.id), f"{dept.name}: {what} năm {cycle.year}.")
+        work.add(heads.get(dept.id, []), f"{dept.name}: {what} năm {cycle.year}.")
         work.late.append(f"{dept.name}: {what}.")
     return work
 
 
-def _open_nominations(s: Session, cycle: ReviewCycle, *states: State) -> list[Nomination]:
-    return list(s.scalars(select(Nomination).where(Nomination.cycle_id == cycle.id,
-                                                   Nomination.state.in_([st.value for st in states]))
-                          .order_by(Nomination.id)))
+LIVE = (State.REGISTERED, State.DEPARTMENT_REVIEWED, State.COUNCIL_REVIEWED, State.HEAD_APPROVED,
+        State.ON_HOLD, State.AWARDED)
 
 
 def dossier(s: Session, cycle: ReviewCycle) -> Work:
     """Departments with nominations not yet reviewed, or without their review minutes."""
-    live = (State.REGISTERED, State.DEPARTMENT_REVIEWED, State.COUNCIL_REVIEWED, State.HEAD_APPROVED,
-            State.ON_HOLD, State.AWARDED)
-    by_department = defaultdict(list)
-    for nom in _open_nominations(s, cycle, *live):
-        by_department[nom.department_id].append(nom)
+    counts: dict[int, dict[str, int]] = {}
+    for department_id, state, n in s.execute(
+            select(Nomination.department_id, Nomination.state, func.count())
+            .where(Nomination.cycle_id == cycle.id, Nomination.state.in_([st.value for st in LIVE]))
+            .group_by(Nomination.department_id, Nomination.state)):
+        counts.setdefault(department_id, {})[state] = n
+    with_minutes = set(s.scalars(select(Document.department_id).where(
+        Document.cycle_id == cycle.id, Document.kind == "department_minutes", Document.superseded.is_(False))))
+    names = _first_names(s, cycle, State.REGISTERED, by_department=True)
+    heads = heads_of_departments(s)
     work = Work()
     for dept in _departments(s):
-        noms = by_department.get(dept.id)
-        if not noms:
+        if dept.id not in counts:
             continue
         lines = []
-        waiting = [n for n in noms if n.state == State.REGISTERED]
+        waiting = counts[dept.id].get(State.REGISTERED.value, 0)
         if waiting:
-            lines.append(f"{len(waiting)} đề nghị chưa được Phòng xét: {_names(waiting)}")
-        if not department_minutes(s, cycle.id, dept.id):
+            lines.append(f"{waiting} đề nghị chưa được Phòng xét: {_names(names.get(dept.id, []), waiting)}")
+        if dept.id not in with_minutes:
             lines.append("chưa có biên bản họp xét của Phòng")
         if lines:
             text = f"{dept.name}: " + "; ".join(lines) + "."
-            work.add(department_heads(s, dept.id), text)
+            work.add(heads.get(dept.id, []), text)
             work.late.append(text)
     return work
 
 
+def _waiting_line(s: Session, cycle: ReviewCycle, state: State) -> tuple[int, str]:
+    total = _count(s, cycle, state)
+    return total, (_names(_first_names(s, cycle, state).get(None, []), total) if total else "")
+
+
 def council(s: Session, cycle: ReviewCycle) -> Work:
     """The secretary, while department-reviewed dossiers have not been put to the council."""
-    waiting = _open_nominations(s, cycle, State.DEPARTMENT_REVIEWED)
     work = Work()
-    if waiting:
-        line = f"{len(waiting)} hồ sơ Phòng đã xét chưa trình Hội đồng: {_names(waiting)}."
+    total, names = _waiting_line(s, cycle, State.DEPARTMENT_REVIEWED)
+    if total:
+        line = f"{total} hồ sơ Phòng đã xét chưa trình Hội đồng: {names}."
         work.add(users_with_roles(s, "council_secretary"), line)
         work.late.append(f"Thư ký Hội đồng: {line}")
     return work
@@ -102,14 +133,14 @@ def council(s: Session, cycle: ReviewCycle) -> Work:
 def ceremony(s: Session, cycle: ReviewCycle) -> Work:
     """The head and deputies with approvals waiting; the secretary with awards to record."""
     work = Work()
-    to_approve = _open_nominations(s, cycle, State.COUNCIL_REVIEWED)
-    if to_approve:
-        line = f"{len(to_approve)} đề nghị Hội đồng đã xét chờ Thủ trưởng phê duyệt: {_names(to_approve)}."
+    total, names = _waiting_line(s, cycle, State.COUNCIL_REVIEWED)
+    if total:
+        line = f"{total} đề nghị Hội đồng đã xét chờ Thủ trưởng phê duyệt: {names}."
         work.add(users_with_roles(s, "agency_head", "deputy_head"), line)
         work.late.append(f"Thủ trưởng cơ quan: {line}")
-    to_record = _open_nominations(s, cycle, State.HEAD_APPROVED)
-    if to_record:
-        line = f"{len(to_record)} đề nghị đã phê duyệt chờ ghi nhận quyết định khen thưởng: {_names(to_record)}."
+    total, names = _waiting_line(s, cycle, State.HEAD_APPROVED)
+    if total:
+        line = f"{total} đề nghị đã phê duyệt chờ ghi nhận quyết định khen thưởng: {names}."
         work.add(users_with_roles(s, "council_secretary"), line)
         work.late.append(f"Thư ký Hội đồng: {line}")
     return work

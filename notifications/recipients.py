@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from workflow.models import Department, Person, User, UserRole
 from workflow.text import person_sort_key
@@ -41,6 +41,16 @@ def department_heads(s: Session, department_id: int) -> list[Recipient]:
     if dept is None or dept.head_person_id is None:
         return []
     return _sorted(s.scalars(select(User).where(User.person_id == dept.head_person_id, User.active)))
+
+
+def heads_of_departments(s: Session) -> dict[int, list[Recipient]]:
+    """Every department's head user account(s), in one query: department id -> recipients."""
+    rows = s.execute(select(Department.id, User).join(User, User.person_id == Department.head_person_id)
+                     .options(joinedload(User.person)).where(User.active)).all()
+    by_department: dict[int, list[User]] = {}
+    for department_id, user in rows:
+        by_department.setdefault(department_id, []).append(user)
+    return {d: _sorted(users) for d, users in by_department.items()}
 
 
 def person_recipient(s: Session, person_id: int) -> Recipient | None:

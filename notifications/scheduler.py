@@ -156,6 +156,7 @@ def sweep_job(ctx, lock: LeaderLock | None = None) -> None:
     if lock is not None and not lock.ensure():
         log.error("not the scheduler leader; reminder sweep skipped")
         return
+    ctx.db.optimize()  # the day's imports and edits: keep the planner's statistics fresh
     report = run_reminders(ctx, ctx.clock.today())
     log.info("reminders %s: %d digests, %d deferred", report.as_of, len(report.sent), len(report.deferred))
     if alert_admins(ctx, report.as_of):
@@ -211,6 +212,7 @@ def run_scheduler(ctx, *, wait: bool = True, poll_seconds: float = 30, echo=None
     while lock is None:
         _time.sleep(poll_seconds)
         lock = try_leader_lock(ctx)
+    ctx.db.optimize()
     scheduler = build_scheduler(ctx, BlockingScheduler, lock)
     conf = reminder_settings(ctx.settings)
     echo(f"Bộ lập lịch đang chạy: nhắc hạn lúc {conf.sweep_time:%H:%M} hằng ngày ({ctx.settings.timezone.key}),"

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
+from sqlalchemy.orm import joinedload
 
 from states import Actor
 from workflow import directory, throttle
@@ -46,7 +47,7 @@ def load_web_user(user_id: int, epoch: int | None = None) -> WebUser | None:
     """The user, if active and (given the session's epoch) the session not ended since by
     logout, a password change or deactivation."""
     with get_ctx().db.reading() as s:
-        user = s.get(User, user_id)
+        user = s.get(User, user_id, options=[joinedload(User.person)])
         if user is None or not user.active:
             return None
         if epoch is not None and epoch != user.session_epoch:

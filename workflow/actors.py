@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from states import Actor, State, Subject
 from states.permissions import sees_every_record
@@ -12,8 +12,11 @@ from .models import Department, Nomination, User
 
 
 def load_actor(session: Session, user_id: int) -> tuple[User, Actor]:
-    """The active user and their Actor; Forbidden if the account is gone or disabled."""
-    user = session.get(User, user_id)
+    """The active user and their Actor; Forbidden if the account is gone or disabled.
+
+    Two statements: the user with person and roles, then the departments the person heads.
+    """
+    user = session.get(User, user_id, options=[joinedload(User.person), selectinload(User.role_rows)])
     if user is None or not user.active:
         raise Forbidden("inactive_user", "Tài khoản không tồn tại hoặc đã bị khóa.")
     return user, actor_of(session, user)

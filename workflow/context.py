@@ -17,6 +17,8 @@ class Context:
     # Called inside the transaction that records each domain event (notifications
     # turn events into outbox rows there, so no email exists for a rolled-back change).
     subscribers: list[Callable] = field(default_factory=list)
+    # Per-process memo of slow-changing reads (the agency identity of the day): see agency.identity_today.
+    memo: dict = field(default_factory=dict)
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Clock | None = None) -> Context:

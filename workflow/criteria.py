@@ -69,12 +69,6 @@ def _initiative_evidence(i: Initiative, *, with_appraisal=False, with_contest=Fa
     return item
 
 
-def _ratings(session: Session, *, person_id=None, department_id=None, years: range) -> dict[int, TaskRating]:
-    q = select(TaskRating).where(TaskRating.year.in_(list(years)))
-    q = q.where(TaskRating.person_id == person_id) if person_id else q.where(TaskRating.department_id == department_id)
-    return {r.year: r for r in session.scalars(q)}
-
-
 def _excellent_line(settings, ratings: dict[int, TaskRating], years: range, code: str, who: str) -> Line:
     excellent = [r for y, r in sorted(ratings.items()) if r.rating == settings.excellent_rating]
     needed = len(years) if not settings.final_excellent_years else min(settings.final_excellent_years, len(years))
@@ -91,19 +85,6 @@ def _excellent_line(settings, ratings: dict[int, TaskRating], years: range, code
     return Line(code, label, len(excellent) >= needed, evidence, note)
 
 
-def _person_initiatives(session: Session, person_id: int):
-    return session.scalars(
-        select(Initiative).join(InitiativeAuthor).where(InitiativeAuthor.person_id == person_id)
-        .order_by(Initiative.year, Initiative.id)
-    ).all()
-
-
-def _department_initiatives(session: Session, department_id: int):
-    return session.scalars(
-        select(Initiative).where(Initiative.department_id == department_id).order_by(Initiative.year, Initiative.id)
-    ).all()
-
-
 def _recognised_in(initiatives, first: int, last: int):
     return [i for i in initiatives if i.recognition_date and first <= i.recognition_date.year <= last]
 
@@ -118,14 +99,87 @@ def _many_line(settings, initiatives, first: int, last: int, code: str) -> Line:
                 len(recognised) >= many, [_initiative_evidence(i) for i in recognised], note)
 
 
+CHUNK = 1000  # ids bound per query: a page of nominees never meets the drivers' parameter limits
+
+
+@dataclass(frozen=True)
+class Nominee:
+    nominee_type: str
+    person_id: int | None = None
+    department_id: int | None = None
+
+    @property
+    def key(self) -> tuple[str, int | None]:
+        return (self.nominee_type, self.person_id if self.nominee_type == "individual" else self.department_id)
+
+
+@dataclass
+class _Evidence:
+    """Every register row the criteria may use, for a set of nominees: one query per kind."""
+
+    person_ratings: dict[int, dict[int, TaskRating]] = field(default_factory=dict)
+    department_ratings: dict[int, dict[int, TaskRating]] = field(default_factory=dict)
+    person_initiatives: dict[int, list[Initiative]] = field(default_factory=dict)
+    department_initiatives: dict[int, list[Initiative]] = field(default_factory=dict)
+    prizes: dict[int, list[ContestResult]] = field(default_factory=dict)
+
+
+def _chunks(ids: list[int]):
+    for i in range(0, len(ids), CHUNK):
+        yield ids[i:i + CHUNK]
+
+
+def _load(session: Session, cycle: ReviewCycle, person_ids: list[int], department_ids: list[int]) -> _Evidence:
+    first, last = cycle.period
+    years = list(range(first, last + 1))
+    ev = _Evidence()
+    for ids in _chunks(person_ids):
+        for r in session.scalars(select(TaskRating).where(TaskRating.person_id.in_(ids), TaskRating.year.in_(years))):
+            ev.person_ratings.setdefault(r.person_id, {})[r.year] = r
+        rows = session.execute(select(InitiativeAuthor.person_id, Initiative).join(Initiative)
+                               .where(InitiativeAuthor.person_id.in_(ids)).order_by(Initiative.year, Initiative.id))
+        for person_id, initiative in rows:
+            ev.person_initiatives.setdefault(person_id, []).append(initiative)
+        if cycle.kind == "annual":
+            for c in session.scalars(select(ContestResult).where(
+                    ContestResult.person_id.in_(ids), ContestResult.year == first, ContestResult.prize.is_not(None))
+                    .order_by(ContestResult.id)):
+                ev.prizes.setdefault(c.person_id, []).append(c)
+    for ids in _chunks(department_ids):
+        for r in session.scalars(select(TaskRating).where(TaskRating.department_id.in_(ids),
+                                                          TaskRating.year.in_(years))):
+            ev.department_ratings.setdefault(r.department_id, {})[r.year] = r
+        for i in session.scalars(select(Initiative).where(Initiative.department_id.in_(ids))
+                                 .order_by(Initiative.year, Initiative.id)):
+            ev.department_initiatives.setdefault(i.department_id, []).append(i)
+    return ev
+
+
+def evaluate_many(session: Session, settings, cycle: ReviewCycle, nominees) -> dict[tuple, Checklist]:
+    """Evaluate the plan's criteria for many nominees of one cycle: Nominee.key -> Checklist.
+
+    The evidence is read once for the whole set (one query per kind per thousand nominees).
+    """
+    nominees = list(nominees)
+    person_ids = sorted({n.person_id for n in nominees if n.nominee_type == "individual"})
+    department_ids = sorted({n.department_id for n in nominees if n.nominee_type == "collective"})
+    ev = _load(session, cycle, person_ids, department_ids)
+    return {n.key: _checklist(settings, cycle, n, ev) for n in nominees}
+
+
 def evaluate(session: Session, settings, cycle: ReviewCycle, *, nominee_type: str,
              person_id: int | None = None, department_id: int | None = None) -> Checklist:
     """Evaluate the plan's criteria for one nominee in one cycle."""
+    nominee = Nominee(nominee_type, person_id, department_id)
+    return evaluate_many(session, settings, cycle, [nominee])[nominee.key]
+
+
+def _checklist(settings, cycle: ReviewCycle, nominee: Nominee, ev: _Evidence) -> Checklist:
     first, last = cycle.period
     years = range(first, last + 1)
-    if nominee_type == "collective":
-        ratings = _ratings(session, department_id=department_id, years=years)
-        initiatives = _department_initiatives(session, department_id)
+    if nominee.nominee_type == "collective":
+        ratings = ev.department_ratings.get(nominee.department_id, {})
+        initiatives = ev.department_initiatives.get(nominee.department_id, [])
         excellent = _excellent_line(settings, ratings, years, "excellent_tasks", "Tập thể")
         if cycle.kind == "annual":
             recognised = [i for i in initiatives
@@ -136,19 +190,16 @@ def evaluate(session: Session, settings, cycle: ReviewCycle, *, nominee_type: st
                         "" if recognised else "Chưa có sáng kiến của phòng được Sở Nội vụ công nhận tại cuộc thi.")
         else:
             line = _many_line(settings, initiatives, first, last, "many_recognised_initiatives")
-        return Checklist(nominee_type, cycle.kind, "all", [excellent, line], uses_initiative=True)
+        return Checklist(nominee.nominee_type, cycle.kind, "all", [excellent, line], uses_initiative=True)
 
-    initiatives = _person_initiatives(session, person_id)
+    initiatives = ev.person_initiatives.get(nominee.person_id, [])
     if cycle.kind == "final":
-        ratings = _ratings(session, person_id=person_id, years=years)
+        ratings = ev.person_ratings.get(nominee.person_id, {})
         lines = [_excellent_line(settings, ratings, years, "excellent_tasks", "Cá nhân"),
                  _many_line(settings, initiatives, first, last, "many_recognised_initiatives")]
-        return Checklist(nominee_type, cycle.kind, "all", lines, uses_initiative=True)
+        return Checklist(nominee.nominee_type, cycle.kind, "all", lines, uses_initiative=True)
 
-    prizes = session.scalars(
-        select(ContestResult).where(ContestResult.person_id == person_id, ContestResult.year == first,
-                                    ContestResult.prize.is_not(None))
-    ).all()
+    prizes = ev.prizes.get(nominee.person_id, [])
     contest = Line("contest_prize",
                    f"Đạt thành tích (giải) trong cuộc thi trực tuyến tìm hiểu CCHC hoặc cuộc thi viết"
                    f" tìm kiếm sáng kiến CCHC năm {first}",
@@ -163,5 +214,5 @@ def evaluate(session: Session, settings, cycle: ReviewCycle, *, nominee_type: st
                       bool(appraised), [_initiative_evidence(i, with_appraisal=True) for i in appraised],
                       "" if appraised else f"Không có sáng kiến được công nhận năm {first} và được thẩm định.")
     # When both are met the contest prize suffices, so no recognition decision is required.
-    return Checklist(nominee_type, cycle.kind, "any", [contest, initiative],
+    return Checklist(nominee.nominee_type, cycle.kind, "any", [contest, initiative],
                      uses_initiative=initiative.met and not contest.met)

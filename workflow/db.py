@@ -89,5 +89,26 @@ class Database:
         with self._read_sessions() as session:
             yield session
 
+    def analyze(self) -> None:
+        """Refresh the query planner's statistics, e.g. after a bulk import.
+
+        SQLite has none until ANALYZE runs, and without them it picks poor indexes on large
+        tables (the year index for `person_id = ? AND year = ?`).
+        """
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql("ANALYZE")
+            conn.commit()
+
+    def optimize(self) -> None:
+        """Cheap upkeep of the statistics (scheduler start, daily sweep): SQLite's PRAGMA optimize, or a
+        full ANALYZE when it has never run. PostgreSQL's autovacuum keeps its own."""
+        if not self.is_sqlite:
+            return
+        with self.engine.connect() as conn:
+            analysed = conn.exec_driver_sql(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'").first()
+            conn.exec_driver_sql("PRAGMA optimize" if analysed else "ANALYZE")
+            conn.commit()
+
     def dispose(self) -> None:
         self.engine.dispose()

@@ -213,13 +213,35 @@ def may_download(s: Session, actor, doc: Document) -> bool:
 
 def missing_documents(s: Session, nom: Nomination) -> list[dict]:
     """What the dossier still lacks for its next step, as (kind, title) lines."""
-    kinds = signed_kinds(s, nom.id)
-    missing = []
-    if "achievement_report" not in kinds:
-        missing.append("achievement_report")
-    if not department_minutes(s, nom.cycle_id, nom.department_id):
-        missing.append("department_minutes")
-    if (nom.criteria or {}).get("uses_initiative") and "recognition_decision" not in kinds:
-        missing.append("recognition_decision")
-    return [{"kind": k, "title": DOCUMENT_KINDS[k]} for k in missing]
+    return missing_documents_for(s, [nom])[nom.id]
 
+
+def missing_documents_for(s: Session, noms: list[Nomination]) -> dict[int, list[dict]]:
+    """`missing_documents` of many nominations in two queries: nomination id -> lines.
+
+    Callers pass a bounded list (a page), never a whole cycle: the ids are bound parameters.
+    """
+    if not noms:
+        return {}
+    kinds: dict[int, set[str]] = {n.id: set() for n in noms}
+    # only uploaded copies count: a generated draft never completes a dossier (as signed_kinds says)
+    for nomination_id, kind in s.execute(select(Document.nomination_id, Document.kind).where(
+            Document.superseded.is_(False), Document.generated.is_(False), Document.nomination_id.in_(list(kinds)))):
+        kinds[nomination_id].add(kind)
+    cycles = {n.cycle_id for n in noms}
+    departments = {n.department_id for n in noms}
+    with_minutes = set(s.execute(select(Document.cycle_id, Document.department_id).where(
+        Document.superseded.is_(False), Document.generated.is_(False), Document.kind == "department_minutes",
+        Document.cycle_id.in_(cycles),
+        Document.department_id.in_(departments))).tuples())
+    out = {}
+    for nom in noms:
+        missing = []
+        if "achievement_report" not in kinds[nom.id]:
+            missing.append("achievement_report")
+        if (nom.cycle_id, nom.department_id) not in with_minutes:
+            missing.append("department_minutes")
+        if (nom.criteria or {}).get("uses_initiative") and "recognition_decision" not in kinds[nom.id]:
+            missing.append("recognition_decision")
+        out[nom.id] = [{"kind": k, "title": DOCUMENT_KINDS[k]} for k in missing]
+    return out

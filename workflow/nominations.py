@@ -28,7 +28,7 @@ from states.permissions import is_the_nominee
 
 from . import criteria, decisions, proposals
 from .actors import can_view, load_actor, subject_of
-from .agency import identity_on
+from .agency import identity_today
 from .audit import audit, record_event
 from .dossier import department_minutes, signed_kinds
 from .errors import Conflict, DomainError, Forbidden, Invalid, Problem, not_found
@@ -181,11 +181,12 @@ def take_action(ctx, user_id: int, nomination_id: int, action: str, data: Action
         on_behalf = None
         if acts_for_the_head(actor) and not actor.has(Role.COUNCIL_SECRETARY):
             # whatever a deputy does here, they do in the head's place: the record says so
-            on_behalf = "KT. " + identity_on(s, ctx.clock.today()).head_title
+            on_behalf = "KT. " + identity_today(s, ctx).head_title
         # Effects change the row together with the state below: no query may run in between,
         # or an autoflush would write a half-moved nomination that the CHECKs refuse.
         GUARDS_AND_EFFECTS[action](s, ctx, nom, data, user)
         nom.held_from = before.value if action == Action.HOLD else None
+        nom.sent_back_at = ctx.clock.now() if action == Action.SEND_BACK else None
         nom.state = after.value
         nom.version += 1
         nom.updated_at = ctx.clock.now()

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from states import State
 
-from .dossier import active_documents, department_minutes, missing_documents
+from .dossier import active_documents, department_minutes, missing_documents_for
+from .errors import Invalid, Problem
 from .models import (
     AuditEntry,
     Campaign,
@@ -24,25 +25,16 @@ from .models import (
     TaskRating,
     User,
 )
-from .queries import WAITING_ON, cycle_dict, document_dict, inbox, nomination_summary, visible_nominations
+from .queries import cycle_dict, document_dict, nomination_summary, visible_nominations
 from .register_queries import (
     contest_result_dict,
     initiative_dict,
     list_meetings,
-    list_registrations,
     meeting_dict,
     registration_dict,
     task_rating_dict,
 )
 from .text import fold, natural_key
-
-# The calendar date each waiting step is due by.
-STEP_DEADLINE = {
-    State.REGISTERED: "dossier_deadline",
-    State.DEPARTMENT_REVIEWED: "council_meeting_on",
-    State.COUNCIL_REVIEWED: "ceremony_on",
-    State.HEAD_APPROVED: "ceremony_on",
-}
 
 
 def last_moves(s: Session, nomination_ids: list[int]) -> dict[int, AuditEntry]:
@@ -54,52 +46,6 @@ def last_moves(s: Session, nomination_ids: list[int]) -> dict[int, AuditEntry]:
               .group_by(AuditEntry.nomination_id))
     rows = s.scalars(select(AuditEntry).options(joinedload(AuditEntry.actor)).where(AuditEntry.id.in_(latest)))
     return {e.nomination_id: e for e in rows}
-
-
-def _returned(entry: AuditEntry | None) -> dict | None:
-    if entry is None or entry.action != "send_back":
-        return None
-    return {"reason": entry.comment, "by": entry.actor.name if entry.actor else "Hệ thống", "at": entry.at,
-            "from_state": entry.from_state, "from_title": State(entry.from_state).title}
-
-
-def inbox_groups(s: Session, actor) -> list[dict]:
-    """The user's inbox, grouped by step and cycle, oldest cycle first, with the deadline of each."""
-    rows = inbox(s, actor)
-    moves = last_moves(s, [n.id for n in rows])
-    groups: dict[tuple, dict] = {}
-    for n in rows:
-        state = State(n.state)
-        key = (n.cycle_id, list(WAITING_ON).index(state))
-        group = groups.get(key)
-        if group is None:
-            deadline = getattr(n.cycle, STEP_DEADLINE[state])
-            group = groups[key] = {"state": state.value, "state_title": state.title,
-                                   "action": WAITING_ON[state].value, "action_title": WAITING_ON[state].title,
-                                   "cycle": cycle_dict(n.cycle), "deadline": deadline, "items": []}
-        # the department's step is where dossiers get completed: say what is still missing
-        missing = missing_documents(s, n) if state == State.REGISTERED else []
-        group["items"].append({**nomination_summary(n), "returned": _returned(moves.get(n.id)),
-                               "missing_documents": missing})
-    ordered = [groups[k] for k in sorted(groups)]
-    for g in ordered:
-        g["count"] = len(g["items"])
-        g["returned_count"] = sum(1 for i in g["items"] if i["returned"])
-    return ordered
-
-
-def recently_returned(s: Session, actor, limit: int = 20) -> list[dict]:
-    """Visible nominations whose last move was a send-back: what came back, and why."""
-    ids = [n.id for n in s.scalars(visible_nominations(actor).where(
-        Nomination.state.in_([st.value for st in WAITING_ON])).order_by(Nomination.updated_at.desc()).limit(200))]
-    moves = last_moves(s, ids)
-    back = [m for m in moves.values() if m.action == "send_back"]
-    back.sort(key=lambda e: e.id, reverse=True)
-    out = []
-    for entry in back[:limit]:
-        nom = s.get(Nomination, entry.nomination_id)
-        out.append({**nomination_summary(nom), "returned": _returned(entry)})
-    return out
 
 
 def cycle_choices(s: Session) -> list[tuple[int, str]]:
@@ -146,17 +92,51 @@ def _by_name(rows: list[Nomination]) -> list[Nomination]:
     return sorted(rows, key=lambda n: (n.nominee_type, n.person.sort_key if n.person else n.department.sort_key))
 
 
-def agenda(s: Session, ctx, cycle_id: int) -> dict:
-    """The council's agenda for a cycle: every department-reviewed nomination, and the meetings."""
-    rows = _by_name(_nominations(s, select(Nomination).where(Nomination.cycle_id == cycle_id,
-                                                             Nomination.state == State.DEPARTMENT_REVIEWED)))
+def _missing_in_chunks(s: Session, rows: list[Nomination]) -> dict[int, list[dict]]:
+    out = {}
+    for i in range(0, len(rows), 1000):
+        out.update(missing_documents_for(s, rows[i:i + 1000]))
+    return out
+
+
+AGENDA_PAGE = 100
+
+
+def agenda(s: Session, ctx, cycle_id: int, *, after: str | None = None, limit: int | None = None) -> dict:
+    """The council's agenda for a cycle: the department-reviewed nominations in name order, and the meetings.
+
+    With `limit`, one page in keyset order (`after` is the previous page's `next`), with the total count.
+    """
+    sort = func.coalesce(Person.sort_key, Department.sort_key)
+    q = (select(Nomination).join(Department, Nomination.department_id == Department.id)
+         .outerjoin(Person, Nomination.person_id == Person.id)
+         .where(Nomination.cycle_id == cycle_id, Nomination.state == State.DEPARTMENT_REVIEWED)
+         .order_by(Nomination.nominee_type, sort, Nomination.id))
+    if after:
+        kind, key, ident = (after.split("~") + ["", "", ""])[:3]
+        if not ident.isdigit():
+            raise Invalid(Problem("bad_cursor", "Tham số phân trang (cursor) không hợp lệ."))
+        q = q.where(or_(Nomination.nominee_type > kind, and_(Nomination.nominee_type == kind, or_(
+            sort > key, and_(sort == key, Nomination.id > int(ident))))))
+    rows = _nominations(s, q if limit is None else q.limit(limit + 1))
+    more = limit is not None and len(rows) > limit
+    rows = rows[:limit] if limit is not None else rows
     votes = {}
-    for v in s.scalars(select(CouncilVote).where(CouncilVote.nomination_id.in_([n.id for n in rows]))):
+    for v in s.scalars(select(CouncilVote).join(Nomination).where(Nomination.id.in_([n.id for n in rows]))
+                       if limit is not None else
+                       select(CouncilVote).join(Nomination).where(Nomination.cycle_id == cycle_id,
+                                                                  Nomination.state == State.DEPARTMENT_REVIEWED)):
         votes.setdefault(v.nomination_id, []).append(v)
-    items = [{**nomination_summary(n), "missing_documents": missing_documents(s, n),
+    missing = _missing_in_chunks(s, rows)
+    items = [{**nomination_summary(n), "missing_documents": missing[n.id],
               "votes": {v.meeting_id: {"for": v.votes_for, "against": v.votes_against}
                         for v in votes.get(n.id, [])}} for n in rows]
-    return {"items": items, "meetings": list_meetings(s, ctx.settings, cycle_id)}
+    last = rows[-1] if more else None
+    total = len(items) if limit is None else s.scalar(select(func.count()).select_from(Nomination).where(
+        Nomination.cycle_id == cycle_id, Nomination.state == State.DEPARTMENT_REVIEWED))
+    return {"items": items, "meetings": list_meetings(s, ctx.settings, cycle_id), "total": total,
+            "next": f"{last.nominee_type}~{last.person.sort_key if last.person else last.department.sort_key}~{last.id}"
+            if last else None}
 
 
 def in_state(s: Session, actor, state: State, cycle_id: int | None = None) -> list[dict]:
@@ -200,8 +180,9 @@ def department_overview(s: Session, actor, department_id: int, cycle_id: int | N
     if cycle_id:
         q = visible_nominations(actor).where(Nomination.department_id == department_id,
                                              Nomination.cycle_id == cycle_id)
-        nominations = [{**nomination_summary(n), "missing_documents": missing_documents(s, n)}
-                       for n in _by_name(_nominations(s, q))]
+        rows = _by_name(_nominations(s, q))
+        missing = _missing_in_chunks(s, rows)
+        nominations = [{**nomination_summary(n), "missing_documents": missing[n.id]} for n in rows]
         minutes = [document_dict(d) for d in department_minutes(s, cycle_id, department_id)]
         minutes += [document_dict(d) for d in active_documents(s, kind="department_list", cycle_id=cycle_id,
                                                                 department_id=department_id)]
@@ -209,10 +190,6 @@ def department_overview(s: Session, actor, department_id: int, cycle_id: int | N
             "staff": [{"id": p.id, "full_name": p.full_name, "position": p.position} for p in staff],
             "campaign": {"id": campaign.id, "name": campaign.name, "period": campaign.period} if campaign else None,
             "registration": registration, "nominations": nominations, "documents": minutes}
-
-
-def awaiting_registrations(s: Session) -> list[dict]:
-    return list_registrations(s, state="awaiting")
 
 
 def campaigns(s: Session) -> list[dict]:

@@ -29,6 +29,7 @@ from .models import (
     ReviewCycle,
     User,
 )
+from .search import people_matching
 from .text import like_pattern
 
 PAGE_SIZE = 50
@@ -190,7 +191,7 @@ def visible_nominations(actor):
     return q.where(or_(*conditions)) if conditions else q.where(False)
 
 
-def filtered_nominations(actor, *, state: str | None = None, cycle_id: int | None = None,
+def filtered_nominations(s: Session, actor, *, state: str | None = None, cycle_id: int | None = None,
                          department_id: int | None = None, nominee_type: str | None = None, q: str | None = None):
     """The nominations the actor may see, narrowed by the list's filters (a Select of Nomination)."""
     query = visible_nominations(actor)
@@ -207,23 +208,22 @@ def filtered_nominations(actor, *, state: str | None = None, cycle_id: int | Non
     if nominee_type:
         query = query.where(Nomination.nominee_type == nominee_type)
     if q:
-        pattern = like_pattern(q)
-        query = query.outerjoin(Person, Nomination.person_id == Person.id).join(
-            Department, Nomination.department_id == Department.id).where(
-            or_(Person.search_name.like(pattern, escape="\\"),
-                and_(Nomination.person_id.is_(None), Department.search_name.like(pattern, escape="\\"))))
+        # semi-joins on indexed name searches: a rare name never walks the whole list
+        departments = select(Department.id).where(Department.search_name.like(like_pattern(q), escape="\\"))
+        query = query.where(or_(Nomination.person_id.in_(people_matching(s, q)),
+                                and_(Nomination.person_id.is_(None), Nomination.department_id.in_(departments))))
     return query
 
 
 def count_nominations(s: Session, actor, **filters) -> int:
     """How many nominations the list shows in all its pages."""
-    ids = filtered_nominations(actor, **filters).with_only_columns(Nomination.id).distinct().subquery()
+    ids = filtered_nominations(s, actor, **filters).with_only_columns(Nomination.id).distinct().subquery()
     return s.scalar(select(func.count()).select_from(ids)) or 0
 
 
 def list_nominations(s: Session, actor, *, cursor: str | None = None, limit: int = PAGE_SIZE, **filters) -> dict:
     """One page of nominations, newest first, with the cursor of the next page."""
-    query = filtered_nominations(actor, **filters).options(
+    query = filtered_nominations(s, actor, **filters).options(
         joinedload(Nomination.person), joinedload(Nomination.department),
         joinedload(Nomination.cycle).joinedload(ReviewCycle.campaign))
     after = decode_cursor(cursor)
@@ -249,7 +249,7 @@ def search_people(s: Session, q: str | None = None, department_id: int | None = 
     if active_only:
         query = query.where(Person.active.is_(True))
     if q:
-        query = query.where(Person.search_name.like(like_pattern(q), escape="\\"))
+        query = query.where(Person.id.in_(people_matching(s, q)))
     if department_id:
         query = query.where(Person.department_id == department_id)
     rows = []
@@ -290,12 +290,3 @@ WAITING_ON = {
     State.COUNCIL_REVIEWED: Action.HEAD_APPROVE,
     State.HEAD_APPROVED: Action.AWARD,
 }
-
-
-def inbox(s: Session, actor) -> list[Nomination]:
-    """Nominations waiting for this user's forward step, oldest cycle first."""
-    rows = s.scalars(visible_nominations(actor).where(Nomination.state.in_([st.value for st in WAITING_ON]))
-                     .options(joinedload(Nomination.person), joinedload(Nomination.department),
-                              joinedload(Nomination.cycle).joinedload(ReviewCycle.campaign))
-                     .order_by(Nomination.cycle_id, Nomination.id)).unique().all()
-    return [n for n in rows if may(actor, WAITING_ON[State(n.state)], subject_of(n))]

@@ -309,3 +309,12 @@ def test_what_a_fuzzer_found_is_a_4xx_not_a_500(api, a, method, url, body):
         kwargs = {"data": body, "content_type": "application/json"}
     r = getattr(api, method)(a.secretary, url, **kwargs)
     assert 400 <= r.status_code < 500, (r.status_code, r.get_data(as_text=True)[:300])
+
+
+def test_an_action_with_prefer_minimal_answers_the_new_version_only(api, make, a):
+    nid = make.nomination(a, person_id=a.staff_person)
+    reply = api.client.post(f"/api/v1/nominations/{nid}/actions",
+                            json={"action": "hold", "version": 1, "comment": "Đang xác minh"},
+                            headers={**api.headers(a.secretary), "Prefer": "return=minimal"})
+    assert reply.status_code == 200 and reply.json == {"id": nid, "version": 2}
+    assert reply.headers["Preference-Applied"] == "return=minimal"

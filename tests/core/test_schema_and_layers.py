@@ -20,7 +20,8 @@ def test_the_migrations_have_a_single_head():
 
 def test_the_migrated_schema_equals_the_models(ctx):
     with ctx.db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True,
+                                                                "include_name": schema.include_name}), Base.metadata)
     assert diff == []
     assert schema.is_up_to_date(ctx.db.engine)
 

@@ -76,7 +76,10 @@ def act_on_nomination(nomination_id: int):
         decision_date=a_date(body, "decision_date", required=False),
         decision_id=integer(body, "decision_id", required=False),
         accept_mixed_capacity=boolean(body, "accept_mixed_capacity"))
-    nominations.take_action(get_ctx(), g.user_id, nomination_id, action, data)
+    version = nominations.take_action(get_ctx(), g.user_id, nomination_id, action, data)
+    if "return=minimal" in request.headers.get("Prefer", ""):
+        # RFC 7240: a client that only needs the new version skips re-reading the whole detail
+        return jsonify({"id": nomination_id, "version": version}), 200, {"Preference-Applied": "return=minimal"}
     return jsonify(_detail(nomination_id))
 
 

@@ -141,8 +141,10 @@ def spec() -> dict:
                 "get": _op("Chi tiết đề nghị: trạng thái, tiêu chuẩn, hồ sơ, lịch sử, thao tác được phép",
                            errors=(404,), params=[nid], schema=NOMINATION_REF)},
             "/api/v1/nominations/{nomination_id}/actions": {
-                "post": _op("Thực hiện một bước của quy trình", errors=(403, 404, 409, 422), params=[nid],
-                            body=ACTION_BODY, schema=NOMINATION_REF)},
+                "post": {**_op("Thực hiện một bước của quy trình", errors=(403, 404, 409, 422), params=[nid],
+                               body=ACTION_BODY, schema=NOMINATION_REF),
+                         "description": "Trả về toàn bộ hồ sơ sau bước vừa thực hiện. Gửi kèm header"
+                                        " `Prefer: return=minimal` để chỉ nhận `{id, version}` (nhanh hơn)."}},
             "/api/v1/nominations/{nomination_id}/documents": {
                 "post": _op("Tải lên tài liệu của hồ sơ", ok=201, params=[nid], body=UPLOAD, multipart=True)},
             "/api/v1/cycles/{cycle_id}/departments/{department_id}/documents": {

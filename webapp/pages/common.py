@@ -9,7 +9,6 @@ from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from states import Actor
-from workflow.actors import load_actor
 from workflow.errors import DomainError
 
 from ..context import get_ctx
@@ -17,10 +16,9 @@ from ..context import get_ctx
 
 @contextmanager
 def reading() -> Iterator[tuple[Session, Actor]]:
-    """A read session and the current user's Actor, fresh from the database."""
+    """A read session and the current user's Actor, as loaded once for this request (webapp.auth)."""
     with get_ctx().db.reading() as s:
-        _, actor = load_actor(s, current_user.id)
-        yield s, actor
+        yield s, current_user.actor
 
 
 def messages(exc: DomainError) -> list[str]:

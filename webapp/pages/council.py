@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -49,7 +49,8 @@ def _agenda_page(cycle_id: int | None = None, *, form=None, errors=None, status=
         cycle = page_queries.cycle_info(s, cycle_id) if cycle_id else None
         if cycle is None:
             abort(404)
-        view = page_queries.agenda(s, ctx, cycle_id)
+        view = page_queries.agenda(s, ctx, cycle_id, after=request.args.get("after"),
+                                   limit=page_queries.AGENDA_PAGE)
         cycles = page_queries.cycle_choices(s)
         members = _roster_choices(s, ctx.clock.today())
         gaps = decision_gaps(s, ctx.settings, cycle_id)

@@ -1,10 +1,10 @@
-"""“Việc cần xử lý”: what waits for this user, grouped by step and cycle."""
+"""“Việc cần xử lý”: what waits for this user's own step, counted per step and cycle."""
 from __future__ import annotations
 
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
-from workflow import page_queries
+from workflow import inbox
 
 from .common import reading
 
@@ -15,8 +15,10 @@ bp = Blueprint("inbox", __name__)
 @login_required
 def index():
     with reading() as (s, actor):
-        groups = page_queries.inbox_groups(s, actor)
-        returned = page_queries.recently_returned(s, actor)
-        registrations = page_queries.awaiting_registrations(s) if current_user.has("council_secretary") else []
-    return render_template("inbox/index.html", groups=groups, returned=returned, registrations=registrations,
-                           total=sum(g["count"] for g in groups))
+        box = inbox.inbox_groups(s, actor)
+        registrations = inbox.awaiting_registrations_count(s) if current_user.has("council_secretary") else 0
+        # a head of one department sees that department's list behind "xem tất cả"
+        department_id = next(iter(actor.headed_department_ids)) if len(actor.headed_department_ids) == 1 else None
+    return render_template("inbox/index.html", groups=box["groups"], total=box["total"], returned=box["returned"],
+                           hidden_groups=box["hidden_groups"], registrations=registrations,
+                           department_id=department_id, first=inbox.FIRST_ITEMS)

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import re
 import secrets
+import tempfile
 from pathlib import Path
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from states import State
 from workflow import access_log
@@ -19,7 +21,7 @@ from workflow.queries import list_cycles
 from workflow.reports import calendar, exports, history
 from workflow.reports import dashboard as dash
 from workflow.reports import eligibility as elig
-from workflow.text import like_pattern
+from workflow.search import people_matching
 
 from ..context import get_ctx
 from . import bp, charts, feed
@@ -155,12 +157,13 @@ def dashboard():
 def history_index():
     q = (request.args.get("q") or "").strip()[:100]
     with get_ctx().db.reading() as s:
-        people = s.scalars(select(Person).where(Person.search_name.like(like_pattern(q), escape="\\"))
+        people = s.scalars(select(Person).options(joinedload(Person.department))
+                           .where(Person.id.in_(people_matching(s, q)))
                            .order_by(Person.sort_key).limit(50)).all() if q else []
         people = [{"id": p.id, "full_name": p.full_name, "department": p.department.name if p.department else ""}
                   for p in people]
         departments = [{"id": d.id, "name": d.name} for d in s.scalars(select(Department).order_by(Department.sort_key))]
-        awards = history.all_awards(s, current_user.id)[:200]
+        awards = history.all_awards(s, current_user.id, limit=200)
     return render_template("reports/history.html", q=q, people=people, departments=departments, awards=awards)
 
 
@@ -190,7 +193,9 @@ def eligibility():
     if cycle is None:
         abort(404)
     with get_ctx().db.reading() as s:
-        e = elig.eligibility(s, get_ctx(), current_user.id, cycle["id"])
+        e = elig.eligibility(s, get_ctx(), current_user.id, cycle["id"],
+                             after_eligible=request.args.get("after_eligible"),
+                             after_nominated=request.args.get("after_nominated"))
     return render_template("reports/eligibility.html", e=e, cycles=cycles, cycle=cycle)
 
 
@@ -211,10 +216,16 @@ def export(kind: str):
         abort(404)
     filters = {k: _int_arg(k) for k in ("cycle_id", "year", "person_id", "department_id")}
     filters["state"] = request.args.get("state") or None
-    data = exports.export(get_ctx(), current_user.id, kind, **filters)
-    name = exports.filename_for(kind, **filters)
-    return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    # written to a temporary file as the rows stream in, then sent from it: flat memory for any size
+    out = tempfile.TemporaryFile()  # noqa: SIM115 (send_file closes it when the response ends)
+    try:
+        exports.export_to(out, get_ctx(), current_user.id, kind, **filters)
+    except BaseException:
+        out.close()
+        raise
+    out.seek(0)
+    return send_file(out, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     as_attachment=True, download_name=exports.filename_for(kind, **filters))
 
 
 # --- calendar -------------------------------------------------------------------------------

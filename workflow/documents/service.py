@@ -175,17 +175,22 @@ def build_cycle(ctx, user_id: int, cycle_id: int, out_dir: Path, pdf: bool = Fal
     result = BuildResult(out_dir, problems=problems)
     to_pdf = [d for d in plan if d.pdf_only or (pdf and d.extension == "docx")]
     bar = _Progress(progress, len(plan) + len(to_pdf))
-    rendered: list[tuple[Draft, Path, bytes]] = []
-    for draft in plan:
-        target = out_dir / draft.folder / f"{draft.stem}.{draft.extension}"
-        content = render_draft(ctx, draft)
-        if not draft.pdf_only:
-            _write(target, content)
-            result.files.append(target)
-        rendered.append((draft, target, content))
-        bar.step(1, target.name)
     wanted = {id(d) for d in to_pdf}
-    _convert(ctx, [r for r in rendered if id(r[0]) in wanted], result, bar)
+    # Each file is written as soon as it is rendered and only its path is kept: memory stays flat
+    # whatever the number of nominees. PDF-only drafts wait in a staging folder for the converter.
+    with tempfile.TemporaryDirectory(prefix="thidua-build-") as staging:
+        rendered: list[tuple[Draft, Path, Path]] = []
+        for i, draft in enumerate(plan):
+            target = out_dir / draft.folder / f"{draft.stem}.{draft.extension}"
+            source = Path(staging) / f"{i}.{draft.extension}" if draft.pdf_only else target
+            _write(source, render_draft(ctx, draft))
+            if not draft.pdf_only:
+                result.files.append(target)
+            if id(draft) in wanted:
+                rendered.append((draft, target, source))
+            bar.step(1, target.name)
+        plan = None  # the drafts' contexts are no longer needed
+        _convert(ctx, rendered, result, bar)
     with ctx.db.transaction() as s:
         audit(s, ctx, actor_id=user_id, action="build_cycle_documents", entity_type="review_cycle",
               entity_id=cycle_id, payload={"files": len(result.files), "pdf": pdf, "problems": len(result.problems)})
@@ -197,7 +202,7 @@ def _write(path: Path, content: bytes) -> None:
     path.write_bytes(content)
 
 
-def _convert(ctx, items: list[tuple[Draft, Path, bytes]], result: BuildResult, bar: _Progress) -> None:
+def _convert(ctx, items: list[tuple[Draft, Path, Path]], result: BuildResult, bar: _Progress) -> None:
     """PDFs in batches (one LibreOffice start per batch), each written next to its .docx."""
     if not items:
         return
@@ -205,16 +210,16 @@ def _convert(ctx, items: list[tuple[Draft, Path, bytes]], result: BuildResult, b
         certificates = [(d, t, c) for d, t, c in items if d.pdf_only]
         result.problems.append("Chưa cài LibreOffice (soffice): không tạo được bản PDF"
                                + (f"; {len(certificates)} Giấy khen được ghi dạng .docx." if certificates else "."))
-        for _d, target, content in certificates:
-            _write(target, content)
+        for _d, target, source in certificates:
+            _write(target, source.read_bytes())
             result.files.append(target)
         bar.step(len(items), "không có PDF")
         return
     batches = [items[i:i + PDF_BATCH] for i in range(0, len(items), PDF_BATCH)]
     # LibreOffice converts one file at a time: a few processes (each its own profile) use the cores.
     with ThreadPoolExecutor(max_workers=min(PDF_WORKERS, len(batches))) as pool:
-        futures = {pool.submit(docx_to_pdf, ctx.settings, [(t.name, c) for _d, t, c in batch]): batch
-                   for batch in batches}
+        # a batch's files are read when it starts, so at most PDF_WORKERS batches are in memory
+        futures = {pool.submit(_batch_to_pdf, ctx.settings, batch): batch for batch in batches}
         done = 0
         for future in as_completed(futures):
             batch = futures[future]
@@ -224,6 +229,10 @@ def _convert(ctx, items: list[tuple[Draft, Path, bytes]], result: BuildResult, b
                 result.files.append(out)
             done += len(batch)
             bar.step(len(batch), f"PDF {done}/{len(items)}")
+
+
+def _batch_to_pdf(settings, batch: list[tuple[Draft, Path, Path]]) -> list[bytes]:
+    return docx_to_pdf(settings, [(target.name, source.read_bytes()) for _d, target, source in batch])
 
 
 def kind_title(kind: str) -> str:

@@ -129,6 +129,17 @@ def preview(ctx, user_id: int, kind, data: bytes, filename: str, options: dict |
 def apply(ctx, user_id: int, kind, data: bytes, filename: str, options: dict | None = None, *,
           expect: str | None = None, progress=None) -> ImportResult:
     """Write every created/updated row in one transaction; refused rows are skipped and reported."""
+    result = _apply(ctx, user_id, kind, data, filename, options, expect=expect, progress=progress)
+    if len(result.changed) >= BULK_ROWS:
+        ctx.db.analyze()  # many new rows: the planner's statistics are stale (SQLite has none at first)
+    return result
+
+
+BULK_ROWS = 1000
+
+
+def _apply(ctx, user_id: int, kind, data: bytes, filename: str, options: dict | None, *,
+           expect: str | None, progress) -> ImportResult:
     with ctx.db.transaction() as s:
         user = _require_importer(s, user_id)
         result = _plan(s, ctx, kind, data, filename, options or {}, progress)

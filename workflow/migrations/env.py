@@ -3,6 +3,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from workflow.models import Base
+from workflow.schema import include_name
 
 config = context.config
 target_metadata = Base.metadata
@@ -24,6 +25,7 @@ def _run(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite cannot ALTER most things: batch mode copies the table
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

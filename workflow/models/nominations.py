@@ -57,6 +57,8 @@ class Nomination(Base):
     # The registered decision that awarded it (number and date above are copied from it).
     decision_id: Mapped[int | None] = mapped_column(
         ForeignKey("award_decision.id", use_alter=True, name="fk_nomination_decision_id_award_decision"), index=True)
+    # When it was last sent back; cleared by its next move (the inbox lists returned dossiers first).
+    sent_back_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     summary: Mapped[str] = mapped_column(Text, default="")  # short achievement summary for lists
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -70,6 +72,10 @@ class Nomination(Base):
     decision = relationship("AwardDecision", back_populates="nominations")
 
     __table_args__ = (
+        Index("ix_nomination_cycle_state_department", "cycle_id", "state", "department_id"),
+        Index("ix_nomination_cycle_department_state", "cycle_id", "department_id", "state"),
+        Index("ix_nomination_awarded", "decision_date", "id", sqlite_where=text("state = 'awarded'"),
+              postgresql_where=text("state = 'awarded'")),
         Index("uq_nomination_individual", "cycle_id", "person_id", "award_form", unique=True,
               sqlite_where=text("person_id IS NOT NULL"), postgresql_where=text("person_id IS NOT NULL")),
         Index("uq_nomination_collective", "cycle_id", "department_id", "award_form", unique=True,

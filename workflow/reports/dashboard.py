@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, true
 from sqlalchemy.orm import Session, joinedload
 
 from states import State
@@ -69,13 +69,16 @@ class Dashboard:
     today: date
     rows: list[Figures]
     total: Figures
-    overdue_items: list[dict]
+    overdue_items: list[dict]   # the longest-waiting first; at most `overdue_limit` of them
     target: float = TARGET_RATE
 
     @property
     def period_label(self) -> str:
         first, last = self.period
         return f"năm {first}" if first == last else f"giai đoạn {first}-{last}"
+
+
+OVERDUE_SHOWN = 100  # overdue items listed on the page; the counts cover them all
 
 
 def _departments(s: Session, scope) -> list[Department]:
@@ -85,31 +88,36 @@ def _departments(s: Session, scope) -> list[Department]:
     return list(s.scalars(q.order_by(Department.sort_key)))
 
 
-def _staff(s: Session, dept_ids) -> Counter:
+def _in_scope(column, scope):
+    # every department: no filter (never a list of all ids); else the few the user heads
+    return true() if scope is None else column.in_(sorted(scope))
+
+
+def _staff(s: Session, scope) -> Counter:
     rows = s.execute(select(Person.department_id, func.count(Person.id)).where(
-        Person.active.is_(True), Person.department_id.in_(dept_ids)).group_by(Person.department_id))
+        Person.active.is_(True), _in_scope(Person.department_id, scope)).group_by(Person.department_id))
     return Counter(dict(rows.all()))
 
 
-def _participants(s: Session, dept_ids, first: int, last: int) -> Counter:
+def _participants(s: Session, scope, first: int, last: int) -> Counter:
     rows = s.execute(select(Person.department_id, func.count(func.distinct(ContestResult.person_id)))
                      .join(Person, ContestResult.person_id == Person.id)
-                     .where(Person.active.is_(True), Person.department_id.in_(dept_ids),
+                     .where(Person.active.is_(True), _in_scope(Person.department_id, scope),
                             ContestResult.contest_kind == "online_cchc", ContestResult.participated.is_(True),
                             ContestResult.year.between(first, last))
                      .group_by(Person.department_id))
     return Counter(dict(rows.all()))
 
 
-def _initiatives(s: Session, dept_ids, first: int, last: int) -> dict[int, dict[int, bool]]:
+def _initiatives(s: Session, scope, first: int, last: int) -> dict[int, dict[int, bool]]:
     """department id -> {initiative id: appraised?} for initiatives recognised in the period."""
     in_period = and_(Initiative.recognition_date >= date(first, 1, 1), Initiative.recognition_date <= date(last, 12, 31))
     own = select(Initiative.department_id, Initiative.id, Initiative.appraisal_number).where(
-        in_period, Initiative.department_id.in_(dept_ids))
+        in_period, _in_scope(Initiative.department_id, scope))
     authored = (select(Person.department_id, Initiative.id, Initiative.appraisal_number)
                 .join(InitiativeAuthor, InitiativeAuthor.initiative_id == Initiative.id)
                 .join(Person, Person.id == InitiativeAuthor.person_id)
-                .where(in_period, Person.department_id.in_(dept_ids)))
+                .where(in_period, _in_scope(Person.department_id, scope)))
     found: dict[int, dict[int, bool]] = defaultdict(dict)
     for query in (own, authored):
         for dept, iid, appraisal in s.execute(query):
@@ -117,20 +125,41 @@ def _initiatives(s: Session, dept_ids, first: int, last: int) -> dict[int, dict[
     return found
 
 
-def _overdue(nom: Nomination, cycle: ReviewCycle, today: date) -> dict | None:
-    step = STEP_DEADLINES.get(State(nom.state))
-    if step is None:
-        return None
-    deadline = getattr(cycle, step[0])
-    if deadline is None or today <= deadline:
-        return None
-    return {"nomination_id": nom.id, "nominee": nom.nominee_name, "department_id": nom.department_id,
-            "department": nom.department.name, "state": nom.state, "state_title": State(nom.state).title,
-            "waiting_for": step[1], "deadline": deadline, "days_late": (today - deadline).days}
+def _late_states(cycle: ReviewCycle, today: date) -> dict[str, tuple[date, str]]:
+    """The waiting states whose deadline has passed: state -> (deadline, what it waits for)."""
+    late = {}
+    for state, (column, waiting_for) in STEP_DEADLINES.items():
+        deadline = getattr(cycle, column)
+        if deadline is not None and today > deadline:
+            late[state.value] = (deadline, waiting_for)
+    return late
 
 
-def dashboard(session: Session, ctx, user_id: int, cycle_id: int) -> Dashboard:
-    """The figures of one cycle for the departments this user may see, with their total."""
+def _overdue_items(s: Session, cycle: ReviewCycle, scope, late: dict, today: date, limit: int | None) -> list[dict]:
+    """The overdue nominations, longest late first (one query per late state, each limited)."""
+    items = []
+    for state, (deadline, waiting_for) in sorted(late.items(), key=lambda kv: kv[1][0]):
+        if limit is not None and len(items) >= limit:
+            break
+        q = (select(Nomination).options(joinedload(Nomination.person), joinedload(Nomination.department))
+             .join(Department, Nomination.department_id == Department.id)
+             .where(Nomination.cycle_id == cycle.id, Nomination.state == state, Department.active.is_(True),
+                    _in_scope(Nomination.department_id, scope)).order_by(Nomination.id))
+        if limit is not None:
+            q = q.limit(limit - len(items))
+        items += [{"nomination_id": n.id, "nominee": n.nominee_name, "department_id": n.department_id,
+                   "department": n.department.name, "state": n.state, "state_title": State(n.state).title,
+                   "waiting_for": waiting_for, "deadline": deadline, "days_late": (today - deadline).days}
+                  for n in s.scalars(q)]
+    return items
+
+
+def dashboard(session: Session, ctx, user_id: int, cycle_id: int, overdue_limit: int | None = OVERDUE_SHOWN
+              ) -> Dashboard:
+    """The figures of one cycle for the departments this user may see, with their total.
+
+    Aggregated in SQL (GROUP BY department and state): its cost follows the departments, not the nominations.
+    """
     _, _, scope = actor_and_scope(session, user_id)
     cycle = session.get(ReviewCycle, cycle_id)
     if cycle is None:
@@ -138,24 +167,24 @@ def dashboard(session: Session, ctx, user_id: int, cycle_id: int) -> Dashboard:
     first, last = cycle.period
     today = ctx.clock.today()
     depts = _departments(session, scope)
-    ids = [d.id for d in depts]
-    staff, participants = _staff(session, ids), _participants(session, ids, first, last)
-    initiatives = _initiatives(session, ids, first, last)
-    noms = session.scalars(select(Nomination).where(Nomination.cycle_id == cycle_id, Nomination.department_id.in_(ids))
-                           .options(joinedload(Nomination.person), joinedload(Nomination.department))
-                           .order_by(Nomination.id)).all()
+    staff, participants = _staff(session, scope), _participants(session, scope, first, last)
+    initiatives = _initiatives(session, scope, first, last)
     rows = {d.id: Figures(d.id, d.name, staff[d.id], participants[d.id],
                           len(initiatives[d.id]), sum(initiatives[d.id].values())) for d in depts}
-    overdue = []
-    for nom in noms:
-        fig = rows[nom.department_id]
-        fig.by_state[nom.state] = fig.by_state.get(nom.state, 0) + 1
-        late = _overdue(nom, cycle, today)
-        if late:
-            fig.overdue += 1
-            overdue.append(late)
+    late = _late_states(cycle, today)
+    counts = session.execute(select(Nomination.department_id, Nomination.state, func.count())
+                             .where(Nomination.cycle_id == cycle_id, _in_scope(Nomination.department_id, scope))
+                             .group_by(Nomination.department_id, Nomination.state))
+    for department_id, state, n in counts:
+        fig = rows.get(department_id)
+        if fig is None:  # an inactive department's nominations are not shown, as before
+            continue
+        fig.by_state[state] = n
+        if state in late:
+            fig.overdue += n
+    initiatives = {d: v for d, v in initiatives.items() if d in rows}
     total = _total(list(rows.values()), initiatives)
-    overdue.sort(key=lambda x: (-x["days_late"], x["nomination_id"]))
+    overdue = _overdue_items(session, cycle, scope, late, today, overdue_limit)
     return Dashboard(cycle_dict(cycle), (first, last), today, list(rows.values()), total, overdue)
 
 

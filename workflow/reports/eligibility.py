@@ -1,20 +1,30 @@
 """Eligibility lookup for a cycle: who meets the criteria but is not nominated, and who is
-nominated but does not (yet) meet them, with the reason — so a department head sees whom to nominate."""
+nominated but does not (yet) meet them, with the reason — so a department head sees whom to nominate.
+
+Paged: each list is read in keyset order in chunks, each chunk evaluated at once by
+`criteria.evaluate_many` (the one implementation of the rules). People are first narrowed in SQL
+to those holding some evidence the rules could accept (a necessary condition, not the rule).
+"""
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import date
+
+from sqlalchemy import and_, exists, or_, select, true
 from sqlalchemy.orm import Session, joinedload
 
 from states import State
 
 from .. import criteria
-from ..errors import not_found
-from ..models import Department, Nomination, Person, ReviewCycle
+from ..errors import Invalid, Problem, not_found
+from ..models import ContestResult, Department, Initiative, InitiativeAuthor, Nomination, Person, ReviewCycle
 from ..queries import cycle_dict
 from .scope import actor_and_scope
 
 # A nomination that ended without an award no longer stands for its nominee.
 CLOSED = (State.REJECTED.value, State.WITHDRAWN.value)
+PAGE = 50
+MAX_CHUNKS = 4  # chunks read per page before handing back a cursor, however few matched
+WINDOW = 500    # people examined per chunk (ids bound in one query)
 
 
 def _reasons(checklist: criteria.Checklist) -> list[str]:
@@ -25,52 +35,139 @@ def _met_lines(checklist: criteria.Checklist) -> list[str]:
     return [line.label for line in checklist.lines if line.met]
 
 
-def eligibility(s: Session, ctx, user_id: int, cycle_id: int) -> dict:
-    """Both lists for one cycle, restricted to the departments this user may see."""
+def _may_meet(settings, cycle: ReviewCycle):
+    """People with some evidence the individual criteria could accept in this cycle."""
+    first, last = cycle.period
+    authored = (select(1).select_from(InitiativeAuthor).join(Initiative)
+                .where(InitiativeAuthor.person_id == Person.id,
+                       Initiative.recognition_date.between(date(first, 1, 1), date(last, 12, 31))))
+    if cycle.kind == "annual":
+        prize = exists().where(ContestResult.person_id == Person.id, ContestResult.year == first,
+                               ContestResult.prize.is_not(None))
+        return or_(prize, exists(authored.where(Initiative.appraisal_number.is_not(None))))
+    return exists(authored) if settings.many_initiatives > 0 else true()
+
+
+def _cursor(value: str | None) -> tuple[str, int] | None:
+    if not value:
+        return None
+    key, _, ident = value.rpartition("~")
+    if not ident.isdigit():
+        raise Invalid(Problem("bad_cursor", "Tham số phân trang (cursor) không hợp lệ."))
+    return key, int(ident)
+
+
+def _eligible_people(s, ctx, cycle, scope, after: str | None, limit: int) -> tuple[list[dict], str | None]:
+    """Eligible people not nominated, examining at most MAX_CHUNKS windows of people per call.
+
+    The window (the next people in name order) is cut before the selective filters, so a call reads a
+    bounded number of rows even when almost no one qualifies; the cursor then points past the window.
+    """
+    nominated = exists().where(Nomination.cycle_id == cycle.id, Nomination.person_id == Person.id,
+                               Nomination.state.not_in(CLOSED))
+    people = (select(Person.sort_key, Person.id).join(Department, Person.department_id == Department.id)
+              .where(Person.active.is_(True), Department.active.is_(True)).order_by(Person.sort_key, Person.id))
+    if scope is not None:
+        people = people.where(Person.department_id.in_(sorted(scope)))
+    window_size = max(limit, WINDOW)
+    position, found = _cursor(after), []
+    for _ in range(MAX_CHUNKS):
+        page = people if position is None else people.where(
+            or_(Person.sort_key > position[0], and_(Person.sort_key == position[0], Person.id > position[1])))
+        window = s.execute(page.limit(window_size)).all()
+        if window:
+            candidates = s.scalars(select(Person).options(joinedload(Person.department))
+                                   .where(Person.id.in_([w.id for w in window]), ~nominated,
+                                          _may_meet(ctx.settings, cycle))
+                                   .order_by(Person.sort_key, Person.id)).all()
+            checks = criteria.evaluate_many(s, ctx.settings, cycle,
+                                            [criteria.Nominee("individual", person_id=p.id) for p in candidates])
+            for p in candidates:
+                c = checks[("individual", p.id)]
+                if c.met:
+                    found.append({"nominee_type": "individual", "name": p.full_name,
+                                  "department": p.department.name, "department_id": p.department_id,
+                                  "person_id": p.id, "met": _met_lines(c)})
+        if len(window) < window_size:
+            return found, None
+        position = (window[-1].sort_key, window[-1].id)
+        if len(found) >= limit:
+            break
+    return found, f"{position[0]}~{position[1]}"
+
+
+def _eligible_departments(s, ctx, cycle, scope) -> list[dict]:
+    nominated = exists().where(Nomination.cycle_id == cycle.id, Nomination.department_id == Department.id,
+                               Nomination.person_id.is_(None), Nomination.state.not_in(CLOSED))
+    q = select(Department).where(Department.active.is_(True), ~nominated).order_by(Department.sort_key)
+    if scope is not None:
+        q = q.where(Department.id.in_(sorted(scope)))
+    depts = s.scalars(q).all()
+    checks = criteria.evaluate_many(s, ctx.settings, cycle,
+                                    [criteria.Nominee("collective", department_id=d.id) for d in depts])
+    return [{"nominee_type": "collective", "name": d.name, "department": d.name, "department_id": d.id,
+             "person_id": None, "met": _met_lines(checks[("collective", d.id)])}
+            for d in depts if checks[("collective", d.id)].met]
+
+
+def _not_yet(s, ctx, cycle, scope, after: str | None, limit: int) -> tuple[list[dict], str | None]:
+    q = (select(Nomination).join(Department, Nomination.department_id == Department.id)
+         .options(joinedload(Nomination.person), joinedload(Nomination.department))
+         .where(Nomination.cycle_id == cycle.id, Nomination.state.not_in(CLOSED), Department.active.is_(True))
+         .order_by(Nomination.id))
+    if scope is not None:
+        q = q.where(Nomination.department_id.in_(sorted(scope)))
+    last = int(after) if after and after.isdigit() else None
+    found = []
+    for _ in range(MAX_CHUNKS):
+        page = q if last is None else q.where(Nomination.id > last)
+        noms = s.scalars(page.limit(limit)).all()
+        checks = criteria.evaluate_many(s, ctx.settings, cycle, [
+            criteria.Nominee(n.nominee_type, n.person_id, n.department_id) for n in noms])
+        for n in noms:
+            c = checks[criteria.Nominee(n.nominee_type, n.person_id, n.department_id).key]
+            if not c.met:
+                found.append({"nomination_id": n.id, "nominee_type": n.nominee_type, "name": n.nominee_name,
+                              "department": n.department.name, "department_id": n.department_id,
+                              "person_id": n.person_id, "state": n.state, "state_title": State(n.state).title,
+                              "reasons": _reasons(c)})
+        if len(noms) < limit:
+            return found, None
+        last = noms[-1].id
+        if len(found) >= limit:
+            break
+    return found, str(last)
+
+
+def eligibility(s: Session, ctx, user_id: int, cycle_id: int, *, after_eligible: str | None = None,
+                after_nominated: str | None = None, limit: int | None = PAGE) -> dict:
+    """Both lists for one cycle, restricted to the departments this user may see.
+
+    One page of each (`limit` rows or so, the next page's cursor beside it); `limit=None` reads all
+    of both, in chunks (the export).
+    """
     _, _, scope = actor_and_scope(s, user_id)
     cycle = s.get(ReviewCycle, cycle_id)
     if cycle is None:
         raise not_found("kỳ xét")
-    depts = s.scalars(select(Department).where(Department.active.is_(True)).order_by(Department.sort_key)).all()
-    depts = [d for d in depts if scope is None or d.id in scope]
-    dept_ids = {d.id for d in depts}
-    noms = s.scalars(select(Nomination).where(Nomination.cycle_id == cycle.id, Nomination.state.not_in(CLOSED),
-                                              Nomination.department_id.in_(dept_ids))
-                     .options(joinedload(Nomination.person), joinedload(Nomination.department))).all()
-    nominated_people = {n.person_id for n in noms if n.person_id}
-    nominated_depts = {n.department_id for n in noms if n.person_id is None}
-    people = s.scalars(select(Person).where(Person.active.is_(True), Person.department_id.in_(dept_ids))
-                       .options(joinedload(Person.department)).order_by(Person.sort_key)).all()
-
-    eligible = []
-    for d in depts:
-        if d.id not in nominated_depts and (c := check(s, ctx, cycle, "collective", department_id=d.id)).met:
-            eligible.append({"nominee_type": "collective", "name": d.name, "department": d.name,
-                             "department_id": d.id, "person_id": None, "met": _met_lines(c)})
-    for p in people:
-        if p.id not in nominated_people and (c := check(s, ctx, cycle, "individual", person_id=p.id)).met:
-            eligible.append({"nominee_type": "individual", "name": p.full_name, "department": p.department.name,
-                             "department_id": p.department_id, "person_id": p.id, "met": _met_lines(c)})
-    not_yet = []
-    for n in sorted(noms, key=lambda n: (n.department.sort_key, n.nominee_type, n.id)):
-        c = check(s, ctx, cycle, n.nominee_type, person_id=n.person_id, department_id=n.department_id)
-        if not c.met:
-            not_yet.append({"nomination_id": n.id, "nominee_type": n.nominee_type, "name": n.nominee_name,
-                            "department": n.department.name, "department_id": n.department_id,
-                            "person_id": n.person_id, "state": n.state, "state_title": State(n.state).title,
-                            "reasons": _reasons(c)})
-    return {"cycle": cycle_dict(cycle), "eligible_not_nominated": eligible, "nominated_not_eligible": not_yet}
+    chunk = limit or 1000
+    eligible = _eligible_departments(s, ctx, cycle, scope) if not after_eligible else []
+    people, next_eligible = _eligible_people(s, ctx, cycle, scope, after_eligible, chunk)
+    not_yet, next_nominated = _not_yet(s, ctx, cycle, scope, after_nominated, chunk)
+    while limit is None and (next_eligible or next_nominated):
+        if next_eligible:
+            more, next_eligible = _eligible_people(s, ctx, cycle, scope, next_eligible, chunk)
+            people += more
+        if next_nominated:
+            more, next_nominated = _not_yet(s, ctx, cycle, scope, next_nominated, chunk)
+            not_yet += more
+    return {"cycle": cycle_dict(cycle), "eligible_not_nominated": eligible + people,
+            "nominated_not_eligible": not_yet, "next_eligible": next_eligible, "next_nominated": next_nominated}
 
 
 # What the department page says of each nominee, and whether "Đề nghị" makes sense for them.
 STANDING_TITLES = {"awarded": "Đã khen thưởng", "nominated": "Đã đề nghị", "eligible": "Đủ tiêu chuẩn",
                    "not_eligible": "Chưa đủ tiêu chuẩn"}
-
-
-def check(s: Session, ctx, cycle: ReviewCycle, nominee_type: str, *, person_id=None, department_id=None):
-    """The one way the pages ask whether a nominee meets the plan's criteria in a cycle."""
-    return criteria.evaluate(s, ctx.settings, cycle, nominee_type=nominee_type, person_id=person_id,
-                             department_id=department_id)
 
 
 def department_standing(s: Session, ctx, cycle_id: int, department_id: int) -> list[dict]:
@@ -90,6 +187,9 @@ def department_standing(s: Session, ctx, cycle_id: int, department_id: int) -> l
                        .order_by(Person.sort_key)).all()
     subjects = [("collective", None, dept.name, None, collective)]
     subjects += [("individual", p.id, p.full_name, p.position, by_person.get(p.id)) for p in people]
+    # the criteria of everyone not yet nominated, evaluated as one set (one query per kind of evidence)
+    pending = [criteria.Nominee(t, pid, department_id) for t, pid, _n, _p, nom in subjects if nom is None]
+    checked = criteria.evaluate_many(s, ctx.settings, cycle, pending)
     out = []
     for nominee_type, person_id, name, position, nomination in subjects:
         row = {"nominee_type": nominee_type, "person_id": person_id, "name": name, "position": position,
@@ -98,7 +198,7 @@ def department_standing(s: Session, ctx, cycle_id: int, department_id: int) -> l
             row["standing"] = "awarded" if nomination.state == State.AWARDED.value else "nominated"
             row["state"] = nomination.state
         else:
-            c = check(s, ctx, cycle, nominee_type, person_id=person_id, department_id=department_id)
+            c = checked[criteria.Nominee(nominee_type, person_id, department_id).key]
             row["standing"] = "eligible" if c.met else "not_eligible"
             row["reasons"] = [] if c.met else _reasons(c)
         row["standing_title"] = STANDING_TITLES[row["standing"]]

@@ -2,6 +2,9 @@
 the dashboard and the eligibility lookup. `export(ctx, user_id, kind, **filters)` gives the bytes."""
 from __future__ import annotations
 
+import io
+from typing import BinaryIO
+
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -31,7 +34,7 @@ from . import dashboard as dash
 from . import eligibility as elig
 from . import history
 from .scope import actor_and_scope
-from .xlsx import Col, Sheet, local, workbook_bytes
+from .xlsx import Col, Sheet, local, write_workbook
 
 EXPORT_TITLES = {
     "nominations": "Danh sách đề nghị khen thưởng",
@@ -70,15 +73,17 @@ def nominations_sheet(s, ctx, user_id, *, cycle_id=None, state=None, department_
         heading += f" — {State(state).title}"
     if department_id:
         q = q.where(Nomination.department_id == department_id)
-    rows = s.scalars(q.order_by(Nomination.cycle_id, Nomination.department_id, Nomination.id)).unique().all()
+    # streamed (server-side cursor on PostgreSQL): rows reach the sheet a thousand at a time
+    rows = s.scalars(q.order_by(Nomination.cycle_id, Nomination.department_id, Nomination.id)
+                     .execution_options(yield_per=1000))
     tz = ctx.settings.timezone
     return Sheet("Đề nghị khen thưởng", [
         Col("Mã", 7, "int"), Col("Kỳ xét", 24), Col("Phong trào", 14), Col("Đối tượng", 10), Col("Tên", 28),
         Col("Phòng", 26), Col("Hình thức", 30), Col("Trạng thái", 20), Col("Số quyết định", 16),
         Col("Ngày quyết định", 14, "date"), Col("Cập nhật lúc", 18, "date")],
-        [[n.id, n.cycle.title, n.cycle.campaign.code, NOMINEE_TYPES[n.nominee_type], n.nominee_name,
+        ([n.id, n.cycle.title, n.cycle.campaign.code, NOMINEE_TYPES[n.nominee_type], n.nominee_name,
           n.department.name, AWARD_FORMS[n.award_form], State(n.state).title, n.decision_number, n.decision_date,
-          local(n.updated_at, tz)] for n in rows], heading)
+          local(n.updated_at, tz)] for n in rows), heading)
 
 
 def _person_scope(q, scope, person_column):
@@ -199,7 +204,7 @@ def dashboard_sheet(s, ctx, user_id, *, cycle_id=None, **_) -> Sheet:
 
 
 def overdue_sheet(s, ctx, user_id, *, cycle_id=None, **_) -> Sheet:
-    d = dash.dashboard(s, ctx, user_id, _cycle(s, cycle_id).id)
+    d = dash.dashboard(s, ctx, user_id, _cycle(s, cycle_id).id, overdue_limit=None)
     return Sheet("Quá hạn", [Col("Mã", 7, "int"), Col("Đối tượng", 28), Col("Phòng", 24), Col("Trạng thái", 20),
                              Col("Đang chờ", 26), Col("Hạn", 12, "date"), Col("Quá (ngày)", 10, "int")],
                  [[o["nomination_id"], o["nominee"], o["department"], o["state_title"], o["waiting_for"],
@@ -207,7 +212,7 @@ def overdue_sheet(s, ctx, user_id, *, cycle_id=None, **_) -> Sheet:
 
 
 def eligibility_sheets(s, ctx, user_id, *, cycle_id=None, **_) -> list[Sheet]:
-    e = elig.eligibility(s, ctx, user_id, _cycle(s, cycle_id).id)
+    e = elig.eligibility(s, ctx, user_id, _cycle(s, cycle_id).id, limit=None)
     title = e["cycle"]["title"]
     return [
         Sheet("Đủ điều kiện, chưa đề nghị", [Col("Đối tượng", 10), Col("Tên", 28), Col("Phòng", 26),
@@ -249,14 +254,22 @@ BUILDERS = {
 }
 
 
-def export(ctx, user_id: int, kind: str, **filters) -> bytes:
-    """The .xlsx of one list, with the filters it takes (cycle_id, state, year, person_id, department_id)."""
+def export_to(out: BinaryIO, ctx, user_id: int, kind: str, **filters) -> None:
+    """Write the .xlsx of one list to `out`, with the filters it takes (cycle_id, state, year, person_id,
+    department_id). Streamed: rows are read and written while the session is open."""
     if kind not in BUILDERS:
         raise Invalid(Problem("bad_export", "Loại danh sách không hợp lệ: " + kind + ". Chọn một trong: "
                               + ", ".join(BUILDERS) + "."))
     with ctx.db.reading() as s:
         sheets = BUILDERS[kind](s, ctx, user_id, **{k: v for k, v in filters.items() if v not in (None, "")})
-    return workbook_bytes(*(sheets if isinstance(sheets, list) else [sheets]))
+        write_workbook(out, *(sheets if isinstance(sheets, list) else [sheets]))
+
+
+def export(ctx, user_id: int, kind: str, **filters) -> bytes:
+    """The .xlsx of one list as bytes (small lists, tests); the web streams `export_to` from a file."""
+    out = io.BytesIO()
+    export_to(out, ctx, user_id, kind, **filters)
+    return out.getvalue()
 
 
 def filename_for(kind: str, **filters) -> str:

@@ -1,11 +1,18 @@
-"""Writing a report as an .xlsx workbook people can sort and filter in Excel."""
+"""Writing a report as an .xlsx workbook people can sort and filter in Excel.
+
+Written in openpyxl's write-only mode: rows go to disk as they come, so a sheet fed by a
+streamed query takes the same memory for a hundred rows as for a million.
+"""
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import BinaryIO
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -21,7 +28,7 @@ class Col:
 class Sheet:
     title: str                 # the sheet tab (Excel: at most 31 characters)
     columns: list[Col]
-    rows: list[list]
+    rows: Iterable[list]       # a list, or a generator over a streamed query
     heading: str = ""          # a first line above the table, e.g. the cycle
     notes: list[str] = field(default_factory=list)
 
@@ -36,42 +43,61 @@ def _cell_value(value):
     return value
 
 
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def _cell(ws, value, *, font=None, fill=None, alignment=None, number_format=None) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=value)
+    if font is not None:
+        cell.font = font
+    if fill is not None:
+        cell.fill = fill
+    if alignment is not None:
+        cell.alignment = alignment
+    if number_format is not None:
+        cell.number_format = number_format
+    return cell
+
+
 def _write(ws, sheet: Sheet) -> None:
     ws.title = sheet.title[:31]
-    row = 1
-    if sheet.heading:
-        ws.cell(row=1, column=1, value=sheet.heading).font = Font(bold=True, size=13)
-        row = 3
+    header_row = 3 if sheet.heading else 1
     for c, col in enumerate(sheet.columns, start=1):
-        cell = ws.cell(row=row, column=c, value=col.title)
-        cell.font = Font(bold=True)
-        cell.fill = _HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
         ws.column_dimensions[get_column_letter(c)].width = col.width
-    header_row = row
+    ws.freeze_panes = f"A{header_row + 1}"
+    if sheet.heading:
+        ws.append([_cell(ws, sheet.heading, font=Font(bold=True, size=13))])
+        ws.append([])
+    ws.append([_cell(ws, col.title, font=Font(bold=True), fill=_HEADER_FILL,
+                     alignment=Alignment(wrap_text=True, vertical="center")) for col in sheet.columns])
+    formats = [_FORMATS.get(col.kind) for col in sheet.columns]
+    # a styled cell costs far more than a plain value: style only what needs it (formats; text too long
+    # for a wide column, which wraps)
+    wraps = [col.width if col.kind == "text" and col.width >= 30 else None for col in sheet.columns]
+    row = header_row
     for values in sheet.rows:
         row += 1
-        for c, (col, value) in enumerate(zip(sheet.columns, values), start=1):
-            cell = ws.cell(row=row, column=c, value=_cell_value(value))
-            if col.kind in _FORMATS and value is not None:
-                cell.number_format = _FORMATS[col.kind]
-            if col.kind == "text" and col.width >= 30:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
-    if sheet.rows:
+        ws.append([value if value is None or (fmt is None and (wrap is None or len(str(value)) <= wrap))
+                   else _cell(ws, _cell_value(value), number_format=fmt, alignment=_WRAP if wrap else None)
+                   for fmt, wrap, value in zip(formats, wraps, values, strict=False)])
+    if row > header_row:
         ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(sheet.columns))}{row}"
     for note in sheet.notes:
-        row += 2
-        ws.cell(row=row, column=1, value=note).font = Font(italic=True)
+        ws.append([])
+        ws.append([_cell(ws, note, font=Font(italic=True))])
+
+
+def write_workbook(out: BinaryIO, *sheets: Sheet) -> None:
+    """One workbook, one tab per sheet, written to `out` as the rows arrive."""
+    wb = Workbook(write_only=True)
+    for sheet in sheets:
+        _write(wb.create_sheet(), sheet)
+    wb.save(out)
 
 
 def workbook_bytes(*sheets: Sheet) -> bytes:
-    """One workbook, one tab per sheet."""
-    wb = Workbook()
-    for i, sheet in enumerate(sheets):
-        _write(wb.active if i == 0 else wb.create_sheet(), sheet)
     out = io.BytesIO()
-    wb.save(out)
+    write_workbook(out, *sheets)
     return out.getvalue()
 
 

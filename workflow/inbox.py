@@ -1,0 +1,91 @@
+"""“Việc cần xử lý”: what waits for this user's own step, counted by group, the first few listed.
+
+Bounded whatever the size of the agency: one GROUP BY for the counts, one short query per
+group for its first items (returned dossiers first), and their missing documents and
+send-back reasons for those items only.
+"""
+from __future__ import annotations
+
+from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy.orm import Session, joinedload
+
+from states import Actor, Role, State
+
+from .dossier import missing_documents_for
+from .models import AuditEntry, Nomination, Registration, ReviewCycle
+from .queries import WAITING_ON, cycle_dict, nomination_summary
+
+FIRST_ITEMS = 10   # items shown per group; "xem tất cả" opens the full, paged list
+MAX_GROUPS = 12    # groups listed; older ones are still counted in the total
+
+# The calendar date each waiting step is due by.
+STEP_DEADLINE = {
+    State.REGISTERED: "dossier_deadline",
+    State.DEPARTMENT_REVIEWED: "council_meeting_on",
+    State.COUNCIL_REVIEWED: "ceremony_on",
+    State.HEAD_APPROVED: "ceremony_on",
+}
+
+
+def my_steps(actor: Actor):
+    """A WHERE clause: the nominations waiting on a step this actor takes (the permission rules, as SQL)."""
+    clauses = []
+    if actor.has(Role.DEPARTMENT_HEAD) and actor.headed_department_ids:
+        clauses.append(and_(Nomination.state == State.REGISTERED.value,
+                            Nomination.department_id.in_(sorted(actor.headed_department_ids))))
+    if actor.has(Role.COUNCIL_SECRETARY):
+        clauses.append(Nomination.state.in_([State.DEPARTMENT_REVIEWED.value, State.HEAD_APPROVED.value]))
+    if actor.has(Role.AGENCY_HEAD) or actor.has(Role.DEPUTY_HEAD):
+        clauses.append(Nomination.state == State.COUNCIL_REVIEWED.value)
+    return or_(*clauses) if clauses else false()
+
+
+def _reasons(s: Session, ids: list[int]) -> dict[int, dict]:
+    """The send-back (reason, who, when) of each returned nomination among `ids` (a short list)."""
+    if not ids:
+        return {}
+    latest = (select(func.max(AuditEntry.id)).where(AuditEntry.nomination_id.in_(ids), AuditEntry.action == "send_back")
+              .group_by(AuditEntry.nomination_id))
+    rows = s.scalars(select(AuditEntry).options(joinedload(AuditEntry.actor)).where(AuditEntry.id.in_(latest)))
+    return {e.nomination_id: {"reason": e.comment, "by": e.actor.name if e.actor else "Hệ thống", "at": e.at,
+                              "from_state": e.from_state, "from_title": State(e.from_state).title} for e in rows}
+
+
+def inbox_groups(s: Session, actor: Actor, first: int = FIRST_ITEMS) -> dict:
+    """{"groups": [...], "total": n, "returned": n}: counts per (cycle, step) and the first items of each."""
+    mine = my_steps(actor)
+    counts = s.execute(select(Nomination.cycle_id, Nomination.state, func.count(),
+                              func.count(Nomination.sent_back_at))
+                       .where(mine).group_by(Nomination.cycle_id, Nomination.state)).all()
+    order = list(WAITING_ON)
+    counts = sorted(counts, key=lambda r: (r.cycle_id, order.index(State(r.state))))
+    total = sum(r[2] for r in counts)
+    returned = sum(r[3] for r in counts)
+    shown = counts[:MAX_GROUPS]
+    cycles = {c.id: c for c in s.scalars(select(ReviewCycle).options(joinedload(ReviewCycle.campaign))
+                                         .where(ReviewCycle.id.in_({r.cycle_id for r in shown})))}
+    groups = []
+    for cycle_id, state_value, count, returned_count in shown:
+        state = State(state_value)
+        rows = s.scalars(select(Nomination).where(mine, Nomination.cycle_id == cycle_id,
+                                                  Nomination.state == state_value)
+                         .options(joinedload(Nomination.person), joinedload(Nomination.department),
+                                  joinedload(Nomination.cycle))
+                         .order_by(Nomination.sent_back_at.is_(None), Nomination.id).limit(first)).unique().all()
+        groups.append({"state": state.value, "state_title": state.title, "action": WAITING_ON[state].value,
+                       "action_title": WAITING_ON[state].title, "cycle": cycle_dict(cycles[cycle_id]),
+                       "deadline": getattr(cycles[cycle_id], STEP_DEADLINE[state]), "count": count,
+                       "returned_count": returned_count, "rows": rows})
+    every = [n for g in groups for n in g["rows"]]
+    # the department's step is where dossiers get completed: say what is still missing
+    missing = missing_documents_for(s, [n for n in every if n.state == State.REGISTERED.value])
+    reasons = _reasons(s, [n.id for n in every if n.sent_back_at is not None])
+    for g in groups:
+        g["items"] = [{**nomination_summary(n), "returned": reasons.get(n.id),
+                       "missing_documents": missing.get(n.id, [])} for n in g.pop("rows")]
+    return {"groups": groups, "total": total, "returned": returned, "hidden_groups": len(counts) - len(groups)}
+
+
+def awaiting_registrations_count(s: Session) -> int:
+    """Registrations sent by departments and not yet decided (the secretary's to approve)."""
+    return s.scalar(select(func.count()).select_from(Registration).where(Registration.state == "awaiting")) or 0
