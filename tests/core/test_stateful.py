@@ -65,6 +65,7 @@ VERSIONS = ["current", "current", "current", "stale", "ahead", "missing"]
 COMMENTS = [None, "", "   ", "Hồ sơ cần bổ sung minh chứng."]
 DECISIONS = ["ok", "ok", "no_number", "blank_number", "no_date", "future", "before_approval"]
 WORKFLOW_TABLES = ("reminder_sent, outbox_message, domain_event, audit_log, document, council_vote, register_entry,"
+                   " department_proposal,"
                    " award_decision, nomination")
 
 # (action, from, to) edges of the shared table, for the "no skipped step" invariant.
