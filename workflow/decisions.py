@@ -124,6 +124,11 @@ def _check_date(ctx, on: date | None) -> None:
         raise Invalid(Problem("decision_date_future", "Ngày quyết định không được sau ngày hôm nay."))
 
 
+def _check_after_approval(ctx, nom: Nomination, on: date) -> None:
+    if nom.approved_at and on < nom.approved_at.astimezone(ctx.clock.tz).date():
+        raise Invalid(Problem("decision_before_approval", "Ngày quyết định không được trước ngày phê duyệt."))
+
+
 def _new_decision(s: Session, ctx, user_id: int, *, on: date, number: str | None, capacity: str,
                   signer_person_id: int | None, signer_name: str, cycle_id: int | None, summary: str = ""):
     entry = register(s, ctx, "decision", on=on, user_id=user_id, number=number, signer_name=signer_name,
@@ -174,6 +179,7 @@ def file_into_decision(s: Session, ctx, nom: Nomination, user, *, decision_id: i
         if problems:
             raise Invalid(problems)
         _check_date(ctx, on)
+        _check_after_approval(ctx, nom, on)
         _lock_register(s, "decision", on.year)   # two awards registering one new number: the second joins it
         entry = _find(s, "decision", on.year, number=number.strip())
         if entry is not None and entry.issued_on != on:
@@ -187,8 +193,7 @@ def file_into_decision(s: Session, ctx, nom: Nomination, user, *, decision_id: i
             decision = _new_decision(s, ctx, user.id, on=on, number=number, capacity=capacity,
                                      signer_person_id=person_id, signer_name=name, cycle_id=nom.cycle_id)
     _check_date(ctx, decision.signed_on)
-    if nom.approved_at and decision.signed_on < nom.approved_at.astimezone(ctx.clock.tz).date():
-        raise Invalid(Problem("decision_before_approval", "Ngày quyết định không được trước ngày phê duyệt."))
+    _check_after_approval(ctx, nom, decision.signed_on)
     if (capacity, person_id) != (decision.capacity, decision.signer_person_id):
         mine = capacity_label(s, capacity, name, decision.signed_on)
         theirs = capacity_label(s, decision.capacity, decision.signer_name, decision.signed_on)

@@ -70,7 +70,7 @@ def test_the_next_number_is_proposed_and_restarts_on_the_first_of_january(ctx, m
         assert decisions.format_number(s, "decision", 7, date(2024, 5, 2)) == "07/QĐ-BDT"
 
 
-def test_a_number_already_given_in_the_year_is_refused(ctx, make):
+def test_a_number_already_given_in_the_year_is_refused(ctx, make, clock):
     a = make.agency()
     today = ctx.clock.today()
     decisions.create_decision(ctx, a.secretary, signed_on=today, signer_user_id=a.agency_head, number="05/QĐ-SDTTG")
@@ -81,9 +81,10 @@ def test_a_number_already_given_in_the_year_is_refused(ctx, make):
     with pytest.raises(Invalid):
         decisions.create_decision(ctx, a.secretary, signed_on=today, signer_user_id=a.agency_head, number="QĐ-abc")
     nid = _approved(make, a)
+    clock.set(date(2025, 11, 21))
     # the award by number: the same number on another day is another document, refused
     with pytest.raises(Conflict) as err:
-        make.act(a.secretary, nid, "award", decision_number="05/QĐ-SDTTG", decision_date=date(2025, 11, 19))
+        make.act(a.secretary, nid, "award", decision_number="05/QĐ-SDTTG", decision_date=date(2025, 11, 21))
     assert err.value.code == "duplicate_number"
     assert make.state(nid) == State.HEAD_APPROVED
 

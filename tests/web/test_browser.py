@@ -141,12 +141,12 @@ def test_a_whole_cycle_by_each_role_in_the_browser(chromium, server, ctx, make):
         "withdraw"]
     head.close()
 
-    # The secretary: records the council meeting, the vote, advances what passed.
+    # The secretary: records the council meeting (attendance from the roster), the vote, advances what passed.
+    seated = make.roster(a, 7)
     secretary = User(chromium, server, make.username(a.secretary))
     assert "Hội đồng xét, đề nghị — Sơ kết năm 2025" in secretary.text() and "Lê Thị Hoà" in secretary.text()
     secretary.go("/council")
     assert "Lê Thị Hoà" in secretary.page.inner_text("[data-testid=agenda]")
-    seated = make.roster(a, 7)
     secretary.page.fill("#held_on", "2025-11-20")
     secretary.page.fill("#starts_at", "08:00")
     secretary.page.fill("#ends_at", "10:30")
