@@ -16,11 +16,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, insert, select, text, update
 
 from workflow import auth
+from workflow.audit_chain import GENESIS, chain_hash
 from workflow.models import (
+    AuditChainHead,
     AuditEntry,
+    AwardDecision,
     ContestResult,
     CouncilMeeting,
     Department,
@@ -28,6 +31,7 @@ from workflow.models import (
     InitiativeAuthor,
     Nomination,
     Person,
+    RegisterEntry,
     ReviewCycle,
     TaskRating,
     User,
@@ -80,6 +84,30 @@ def audit_rows(nomination_id: int, states: list[str], at: datetime, actor_id: in
                      "from_state": a, "to_state": b, "comment": "Bổ sung hồ sơ" if action == "send_back" else None,
                      "payload": None})
     return rows
+
+
+class Chain:
+    """Links generated audit rows into the log's hash chain, as `workflow.audit.audit` does one by one."""
+
+    def __init__(self, conn):
+        self.conn = conn
+        head = conn.execute(select(AuditChainHead.seq, AuditChainHead.row_hash).where(AuditChainHead.id == 1)).first()
+        self.exists = head is not None
+        self.seq, self.hash = (head.seq, head.row_hash) if head else (0, GENESIS)
+
+    def link(self, rows: list[dict]) -> list[dict]:
+        for row in rows:
+            self.seq += 1
+            row.update(seq=self.seq, prev_hash=self.hash)
+            row["row_hash"] = self.hash = chain_hash(row, row["prev_hash"])
+        return rows
+
+    def save(self) -> None:
+        values = {"seq": self.seq, "row_hash": self.hash}
+        if self.exists:
+            self.conn.execute(update(AuditChainHead).where(AuditChainHead.id == 1).values(**values))
+        else:
+            self.conn.execute(insert(AuditChainHead).values(id=1, **values))
 
 
 class Writer:
@@ -234,9 +262,23 @@ def generate(ctx, nominations: int, seed: int = 7) -> Seeded:
         meetings = {c.id: m0 + k for k, c in enumerate(cycles)}
         w.write(CouncilMeeting, [{"id": meetings[c.id], "cycle_id": c.id, "held_on": date(c.year, 12, 10),
                                   "members_total": 9, "members_present": 8, "chair_name": "", "note": "",
+                                  "place": "Phòng họp", "attendance_by_name": False,
                                   "created_by_id": u0, "created_at": now} for c in cycles])
 
+        # One registered award decision per cycle (an awarded nomination must point at one).
+        e0, a0 = w.next_id(RegisterEntry), w.next_id(AwardDecision)
+        numbers = {c.id: (f"{k + 1:02d}/QĐ-BDT", date(c.year, 12, 20)) for k, c in enumerate(cycles)}
+        w.write(RegisterEntry, [{"id": e0 + k, "doc_type": "decision", "year": c.year, "seq": k + 1,
+                                 "number": numbers[c.id][0], "issued_on": numbers[c.id][1], "summary": "",
+                                 "signer_name": "", "recipients": "", "note": "", "nomination_id": None,
+                                 "created_by_id": u0, "created_at": now} for k, c in enumerate(cycles)])
+        decisions = {c.id: a0 + k for k, c in enumerate(cycles)}
+        w.write(AwardDecision, [{"id": a0 + k, "entry_id": e0 + k, "cycle_id": c.id, "signer_person_id": None,
+                                 "signer_name": "Thủ trưởng", "capacity": "head", "mixed_capacity_note": None,
+                                 "created_by_id": u0, "created_at": now} for k, c in enumerate(cycles)])
+
         n0 = w.next_id(Nomination)
+        chain = Chain(conn)
         noms, audit = [], []
         checklist = {"met": True, "rule": "any", "nominee_type": "individual", "cycle_kind": "annual",
                      "uses_initiative": False, "lines": []}
@@ -258,18 +300,21 @@ def generate(ctx, nominations: int, seed: int = 7) -> Seeded:
                          "council_meeting_id": meetings[cycle.id] if past_council else None,
                          "approved_by_id": u0 + 1 if approved else None, "approved_for_head": False if approved else None,
                          "approved_at": at if approved else None,
-                         "decision_number": f"{i}/QĐ-BDT" if state == "awarded" else None,
-                         "decision_date": date(cycle.year, 12, 20) if state == "awarded" else None,
+                         "decision_id": decisions[cycle.id] if state == "awarded" else None,
+                         "decision_number": numbers[cycle.id][0] if state == "awarded" else None,
+                         "decision_date": numbers[cycle.id][1] if state == "awarded" else None,
                          "summary": "Hoàn thành xuất sắc nhiệm vụ", "created_by_id": u0,
                          "created_at": at, "updated_at": at + timedelta(days=len(states))})
             audit += audit_rows(n0 + i, states, at, u0)
             if len(audit) >= 200_000:
                 w.write(Nomination, noms)
-                w.write(AuditEntry, audit)
+                w.write(AuditEntry, chain.link(audit))
                 noms, audit = [], []
         w.write(Nomination, noms)
-        w.write(AuditEntry, audit)
-        w.fix_sequences(Department, Person, User, Initiative, CouncilMeeting, Nomination, AuditEntry, TaskRating,
+        w.write(AuditEntry, chain.link(audit))
+        chain.save()
+        w.fix_sequences(Department, Person, User, Initiative, CouncilMeeting, RegisterEntry, AwardDecision,
+                        Nomination, AuditEntry, TaskRating,
                         ContestResult)
         sample = conn.execute(select(Nomination.id, Nomination.person_id).where(
             Nomination.cycle_id == annual_2025, Nomination.state == "department_reviewed",

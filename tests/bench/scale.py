@@ -90,6 +90,7 @@ def _client(app, user_id: int):
     client = app.test_client()
     with client.session_transaction() as sess:
         sess["_user_id"] = str(user_id)
+        sess["epoch"] = 0  # a new user's session epoch (webapp/auth.py)
         sess["_fresh"] = True
     return client
 

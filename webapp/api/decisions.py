@@ -12,7 +12,7 @@ from workflow.models import REGISTER_TYPES
 
 from ..context import get_ctx
 from . import bp, token_required
-from .inputs import a_date, integer, json_body, query_int, text
+from .inputs import a_date, integer, json_body, query_int, query_year, text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -33,7 +33,7 @@ def _doc_type(value: str) -> str:
 def list_decisions():
     with get_ctx().db.reading() as s:
         _reader(s)
-        return jsonify({"items": decision_queries.list_decisions(s, year=query_int("year"),
+        return jsonify({"items": decision_queries.list_decisions(s, year=query_year(),
                                                                  cycle_id=query_int("cycle_id"))})
 
 
@@ -61,7 +61,7 @@ def get_decision(decision_id: int):
 
 
 def _register_args(today) -> tuple[str, int]:
-    return _doc_type(request.args.get("doc_type", "decision")), query_int("year") or today.year
+    return _doc_type(request.args.get("doc_type", "decision")), query_year() or today.year
 
 
 @bp.get("/register")

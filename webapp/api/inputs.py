@@ -108,6 +108,14 @@ def query_int(name: str) -> int | None:
     return int(value)
 
 
+def query_year(name: str = "year") -> int | None:
+    """A year in the query string: a calendar year the registers can hold (1900–2100)."""
+    value = query_int(name)
+    if value is not None and not 1900 <= value <= 2100:
+        _fail(name, f"Tham số “{name}” phải là năm từ 1900 đến 2100.")
+    return value
+
+
 def a_time(data: dict, name: str, *, required: bool = True):
     """'08:30' -> time(8, 30)."""
     from datetime import time

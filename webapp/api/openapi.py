@@ -74,6 +74,10 @@ def _query(name: str, kind: str = "integer", description: str = "") -> dict:
     return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
 
 
+YEAR_PARAM = {"name": "year", "in": "query", "required": False, "description": "Năm (mặc định: năm nay)",
+              "schema": {"type": "integer", "minimum": 1900, "maximum": 2100}}
+
+
 def _props(required: list[str], **props) -> dict:
     return {"type": "object", "required": required, "properties": props}
 
@@ -261,7 +265,7 @@ def spec() -> dict:
                             body=_props(["approve"], approve=BOOL, reason=STR))},
             "/api/v1/decisions": {
                 "get": _op("Các quyết định khen thưởng đã vào sổ", errors=(403,),
-                           params=[_query("year"), _query("cycle_id")]),
+                           params=[YEAR_PARAM, _query("cycle_id")]),
                 "post": _op("Vào sổ một quyết định khen thưởng (số đề xuất nếu để trống; trùng số bị từ chối)",
                             ok=201, errors=(403, 409, 422), body=_props(
                                 ["signed_on", "signer_user_id"], signed_on=DATE, signer_user_id=INT, number=STR,
@@ -271,15 +275,13 @@ def spec() -> dict:
                            errors=(403, 404), params=[_path_param("decision_id")])},
             "/api/v1/register": {
                 "get": _op("Sổ đăng ký văn bản của một loại văn bản trong năm, với số tiếp theo được đề xuất",
-                           errors=(403, 422), params=[REGISTER_TYPE, _query("year")])},
+                           errors=(403, 422), params=[REGISTER_TYPE, YEAR_PARAM])},
             "/api/v1/register/book.xlsx": {
                 "get": {"summary": "Sổ đăng ký văn bản đi (.xlsx, mẫu Phụ lục IV Nghị định 30/2020/NĐ-CP)",
-                        "parameters": [REGISTER_TYPE, _query("year")],
-                        "responses": {"200": {"description": "Tệp .xlsx", "content": {XLSX: {"schema": {
-                            "type": "string", "format": "binary"}}}},
-                                      "401": {"description": "Chưa xác thực", **_json(ERR)},
-                                      "403": {"description": "Không có quyền", **_json(ERR)},
-                                      "422": {"description": "Loại văn bản không hợp lệ", **_json(ERR)}}}},
+                        "parameters": [REGISTER_TYPE, YEAR_PARAM],
+                        "responses": {"200": {"description": "Tệp .xlsx", "content": {XLSX: {"schema": BINARY}}},
+                                      **{str(c): {"$ref": f"#/components/responses/{c}"}
+                                         for c in (*COMMON_ERRORS, 403, 422)}}}},
             "/api/v1/openapi.json": {"get": {"summary": "Tài liệu OpenAPI này", "security": [],
                                              "responses": {"200": {"description": "OK", **_json(OBJ)}}}},
         },
