@@ -2,6 +2,7 @@
 from . import lengths  # noqa: F401  (registers the length check on every flush)
 from .access import PERSONAL_DATA_KINDS, LoginThrottle, PersonalDataAccess
 from .audit import OUTBOX_STATES, AuditChainHead, AuditEntry, DomainEvent, OutboxMessage, ReminderSent
+from .ballots import CHOICES, Ballot, BallotParticipation, CouncilVoting, VotingItem
 from .base import Base, UTCDateTime
 from .campaigns import CYCLE_KINDS, REGISTRATION_STATES, Campaign, Registration, RegistrationLine, ReviewCycle
 from .council import COUNCIL_ROLES, CouncilMember, MeetingAttendance
@@ -24,6 +25,7 @@ from .registers import (
 __all__ = [
     "AWARD_FORMS",
     "CAPACITIES",
+    "CHOICES",
     "CONTEST_KINDS",
     "COUNCIL_ROLES",
     "CYCLE_KINDS",
@@ -42,12 +44,15 @@ __all__ = [
     "AuditChainHead",
     "AuditEntry",
     "AwardDecision",
+    "Ballot",
+    "BallotParticipation",
     "Base",
     "Campaign",
     "ContestResult",
     "CouncilMeeting",
     "CouncilMember",
     "CouncilVote",
+    "CouncilVoting",
     "Department",
     "DepartmentProposal",
     "Document",
@@ -70,4 +75,5 @@ __all__ = [
     "UTCDateTime",
     "User",
     "UserRole",
+    "VotingItem",
 ]
