@@ -7,6 +7,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from . import (
         admin,
+        ballots,  # the council's vote held in the app
         council,
         decisions,  # the register of decisions and certificates
         department,
@@ -19,7 +20,8 @@ def init_app(app: Flask) -> None:
         nominations,
         registers,
     )
-    for module in (inbox, nominations, department, council, head, registers, admin, mail, help, documents, decisions):
+    for module in (inbox, nominations, department, council, head, registers, admin, mail, help, documents, decisions,
+                   ballots):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     from .. import reports  # the report pages, with their own blueprint
