@@ -229,6 +229,12 @@ def voting_view(s: Session, ctx, meeting_id: int, user_id: int | None = None) ->
             "open_ballots": {(p.member_id, p.nomination_id): p.open_choice for p in part if p.open_choice}}
 
 
+def may_see_voting(s: Session, view: dict, user_id: int) -> bool:
+    """The council (secretary, members) and whoever sits present at the meeting see its voting."""
+    _, actor = load_actor(s, user_id)
+    return view["member"] is not None or any(actor.has(r) for r in ("council_secretary", "council_member"))
+
+
 def open_votings_for(s: Session, user_id: int) -> list[dict]:
     """Open votings where this user sits present and still has nominations to vote on (for the inbox)."""
     user = s.get(User, user_id)

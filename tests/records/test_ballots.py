@@ -11,6 +11,8 @@ from workflow import ballots, council
 from workflow.errors import Conflict, Forbidden, Invalid
 from workflow.models import AuditEntry, Ballot, BallotParticipation, CouncilMember, CouncilVote, Nomination
 
+from .helpers import Api
+
 
 def _voters(ctx, make, seated: list[int]) -> dict[int, int]:
     """A user account for every seated member: member id -> user id (existing accounts reused)."""
@@ -172,3 +174,23 @@ def test_an_open_voting_shows_members_their_own_choice(ctx, hall):
         assert [i.mine for i in view["items"]] == [None, "against"]
         assert ballots.open_votings_for(s, users[seated[3]])[0]["left"] == 1
         assert ballots.open_votings_for(s, users[seated[6]]) == []     # absent: nothing in the inbox
+
+
+def test_the_api_opens_casts_and_closes_and_keeps_a_secret_voting_secret(ctx, make):
+    ctx.settings.raw.setdefault("council", {})["secret_ballot"] = True
+    a = make.agency()
+    nid = make.nomination(a, state=State.DEPARTMENT_REVIEWED)
+    meeting = make.meeting(a, make.cycle(), present=5, total=7)
+    seated = make.roster(a, 7)
+    users = _voters(ctx, make, seated)
+    api = Api(ctx, make)
+    assert api.post(a.secretary, f"/api/v1/council-meetings/{meeting}/voting").status_code == 201
+    r = api.post(users[seated[3]], f"/api/v1/council-meetings/{meeting}/ballots", json={"choices": {str(nid): "for"}})
+    assert r.status_code == 201 and r.json["voted_member_ids"] == [seated[3]]
+    assert r.json["items"][0]["mine"] == "secret" and r.json["items"][0]["counts"] is None
+    bad = api.post(users[seated[2]], f"/api/v1/council-meetings/{meeting}/ballots", json={"choices": {str(nid): "yes"}})
+    assert bad.status_code == 422
+    closed = api.post(a.secretary, f"/api/v1/council-meetings/{meeting}/voting/close")
+    assert closed.status_code == 200 and closed.json["items"][0]["counts"]["for"] == 1 and "ballots" not in closed.json
+    late = api.post(users[seated[2]], f"/api/v1/council-meetings/{meeting}/ballots", json={"choices": {str(nid): "for"}})
+    assert late.status_code == 409

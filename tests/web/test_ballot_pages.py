@@ -62,3 +62,10 @@ def test_a_member_of_a_secret_voting_sees_only_that_they_voted(ctx, make, browse
     member.post(f"/ballots/{meeting}", data={f"choice-{n1}": "against"})
     page = member.get(f"/ballots/{meeting}").get_data(as_text=True)
     assert "Đã biểu quyết" in page and "Đã biểu quyết: Không đồng ý" not in page and "Bỏ phiếu kín" in page
+
+
+def test_staff_outside_the_council_do_not_see_a_voting(ctx, make, browser_for):
+    a = make.agency()
+    _, meeting, _, _ = _seat_users(ctx, make, a)
+    browser_for(a.secretary).post(f"/ballots/{meeting}/open")
+    assert browser_for(a.staff_user).get(f"/ballots/{meeting}").status_code == 403

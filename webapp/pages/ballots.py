@@ -12,7 +12,6 @@ from workflow.models import CHOICES
 from ..auth import roles_required
 from ..context import get_ctx
 from .common import messages, reading
-from .council import COUNCIL
 
 bp = Blueprint("ballots", __name__, url_prefix="/ballots")
 
@@ -20,10 +19,10 @@ bp = Blueprint("ballots", __name__, url_prefix="/ballots")
 def _view(meeting_id: int):
     with reading() as (s, _actor):
         view = ballots.voting_view(s, get_ctx(), meeting_id, current_user.id)
-    if view is None:
-        abort(404)
-    if view["member"] is None and not any(current_user.has(r) for r in COUNCIL):
-        abort(403)
+        if view is None:
+            abort(404)
+        if not ballots.may_see_voting(s, view, current_user.id):
+            abort(403)
     return view
 
 
