@@ -265,7 +265,8 @@ def council_minutes(s: Session, ctx, actor, meeting_id, cycle_id) -> Draft:
                "quorum_sentence": quorum_sentence,
                "voted": vn.how_many(sum(p.nominee_type == "collective" for p in proposed),
                                     sum(p.nominee_type != "collective" for p in proposed)),
-               "votes": [_vote_row(v) for v in votes], "conclusion": conclusion, "note": meeting.note or ""}
+               "votes": [_vote_row(v) for v in votes], "conclusion": conclusion, "note": meeting.note or "",
+               **facts.meeting_time_and_method(s, meeting)}
     return Draft("council_minutes", "bien_ban_hop_hoi_dong.docx", context,
                  f"bien-ban-hop-hoi-dong-{meeting.held_on.isoformat()}_cuoc-hop-{meeting.id}",
                  {"cycle_id": meeting.cycle_id, "council_meeting_id": meeting.id}, folder="03-hoi-dong")

@@ -8,7 +8,17 @@ from sqlalchemy.orm import Session
 
 from .. import criteria
 from ..agency import identity_on, legal_basis_on
-from ..models import AWARD_FORMS, CouncilMeeting, Department, Nomination, Person, ReviewCycle, User
+from ..models import (
+    AWARD_FORMS,
+    BallotParticipation,
+    CouncilMeeting,
+    CouncilVoting,
+    Department,
+    Nomination,
+    Person,
+    ReviewCycle,
+    User,
+)
 from ..nominations import quorum_met, vote_passes
 from . import vn
 
@@ -234,6 +244,24 @@ def meeting_votes(settings, meeting: CouncilMeeting, head_title: str) -> list[di
                      "award": f"Giấy khen của {head_title}" if nom.award_form == "agency_certificate"
                      else AWARD_FORMS[nom.award_form]})
     return rows
+
+
+def meeting_time_and_method(s: Session, meeting: CouncilMeeting) -> dict:
+    """The minutes' time and place line, and how the members voted: from the ballots when the vote was
+    held in the app (secret or open, with the paper ballots the secretary entered), else by hand."""
+    out = {"meeting_time": "", "meeting_place": meeting.place or "", "vote_method": "biểu quyết từng trường hợp"}
+    if meeting.starts_at and meeting.ends_at:
+        out["meeting_time"] = f"từ {meeting.starts_at:%H} giờ {meeting.starts_at:%M} đến {meeting.ends_at:%H} giờ" \
+                              f" {meeting.ends_at:%M}"
+    voting = s.get(CouncilVoting, meeting.id)
+    if voting is not None and not voting.is_open:
+        paper = len({p.member_id for p in s.scalars(select(BallotParticipation).where(
+            BallotParticipation.meeting_id == meeting.id, BallotParticipation.on_paper.is_(True)))})
+        out["vote_method"] = (("bỏ phiếu kín" if voting.secret else "biểu quyết công khai")
+                              + " đối với từng trường hợp trên phần mềm quản lý thi đua, khen thưởng"
+                              + (f" ({vn.count(paper)} thành viên bỏ phiếu giấy, Thư ký nhập vào phần mềm)"
+                                 if paper else ""))
+    return out
 
 
 def meeting_quorum(settings, meeting: CouncilMeeting) -> tuple[bool, str]:
