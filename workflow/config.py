@@ -116,6 +116,11 @@ class Settings:
         return bool(self.section("council").get("abstain_allowed", False))
 
     @property
+    def deputy_needs_authorisation(self) -> bool:
+        """A deputy takes the head's steps only under an authorisation in force (workflow/authorisations.py)."""
+        return bool(self.section("workflow").get("deputy_needs_authorisation", False))
+
+    @property
     def separation_of_duties(self) -> bool:
         """No one takes a step on a nomination of which they are the nominee (on unless switched off)."""
         return bool(self.section("workflow").get("separation_of_duties", True))

@@ -2,6 +2,7 @@
 from . import lengths  # noqa: F401  (registers the length check on every flush)
 from .access import PERSONAL_DATA_KINDS, LoginThrottle, PersonalDataAccess
 from .audit import OUTBOX_STATES, AuditChainHead, AuditEntry, DomainEvent, OutboxMessage, ReminderSent
+from .authorisations import SIGNING_CAPACITIES, Authorisation
 from .ballots import CHOICES, Ballot, BallotParticipation, CouncilVoting, VotingItem
 from .base import Base, UTCDateTime
 from .campaigns import CYCLE_KINDS, REGISTRATION_STATES, Campaign, Registration, RegistrationLine, ReviewCycle
@@ -37,12 +38,14 @@ __all__ = [
     "REGISTER_TYPES",
     "REGISTRATION_STATES",
     "ROLES",
+    "SIGNING_CAPACITIES",
     "TASK_RATINGS",
     "TOKEN_SCOPES",
     "AgencyIdentity",
     "ApiToken",
     "AuditChainHead",
     "AuditEntry",
+    "Authorisation",
     "AwardDecision",
     "Ballot",
     "BallotParticipation",

@@ -11,7 +11,9 @@ Create Date: 2026-12-01
   secretary); the choice only in an open voting.
 - ballot: anonymous ballots, random key, no voter and no time; on SQLite WITHOUT ROWID so no
   hidden counter records the order of casting.
-New tables only: existing meetings keep their typed ("paper") tallies.
+- authorisation: who may act in the head's name (KT. / TUQ. with its written act), for which
+  actions, from when to when, and its revocation.
+New tables only: existing meetings keep their typed ("paper") tallies; no authorisation is invented.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -87,7 +89,44 @@ def upgrade() -> None:
     )
 
 
+    op.create_table(
+        'authorisation',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('grantor_id', sa.Integer(), nullable=False),
+        sa.Column('delegate_id', sa.Integer(), nullable=False),
+        sa.Column('capacity', sa.String(length=3), nullable=False),
+        sa.Column('actions', sa.JSON(), nullable=False),
+        sa.Column('domain', sa.Text(), nullable=False),
+        sa.Column('act_number', sa.String(length=50), nullable=True),
+        sa.Column('act_date', sa.Date(), nullable=True),
+        sa.Column('valid_from', sa.Date(), nullable=False),
+        sa.Column('valid_to', sa.Date(), nullable=False),
+        sa.Column('created_by_id', sa.Integer(), nullable=False),
+        sa.Column('created_at', workflow.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column('revoked_on', sa.Date(), nullable=True),
+        sa.Column('revoked_by_id', sa.Integer(), nullable=True),
+        sa.Column('revoke_reason', sa.Text(), nullable=True),
+        sa.CheckConstraint("capacity IN ('kt', 'tuq')", name=op.f('ck_authorisation_capacity')),
+        sa.CheckConstraint('valid_from <= valid_to', name=op.f('ck_authorisation_period')),
+        sa.CheckConstraint("capacity = 'kt' OR (act_number IS NOT NULL AND act_date IS NOT NULL)",
+                           name=op.f('ck_authorisation_written_act')),
+        sa.CheckConstraint('(revoked_on IS NULL) = (revoked_by_id IS NULL)', name=op.f('ck_authorisation_revoked')),
+        sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'],
+                                name=op.f('fk_authorisation_created_by_id_user_account')),
+        sa.ForeignKeyConstraint(['delegate_id'], ['user_account.id'],
+                                name=op.f('fk_authorisation_delegate_id_user_account')),
+        sa.ForeignKeyConstraint(['grantor_id'], ['user_account.id'],
+                                name=op.f('fk_authorisation_grantor_id_user_account')),
+        sa.ForeignKeyConstraint(['revoked_by_id'], ['user_account.id'],
+                                name=op.f('fk_authorisation_revoked_by_id_user_account')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_authorisation')),
+    )
+    with op.batch_alter_table('authorisation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_authorisation_delegate_id'), ['delegate_id'], unique=False)
+
+
 def downgrade() -> None:
+    op.drop_table('authorisation')
     op.drop_table('ballot')
     op.drop_table('ballot_participation')
     op.drop_table('voting_item')
