@@ -24,6 +24,7 @@ from .text import nfc
 # the head's own steps a deputy may be authorised to take
 ACTIONS = {Action.HEAD_APPROVE.value: Action.HEAD_APPROVE.title, Action.SEND_BACK.value: Action.SEND_BACK.title,
            Action.REJECT.value: Action.REJECT.title}
+DOMAIN_MAX = 120
 
 
 def record_authorisation(ctx, user_id: int, *, delegate_id: int, capacity: str, actions: list[str],
@@ -45,6 +46,8 @@ def record_authorisation(ctx, user_id: int, *, delegate_id: int, capacity: str, 
         problems.append(Problem("written_act", "Ký thừa ủy quyền (TUQ.) cần số và ngày của văn bản ủy quyền."))
     if capacity == "kt" and not nfc(domain or "").strip():
         problems.append(Problem("domain", "Ký thay (KT.) cần ghi lĩnh vực được Thủ trưởng phân công."))
+    if len(nfc(domain or "").strip()) > DOMAIN_MAX:   # it is printed in each audit row's capacity
+        problems.append(Problem("domain", f"Lĩnh vực được phân công ghi ngắn gọn, tối đa {DOMAIN_MAX} ký tự."))
     if problems:
         raise Invalid(problems)
     with ctx.db.transaction() as s:
@@ -128,7 +131,9 @@ def as_dict(a: Authorisation) -> dict:
             "revoked_on": a.revoked_on.isoformat() if a.revoked_on else None, "revoke_reason": a.revoke_reason}
 
 
-def listing(s: Session) -> list[dict]:
-    """Every authorisation, newest first, with the delegate's name and whether it is in force today."""
+def listing(s: Session, actor: Actor) -> list[dict]:
+    """Every authorisation, newest first, with the names: for the head, deputies, the secretary and admins."""
+    if not any(actor.has(r) for r in ("agency_head", "deputy_head", "council_secretary", "admin")):
+        raise Forbidden("not_allowed", "Chỉ lãnh đạo, Thư ký Hội đồng và quản trị xem được danh sách ủy quyền.")
     return [{**as_dict(a), "delegate_name": a.delegate.name, "grantor_name": a.grantor.name}
             for a in s.scalars(select(Authorisation).order_by(Authorisation.valid_from.desc(), Authorisation.id.desc()))]

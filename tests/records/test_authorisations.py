@@ -12,6 +12,8 @@ from workflow import authorisations
 from workflow.errors import Forbidden, Invalid
 from workflow.models import AuditEntry
 
+from .helpers import Api
+
 
 def _tuq(ctx, a, **kw):
     return authorisations.record_authorisation(ctx, a.agency_head, **{
@@ -93,5 +95,20 @@ def test_without_the_setting_a_deputy_still_signs_kt_and_a_kt_in_force_names_its
     make.act(a.deputy, second, "head_approve")
     assert _approval_audit(ctx, second).on_behalf_of == (
         "KT. Giám đốc Sở (được phân công lĩnh vực: Thi đua, khen thưởng)")
-    with ctx.db.reading() as s:
-        assert [r["delegate_name"] for r in authorisations.listing(s)] == ["Võ Văn Phó"]
+    api = Api(ctx, make)
+    assert [r["delegate_name"] for r in api.get(a.secretary, "/api/v1/authorisations").json["items"]] == ["Võ Văn Phó"]
+    assert api.get(a.staff_user, "/api/v1/authorisations").status_code == 403
+
+
+def test_the_api_records_and_revokes_an_authorisation(ctx, make):
+    a = make.agency()
+    api = Api(ctx, make)
+    body = {"delegate_id": a.deputy, "capacity": "tuq", "actions": ["head_approve"], "valid_from": "2025-11-18",
+            "valid_to": "2025-11-25", "act_number": "05/GUQ-SDTTG", "act_date": "2025-11-17"}
+    assert api.post(a.deputy, "/api/v1/authorisations", json=body).status_code == 403
+    r = api.post(a.agency_head, "/api/v1/authorisations", json=body)
+    assert r.status_code == 201 and r.json["capacity_label"] == "TUQ." and r.json["act_number"] == "05/GUQ-SDTTG"
+    bad = api.post(a.agency_head, "/api/v1/authorisations", json={**body, "act_date": None})
+    assert bad.status_code == 422
+    gone = api.post(a.agency_head, f"/api/v1/authorisations/{r.json['id']}/revoke", json={"reason": "Đã trở lại"})
+    assert gone.status_code == 200 and gone.json["revoked_on"] == "2025-11-20"
