@@ -313,6 +313,8 @@ def award_decision(s: Session, ctx, actor, meeting_id, cycle_id) -> Draft:
                "how_many": vn.how_many(len(collectives), len(individuals)),
                "annex_ref": f"(Kèm theo Quyết định số {number_short} {vn.long_date(when)} của {a['authority']})",
                "sign": facts.decision_signature(s, identity, noms[0].decision if number else None, noms)}
+    if context["sign"].get("act"):
+        context["bases"] = context["bases"] + [context["sign"]["act"]]
     return Draft("award_decision", "quyet_dinh_khen_thuong.docx", context,
                  f"quyet-dinh-khen-thuong_cuoc-hop-{meeting.id}",
                  {"cycle_id": meeting.cycle_id, "council_meeting_id": meeting.id}, folder="03-hoi-dong",

@@ -8,8 +8,10 @@ from sqlalchemy.orm import Session
 
 from .. import criteria
 from ..agency import identity_on, legal_basis_on
+from ..authorisations import in_force
 from ..models import (
     AWARD_FORMS,
+    SIGNING_CAPACITIES,
     BallotParticipation,
     CouncilMeeting,
     CouncilVoting,
@@ -208,11 +210,23 @@ def decision_signature(s: Session, identity, decision, nominations: list[Nominat
     if decision is None:
         return head_signature(s, identity, nominations)
     deputy = decision.capacity == "deputy"
+    granted = signer_authorisation(s, decision) if deputy else None
+    mark = SIGNING_CAPACITIES[granted.capacity] if granted else "KT."
     return {
-        "on_behalf": "KT. " + vn.upper(identity.head_title) if deputy else "",
+        "on_behalf": f"{mark} " + vn.upper(identity.head_title) if deputy else "",
         "title": vn.upper(identity.deputy_title if deputy else identity.head_title),
         "name": decision.signer_name,
+        # the written act a "TUQ." signature stands on, cited among the decision's bases
+        "act": (f"Căn cứ văn bản ủy quyền số {granted.act_number} ngày {granted.act_date:%d/%m/%Y}"
+                f" của {identity.head_title};") if granted and granted.capacity == "tuq" else "",
     }
+
+
+def signer_authorisation(s: Session, decision):
+    """The authorisation (workflow/authorisations.py) under which a deputy signed, in force on the decision day."""
+    user = s.scalars(select(User).where(User.person_id == decision.signer_person_id)).first() \
+        if decision.signer_person_id else None
+    return in_force(s, user.id, "head_approve", decision.signed_on) if user else None
 
 
 def department_head_name(dept: Department) -> str:
