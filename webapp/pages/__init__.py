@@ -7,6 +7,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from . import (
         admin,
+        authorisations,  # who may act in the head's name
         ballots,  # the council's vote held in the app
         council,
         decisions,  # the register of decisions and certificates
@@ -21,7 +22,7 @@ def init_app(app: Flask) -> None:
         registers,
     )
     for module in (inbox, nominations, department, council, head, registers, admin, mail, help, documents, decisions,
-                   ballots):
+                   ballots, authorisations):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     from .. import reports  # the report pages, with their own blueprint
