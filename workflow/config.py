@@ -106,6 +106,21 @@ class Settings:
         return Fraction(str(self.section("council").get("pass_ratio", "1/2")))
 
     @property
+    def secret_ballot(self) -> bool:
+        """Council votes in the app keep who voted apart from how (the council's rules decide)."""
+        return bool(self.section("council").get("secret_ballot", False))
+
+    @property
+    def abstain_allowed(self) -> bool:
+        """A member may abstain (không biểu quyết) in a vote held in the app."""
+        return bool(self.section("council").get("abstain_allowed", False))
+
+    @property
+    def deputy_needs_authorisation(self) -> bool:
+        """A deputy takes the head's steps only under an authorisation in force (workflow/authorisations.py)."""
+        return bool(self.section("workflow").get("deputy_needs_authorisation", False))
+
+    @property
     def separation_of_duties(self) -> bool:
         """No one takes a step on a nomination of which they are the nominee (on unless switched off)."""
         return bool(self.section("workflow").get("separation_of_duties", True))

@@ -18,7 +18,7 @@ from .actors import load_actor
 from .audit import audit
 from .council_roster import in_office
 from .errors import Conflict, Forbidden, Invalid, Problem, not_found
-from .models import CouncilMeeting, CouncilVote, Document, MeetingAttendance, Nomination, ReviewCycle
+from .models import CouncilMeeting, CouncilVote, CouncilVoting, Document, MeetingAttendance, Nomination, ReviewCycle
 from .nominations import ActionInput, ItemResult, take_action_on_many
 from .text import nfc
 
@@ -153,6 +153,7 @@ def correct_meeting(ctx, user_id: int, meeting_id: int, data: MeetingInput, reas
             raise not_found("cuộc họp Hội đồng")
         if _used_by_review(s, meeting.id):
             raise Conflict("meeting_used", "Hội đồng đã xét hồ sơ dựa trên cuộc họp này; không thể sửa.")
+        _refuse_if_voting(s, meeting.id)
         before = _snapshot(meeting)
         roster, attendance = _check(s, ctx, meeting.cycle, data)
         present = sum(attendance.values())
@@ -177,6 +178,7 @@ def delete_meeting(ctx, user_id: int, meeting_id: int) -> None:
             raise not_found("cuộc họp Hội đồng")
         files = s.scalar(select(func.count()).select_from(Document)
                          .where(Document.council_meeting_id == meeting.id))
+        _refuse_if_voting(s, meeting.id)
         if meeting.votes or files or _used_by_review(s, meeting.id):
             raise Conflict("meeting_not_empty", "Cuộc họp đã có biểu quyết hoặc tài liệu; chỉ xóa được cuộc họp"
                                                 " chưa có gì. Hãy sửa thông tin cuộc họp thay vì xóa.")
@@ -184,6 +186,13 @@ def delete_meeting(ctx, user_id: int, meeting_id: int) -> None:
         s.delete(meeting)
         audit(s, ctx, actor_id=user.id, action="delete_meeting", entity_type="council_meeting",
               entity_id=meeting_id, payload=snapshot)
+
+
+def _refuse_if_voting(s: Session, meeting_id: int) -> None:
+    # a vote held in the app (workflow/ballots.py) is counted from its ballots and attendance
+    if s.get(CouncilVoting, meeting_id) is not None:
+        raise Conflict("voting_in_app", "Cuộc họp này biểu quyết trên phần mềm: kết quả lấy từ phiếu của thành"
+                                        " viên, không sửa danh sách dự họp hay nhập tổng số phiếu bằng tay.")
 
 
 def reviewed_on(ctx, nom: Nomination) -> date | None:
@@ -224,6 +233,7 @@ def record_vote(ctx, user_id: int, meeting_id: int, *, nomination_id: int, votes
             raise Invalid(Problem("too_many_votes",
                                   f"Tổng số phiếu ({votes_for + votes_against}) vượt số thành viên dự họp"
                                   f" ({meeting.members_present})."))
+        _refuse_if_voting(s, meeting.id)
         vote = s.scalars(select(CouncilVote).where(CouncilVote.meeting_id == meeting_id,
                                                    CouncilVote.nomination_id == nomination_id)).first()
         before = {"votes_for": vote.votes_for, "votes_against": vote.votes_against} if vote else None

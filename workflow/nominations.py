@@ -17,18 +17,15 @@ from states import (
     REASON_REQUIRED,
     Action,
     IllegalMove,
-    Role,
     State,
-    acts_for_the_head,
     fire,
     may,
     may_nominate,
 )
 from states.permissions import is_the_nominee
 
-from . import criteria, decisions, proposals
+from . import authorisations, criteria, decisions, proposals
 from .actors import can_view, load_actor, subject_of
-from .agency import identity_today
 from .audit import audit, record_event
 from .dossier import department_minutes, signed_kinds
 from .errors import Conflict, DomainError, Forbidden, Invalid, Problem, not_found
@@ -178,10 +175,8 @@ def take_action(ctx, user_id: int, nomination_id: int, action: str, data: Action
         comment = nfc(data.comment) or None
         if action in REASON_REQUIRED and not comment:
             raise Invalid(Problem("reason_required", "Cần ghi rõ lý do."))
-        on_behalf = None
-        if acts_for_the_head(actor) and not actor.has(Role.COUNCIL_SECRETARY):
-            # whatever a deputy does here, they do in the head's place: the record says so
-            on_behalf = "KT. " + identity_today(s, ctx).head_title
+        # whatever a deputy does here, they do in the head's place: the record says in which capacity
+        on_behalf = authorisations.on_behalf_of(s, ctx, actor, action)
         # Effects change the row together with the state below: no query may run in between,
         # or an autoflush would write a half-moved nomination that the CHECKs refuse.
         GUARDS_AND_EFFECTS[action](s, ctx, nom, data, user)

@@ -91,4 +91,4 @@ def token_required(view):
     return wrapped
 
 
-from . import decisions, documents, nominations, openapi, reference, registers, tokens_api  # noqa: F401  (routes register on import)
+from . import authorisations_api, ballots, decisions, documents, nominations, openapi, reference, registers, tokens_api  # noqa: F401  (routes register on import)

@@ -231,6 +231,32 @@ def spec() -> dict:
                 "post": _op("Ghi nhận biểu quyết cho một đề nghị", ok=201, errors=(403, 404, 409, 422), params=[mid],
                             body=_props(["nomination_id", "votes_for", "votes_against"], nomination_id=ID,
                                         votes_for=COUNT, votes_against=COUNT))},
+            "/api/v1/council-meetings/{meeting_id}/voting": {
+                "get": _op("Phiên biểu quyết trên phần mềm: chương trình, ai đã bỏ phiếu, kết quả sau khi kết thúc"
+                           " (bỏ phiếu kín: không có phiếu của từng người)", errors=(403, 404), params=[mid]),
+                "post": _op("Mở biểu quyết cho cuộc họp (Thư ký): chương trình là các hồ sơ Phòng đã xét đến ngày họp",
+                            ok=201, errors=(403, 404, 409), params=[mid])},
+            "/api/v1/council-meetings/{meeting_id}/voting/close": {
+                "post": _op("Kết thúc biểu quyết và kiểm phiếu vào kết quả của cuộc họp (Thư ký)",
+                            errors=(403, 404, 409), params=[mid])},
+            "/api/v1/council-meetings/{meeting_id}/ballots": {
+                "post": _op("Bỏ phiếu (thành viên có mặt) hoặc Thư ký nhập phiếu giấy của thành viên", ok=201,
+                            errors=(403, 404, 409, 422), params=[mid], body=_props(
+                                ["choices"], paper_for_member_id=ID,
+                                choices={"type": "object", "description": "mã hồ sơ → lựa chọn",
+                                         "additionalProperties": {"enum": ["for", "against", "abstain"]}}))},
+            "/api/v1/authorisations": {
+                "get": _op("Ủy quyền, giao ký thay của Thủ trưởng (lãnh đạo, Thư ký, quản trị)", errors=(403,)),
+                "post": _op("Thủ trưởng ghi nhận ủy quyền: KT. (lĩnh vực được phân công) hoặc TUQ. (số, ngày văn bản"
+                            " ủy quyền), thao tác, thời hạn", ok=201, errors=(403, 404, 422), body=_props(
+                                ["delegate_id", "capacity", "actions", "valid_from", "valid_to"], delegate_id=ID,
+                                capacity={"enum": ["kt", "tuq"]}, valid_from=DATE, valid_to=DATE, domain=STR,
+                                act_number=STR, act_date=DATE,
+                                actions={"type": "array", "items": {"enum": ["head_approve", "send_back", "reject"]}}))},
+            "/api/v1/authorisations/{authorisation_id}/revoke": {
+                "post": _op("Thủ trưởng thu hồi ủy quyền (ghi lý do); hết hiệu lực từ hôm nay",
+                            errors=(403, 404, 409, 422), params=[_path_param("authorisation_id")],
+                            body=_props(["reason"], reason=STR))},
             "/api/v1/council-meetings/{meeting_id}/advance": {
                 "post": _op("Hội đồng xét tất cả đề nghị đã biểu quyết tại cuộc họp; kết quả từng mục",
                             errors=(403, 404), params=[mid])},

@@ -7,6 +7,8 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from . import (
         admin,
+        authorisations,  # who may act in the head's name
+        ballots,  # the council's vote held in the app
         council,
         decisions,  # the register of decisions and certificates
         department,
@@ -21,7 +23,7 @@ def init_app(app: Flask) -> None:
         registers,
     )
     for module in (inbox, nominations, department, council, head, registers, admin, mail, help, documents, decisions,
-                   evidence):
+                   evidence, ballots, authorisations):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     from .. import reports  # the report pages, with their own blueprint

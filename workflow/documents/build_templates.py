@@ -334,6 +334,9 @@ def council_minutes() -> Builder:
     b.doc_title("BIÊN BẢN", "Họp Hội đồng Thi đua - Khen thưởng xét khen thưởng {{ cycle_phrase }}")
     b.body("Hôm nay, {{ meeting_long_date }}, tại {{ venue }}, Hội đồng Thi đua - Khen thưởng họp xét khen"
            " thưởng tập thể, cá nhân có thành tích trong {{ campaign_phrase }}, {{ cycle_phrase }}.")
+    b.jinja("{%p if meeting_time %}")
+    b.body("Thời gian họp: {{ meeting_time }}; địa điểm: {{ meeting_place }}.")
+    b.jinja("{%p endif %}")
     b.para("I. THÀNH PHẦN", bold=True, before=6, keep_next=True)
     b.body("- Chủ trì: {{ chair_name }}.")
     b.body("- Thư ký: {{ secretary_name }}.")
@@ -342,7 +345,7 @@ def council_minutes() -> Builder:
     b.body("{{ quorum_sentence }}")
     b.para("II. NỘI DUNG", bold=True, before=6, keep_next=True)
     b.body("Hội đồng đã xem xét hồ sơ đề nghị khen thưởng của {{ voted }} do các phòng đề nghị; các thành viên"
-           " dự họp biểu quyết từng trường hợp. Kết quả biểu quyết như sau:")
+           " dự họp {{ vote_method }}. Kết quả biểu quyết như sau:")
     _table(b, ["STT", "Tập thể, cá nhân", "Đơn vị", "Đồng ý", "Không đồng ý", "Tỷ lệ đồng ý", "Kết quả"],
            [1.3, 4.3, 3.5, 1.7, 1.9, 1.8, 1.9], "row in votes",
            ["{{ loop.index }}", "{{ row.name }}", "{{ row.unit }}", "{{ row.votes_for }}", "{{ row.votes_against }}",

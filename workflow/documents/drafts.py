@@ -316,7 +316,8 @@ def council_minutes(s: Session, ctx, actor, meeting_id, cycle_id) -> Draft:
                "quorum_sentence": quorum_sentence,
                "voted": vn.how_many(sum(p.nominee_type == "collective" for p in proposed),
                                     sum(p.nominee_type != "collective" for p in proposed)),
-               "votes": [_vote_row(v) for v in votes], "conclusion": conclusion, "note": meeting.note or ""}
+               "votes": [_vote_row(v) for v in votes], "conclusion": conclusion, "note": meeting.note or "",
+               **facts.meeting_time_and_method(s, meeting)}
     return Draft("council_minutes", "bien_ban_hop_hoi_dong.docx", context,
                  f"bien-ban-hop-hoi-dong-{meeting.held_on.isoformat()}_cuoc-hop-{meeting.id}",
                  {"cycle_id": meeting.cycle_id, "council_meeting_id": meeting.id}, folder="03-hoi-dong")
@@ -365,6 +366,8 @@ def award_decision(s: Session, ctx, actor, meeting_id, cycle_id) -> Draft:
                "how_many": vn.how_many(len(collectives), len(individuals)),
                "annex_ref": f"(Kèm theo Quyết định số {number_short} {annex_date} của {a['authority']})",
                "sign": facts.decision_signature(s, identity, noms[0].decision if number else None, noms)}
+    if context["sign"].get("act"):
+        context["bases"] = context["bases"] + [context["sign"]["act"]]
     return Draft("award_decision", "quyet_dinh_khen_thuong.docx", context,
                  f"quyet-dinh-khen-thuong_cuoc-hop-{meeting.id}",
                  {"cycle_id": meeting.cycle_id, "council_meeting_id": meeting.id}, folder="03-hoi-dong",

@@ -8,7 +8,19 @@ from sqlalchemy.orm import Session
 
 from .. import criteria
 from ..agency import identity_on, legal_texts_on
-from ..models import AWARD_FORMS, CouncilMeeting, Department, Nomination, Person, ReviewCycle, User
+from ..authorisations import in_force
+from ..models import (
+    AWARD_FORMS,
+    SIGNING_CAPACITIES,
+    BallotParticipation,
+    CouncilMeeting,
+    CouncilVoting,
+    Department,
+    Nomination,
+    Person,
+    ReviewCycle,
+    User,
+)
 from ..nominations import quorum_met, vote_passes
 from ..units import join_title, unit_on
 from . import vn
@@ -258,11 +270,23 @@ def decision_signature(s: Session, identity, decision, nominations: list[Nominat
     if decision is None:
         return head_signature(s, identity, nominations)
     deputy = decision.capacity == "deputy"
+    granted = signer_authorisation(s, decision) if deputy else None
+    mark = SIGNING_CAPACITIES[granted.capacity] if granted else "KT."
     return {
-        "on_behalf": "KT. " + vn.upper(identity.head_title) if deputy else "",
+        "on_behalf": f"{mark} " + vn.upper(identity.head_title) if deputy else "",
         "title": vn.upper(identity.deputy_title if deputy else identity.head_title),
         "name": decision.signer_name,
+        # the written act a "TUQ." signature stands on, cited among the decision's bases
+        "act": (f"Căn cứ văn bản ủy quyền số {granted.act_number} ngày {granted.act_date:%d/%m/%Y}"
+                f" của {identity.head_title};") if granted and granted.capacity == "tuq" else "",
     }
+
+
+def signer_authorisation(s: Session, decision):
+    """The authorisation (workflow/authorisations.py) under which a deputy signed, in force on the decision day."""
+    user = s.scalars(select(User).where(User.person_id == decision.signer_person_id)).first() \
+        if decision.signer_person_id else None
+    return in_force(s, user.id, "head_approve", decision.signed_on) if user else None
 
 
 def department_head_name(dept: Department) -> str:
@@ -294,6 +318,24 @@ def meeting_votes(settings, meeting: CouncilMeeting, head_title: str) -> list[di
                      "award": f"Giấy khen của {head_title}" if nom.award_form == "agency_certificate"
                      else AWARD_FORMS[nom.award_form]})
     return rows
+
+
+def meeting_time_and_method(s: Session, meeting: CouncilMeeting) -> dict:
+    """The minutes' time and place line, and how the members voted: from the ballots when the vote was
+    held in the app (secret or open, with the paper ballots the secretary entered), else by hand."""
+    out = {"meeting_time": "", "meeting_place": meeting.place or "", "vote_method": "biểu quyết từng trường hợp"}
+    if meeting.starts_at and meeting.ends_at:
+        out["meeting_time"] = f"từ {meeting.starts_at:%H} giờ {meeting.starts_at:%M} đến {meeting.ends_at:%H} giờ" \
+                              f" {meeting.ends_at:%M}"
+    voting = s.get(CouncilVoting, meeting.id)
+    if voting is not None and not voting.is_open:
+        paper = len({p.member_id for p in s.scalars(select(BallotParticipation).where(
+            BallotParticipation.meeting_id == meeting.id, BallotParticipation.on_paper.is_(True)))})
+        out["vote_method"] = (("bỏ phiếu kín" if voting.secret else "biểu quyết công khai")
+                              + " đối với từng trường hợp trên phần mềm quản lý thi đua, khen thưởng"
+                              + (f" ({vn.count(paper)} thành viên bỏ phiếu giấy, Thư ký nhập vào phần mềm)"
+                                 if paper else ""))
+    return out
 
 
 def meeting_quorum(settings, meeting: CouncilMeeting) -> tuple[bool, str]:

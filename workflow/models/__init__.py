@@ -2,6 +2,8 @@
 from . import lengths  # noqa: F401  (registers the length check on every flush)
 from .access import PERSONAL_DATA_KINDS, LoginThrottle, PersonalDataAccess
 from .audit import OUTBOX_STATES, AuditChainHead, AuditEntry, DomainEvent, OutboxMessage, ReminderSent
+from .authorisations import SIGNING_CAPACITIES, Authorisation
+from .ballots import CHOICES, Ballot, BallotParticipation, CouncilVoting, VotingItem
 from .base import Base, UTCDateTime
 from .campaigns import CYCLE_KINDS, REGISTRATION_STATES, Campaign, Registration, RegistrationLine, ReviewCycle
 from .council import COUNCIL_ROLES, CouncilMember, MeetingAttendance
@@ -37,6 +39,7 @@ from .registers import (
 __all__ = [
     "AWARD_FORMS",
     "CAPACITIES",
+    "CHOICES",
     "CONTEST_KINDS",
     "COUNCIL_ROLES",
     "CYCLE_KINDS",
@@ -51,6 +54,7 @@ __all__ = [
     "REGISTER_TYPES",
     "REGISTRATION_STATES",
     "ROLES",
+    "SIGNING_CAPACITIES",
     "TASK_RATINGS",
     "TOKEN_SCOPES",
     "UNIT_KINDS",
@@ -58,13 +62,17 @@ __all__ = [
     "ApiToken",
     "AuditChainHead",
     "AuditEntry",
+    "Authorisation",
     "AwardDecision",
+    "Ballot",
+    "BallotParticipation",
     "Base",
     "Campaign",
     "ContestResult",
     "CouncilMeeting",
     "CouncilMember",
     "CouncilVote",
+    "CouncilVoting",
     "Department",
     "DepartmentProposal",
     "DepartmentVersion",
@@ -89,4 +97,5 @@ __all__ = [
     "UTCDateTime",
     "User",
     "UserRole",
+    "VotingItem",
 ]
