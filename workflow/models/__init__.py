@@ -20,8 +20,11 @@ from .registers import (
     InitiativeAuthor,
     TaskRating,
 )
+from .webhooks import WebhookDelivery, WebhookSubscription
 
 __all__ = [
+    "WebhookDelivery",
+    "WebhookSubscription",
     "AWARD_FORMS",
     "CAPACITIES",
     "CONTEST_KINDS",
