@@ -30,6 +30,7 @@ from workflow.imports.staging import purge_stale_uploads
 
 from .mail_alerts import alert_admins
 from .outbox import drain
+from .webhooks import drain_webhooks
 from .reminders import run_reminders
 from .settings import reminder_settings
 
@@ -165,13 +166,15 @@ def sweep_job(ctx, lock: LeaderLock | None = None) -> None:
 
 
 def drain_job(ctx, lock: LeaderLock | None = None) -> None:
-    """The frequent job: send pending email."""
+    """The frequent job: send pending email, then pending webhook deliveries."""
     if lock is not None and not lock.ensure():
         log.error("not the scheduler leader; outbox drain skipped")
         return
     report = drain(ctx)
     for line in report.errors:
         log.warning("outbox: %s", line)
+    for line in drain_webhooks(ctx).errors:
+        log.warning("webhooks: %s", line)
 
 
 def build_scheduler(ctx, kind=BackgroundScheduler, lock: LeaderLock | None = None, catch_up: bool = True):

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from .actors import load_actor
 from .agency import identity_on
-from .audit import audit
+from .audit import audit, record_event
 from .errors import Conflict, Forbidden, Invalid, Problem, not_found
 from .models import REGISTER_TYPES, AwardDecision, Nomination, RegisterEntry, User
 from .text import nfc
@@ -136,7 +136,14 @@ def _new_decision(s: Session, ctx, user_id: int, *, on: date, number: str | None
     audit(s, ctx, actor_id=user_id, action="create_decision", entity_type="award_decision", entity_id=decision.id,
           payload={"number": entry.number, "signed_on": on.isoformat(), "capacity": capacity,
                    "signer": signer_name, "cycle_id": cycle_id})
+    record_event(s, ctx, "decision_issued", actor_id=user_id, payload=decision_event_data(decision))
     return decision
+
+
+def decision_event_data(decision: AwardDecision) -> dict:
+    """What webhook subscribers learn of a decision."""
+    return {"decision_id": decision.id, "number": decision.number, "signed_on": decision.signed_on.isoformat(),
+            "capacity": decision.capacity, "signer": decision.signer_name, "cycle_id": decision.cycle_id}
 
 
 def create_decision(ctx, user_id: int, *, signed_on: date | None, signer_user_id: int | None,
