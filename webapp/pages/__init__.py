@@ -18,8 +18,10 @@ def init_app(app: Flask) -> None:
         mail,
         nominations,
         registers,
+        webhooks,
     )
-    for module in (inbox, nominations, department, council, head, registers, admin, mail, help, documents, decisions):
+    for module in (inbox, nominations, department, council, head, registers, admin, mail, help, documents, decisions,
+                   webhooks):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     from .. import reports  # the report pages, with their own blueprint
