@@ -32,7 +32,7 @@ DECISION_DATA = {
     "required": ["decision_id", "number", "signed_on"],
     "properties": {"decision_id": INT, "number": STR, "signed_on": {"type": "string", "format": "date"},
                    "capacity": {"enum": ["head", "deputy"]}, "signer": STR, "cycle_id": {"type": ["integer", "null"]},
-                   "revokes_decision_id": INT, "revokes_number": STR, "reason": STR},
+                   "revoked_by_decision_id": INT, "revoked_by_number": STR, "reason": STR},
 }
 DATA_OF = {"nomination.state_changed": NOMINATION_DATA, "decision.issued": DECISION_DATA,
            "decision.revoked": DECISION_DATA}

@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 from .. import proposals
 from ..actors import can_view
 from ..agency import identity_on, legal_basis_on
-from ..decisions import certificate_number
+from ..decisions import certificate_code, certificate_number
 from ..errors import Forbidden, Invalid, Problem, not_found
 from ..models import CouncilMeeting, Department, Nomination, ReviewCycle, User
 from . import facts, vn
+from .qr import verification_context
 
 COUNCIL = "Hội đồng Thi đua - Khen thưởng"
 COUNCIL_SYMBOL = "HĐTĐKT"
@@ -311,7 +312,8 @@ def award_decision(s: Session, ctx, actor, meeting_id, cycle_id) -> Draft:
                "collective_count": vn.count(len(collectives)), "individual_count": vn.count(len(individuals)),
                "how_many": vn.how_many(len(collectives), len(individuals)),
                "annex_ref": f"(Kèm theo Quyết định số {number_short} {vn.long_date(when)} của {a['authority']})",
-               "sign": facts.decision_signature(s, identity, noms[0].decision if number else None, noms)}
+               "sign": facts.decision_signature(s, identity, noms[0].decision if number else None, noms),
+               **verification_context(ctx.settings, noms[0].decision.entry.verification_code if number else None)}
     return Draft("award_decision", "quyet_dinh_khen_thuong.docx", context,
                  f"quyet-dinh-khen-thuong_cuoc-hop-{meeting.id}",
                  {"cycle_id": meeting.cycle_id, "council_meeting_id": meeting.id}, folder="03-hoi-dong",
@@ -343,7 +345,8 @@ def certificate(s: Session, ctx, actor, nomination_id) -> Draft:
                "decision_line": f"Quyết định số {nom.decision_number}",
                "decision_date": f"ngày {vn.short_date(nom.decision_date)}",
                "register_number": certificate_number(s, nom.id) or "……………",
-               "sign": facts.decision_signature(s, identity_on(s, nom.decision_date), nom.decision, [nom])}
+               "sign": facts.decision_signature(s, identity_on(s, nom.decision_date), nom.decision, [nom]),
+               **verification_context(ctx.settings, certificate_code(s, nom.id))}
     return Draft("certificate", "giay_khen.docx", context, f"giay-khen_{vn.slug(who['name'])}_hs{nom.id}",
                  {"nomination_id": nom.id}, folder="04-giay-khen", pdf_only=True)
 

@@ -7,8 +7,11 @@ Create Date: 2026-12-01
 - webhook_subscription: an address another system registered, its signing secret, the event types.
 - webhook_delivery: one event for one subscriber, leased, retried and settled like outbox_message;
   (subscription_id, event_uid) is unique so an event is queued once per subscriber.
-New tables only: nothing to carry over.
+- register_entry.verification_code: the short random code printed (with a QR code) on every
+  decision and certificate; existing entries get one each (backfill), then it is NOT NULL, unique.
+- award_decision.revokes_id / revocation_reason: a decision revoking an earlier one.
 """
+import secrets
 from alembic import op
 import sqlalchemy as sa
 import workflow.models.base
@@ -62,9 +65,43 @@ def upgrade() -> None:
     with op.batch_alter_table('webhook_delivery', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_webhook_delivery_state'), ['state'], unique=False)
         batch_op.create_index(batch_op.f('ix_webhook_delivery_subscription_id'), ['subscription_id'], unique=False)
+    _verification()
+
+
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # as workflow/verification.py
+
+
+def _verification() -> None:
+    with op.batch_alter_table('register_entry', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('verification_code', sa.String(length=16), nullable=True))
+    conn = op.get_bind()
+    entry = sa.table('register_entry', sa.column('id', sa.Integer), sa.column('verification_code', sa.String))
+    for (entry_id,) in conn.execute(sa.select(entry.c.id)).all():
+        code = "".join(secrets.choice(ALPHABET) for _ in range(10))
+        conn.execute(entry.update().where(entry.c.id == entry_id).values(verification_code=code))
+    with op.batch_alter_table('register_entry', schema=None) as batch_op:
+        batch_op.alter_column('verification_code', existing_type=sa.String(length=16), nullable=False)
+        batch_op.create_unique_constraint(batch_op.f('uq_register_entry_verification_code'), ['verification_code'])
+    with op.batch_alter_table('award_decision', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('revokes_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('revocation_reason', sa.Text(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_award_decision_revokes_id_award_decision'), 'award_decision',
+                                    ['revokes_id'], ['id'])
+        batch_op.create_unique_constraint(batch_op.f('uq_award_decision_revokes_id'), ['revokes_id'])
+        batch_op.create_check_constraint(op.f('ck_award_decision_revocation_has_reason'),
+                                         "revokes_id IS NULL OR revocation_reason IS NOT NULL")
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('award_decision', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('ck_award_decision_revocation_has_reason'), type_='check')
+        batch_op.drop_constraint(batch_op.f('uq_award_decision_revokes_id'), type_='unique')
+        batch_op.drop_constraint(batch_op.f('fk_award_decision_revokes_id_award_decision'), type_='foreignkey')
+        batch_op.drop_column('revocation_reason')
+        batch_op.drop_column('revokes_id')
+    with op.batch_alter_table('register_entry', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('uq_register_entry_verification_code'), type_='unique')
+        batch_op.drop_column('verification_code')
     with op.batch_alter_table('webhook_delivery', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_webhook_delivery_subscription_id'))
         batch_op.drop_index(batch_op.f('ix_webhook_delivery_state'))
