@@ -94,7 +94,7 @@ def _verification() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table('award_decision', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('ck_award_decision_revocation_has_reason'), type_='check')
+        batch_op.drop_constraint(op.f('ck_award_decision_revocation_has_reason'), type_='check')
         batch_op.drop_constraint(batch_op.f('uq_award_decision_revokes_id'), type_='unique')
         batch_op.drop_constraint(batch_op.f('fk_award_decision_revokes_id_award_decision'), type_='foreignkey')
         batch_op.drop_column('revocation_reason')
