@@ -152,3 +152,19 @@ def test_a_subscription_needs_an_http_url_and_known_types(ctx, make):
     assert {p.code for p in err.value.problems} == {"webhook_url", "webhook_event_type"}
     with pytest.raises(Forbidden):
         webhooks.create_subscription(ctx, a.secretary, url="http://127.0.0.1/x", event_types=["decision.issued"])
+
+
+def test_a_revocation_reaches_its_subscriber(ctx, make, receiver):
+    from workflow import verification
+    from workflow.models import Nomination
+    a = subscribe(ctx, make, receiver, types=("decision.revoked",))
+    nid = make.nomination(a, state=State.AWARDED)
+    with ctx.db.reading() as s:
+        decision_id = s.get(Nomination, nid).decision_id
+    verification.revoke_decision(ctx, a.secretary, decision_id, signed_on=ctx.clock.today(),
+                                 signer_user_id=a.agency_head, reason="Sai đối tượng")
+    drain_webhooks(ctx)
+    [r] = receiver.received
+    body = json.loads(r.body)
+    assert body["type"] == "decision.revoked" and body["data"]["decision_id"] == decision_id
+    assert body["data"]["reason"] == "Sai đối tượng" and signed_ok(r)
