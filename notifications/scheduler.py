@@ -30,9 +30,9 @@ from workflow.imports.staging import purge_stale_uploads
 
 from .mail_alerts import alert_admins
 from .outbox import drain
-from .webhooks import drain_webhooks
 from .reminders import run_reminders
 from .settings import reminder_settings
+from .webhooks import drain_webhooks
 
 log = logging.getLogger(__name__)
 

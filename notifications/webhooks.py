@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import socket
 import urllib.error
 import urllib.request
 import uuid
@@ -147,7 +146,7 @@ def post(m: Leased, now_ts: int, timeout: float) -> tuple[str, int | None, str, 
             status, text = response.status, response.read(RESPONSE_KEPT).decode("utf-8", "replace")
     except urllib.error.HTTPError as exc:
         status, text = exc.code, exc.read(RESPONSE_KEPT).decode("utf-8", "replace")
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         return TEMPORARY, None, "", f"Hết thời gian chờ ({timeout:g} giây) khi gửi tới {m.url}."
     except (urllib.error.URLError, OSError) as exc:
         return TEMPORARY, None, "", f"Không kết nối được {m.url}: {getattr(exc, 'reason', exc)}"

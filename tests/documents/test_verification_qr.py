@@ -50,4 +50,4 @@ def test_the_printed_certificate_qr_decodes_to_its_verification_address(ctx, sce
         verdict = verify(s, found[0].text.rsplit("/", 1)[1])
     assert [b.text for b in found] == [f"{ctx.settings.base_url}/xac-minh/{printed(code)}"]
     assert verdict.status == "valid" and verdict.awardees[0]["name"] == "Lê Thị Hoà"
-    assert subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout.count(printed(code)) == 1
+    assert subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.count(printed(code)) == 1

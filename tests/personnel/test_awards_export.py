@@ -29,7 +29,7 @@ def _awarded(ctx, make):
 
 
 def test_one_row_per_award_with_identifiers_decision_and_agency(ctx, make):
-    a, nid, pid, name = _awarded(ctx, make)
+    a, _nid, pid, name = _awarded(ctx, make)
     data = exports.export_csv(ctx, a.secretary, "personnel-awards")
     assert data.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))

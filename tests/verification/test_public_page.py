@@ -25,7 +25,7 @@ def awarded(ctx, make):
 
 
 def test_a_certificate_code_is_valid_and_shows_only_what_the_certificate_shows(ctx, make, app):  # noqa: F811
-    a, nid, decision_id, code, _ = awarded(ctx, make)
+    _a, nid, _decision_id, code, _ = awarded(ctx, make)
     r = app.test_client().get(f"/xac-minh/{printed(code)}")
     page = r.get_data(as_text=True)
     assert r.status_code == 200 and "Hợp lệ" in page
@@ -48,7 +48,7 @@ def test_an_unknown_code_says_not_found(app):  # noqa: F811
 
 
 def test_revoking_the_decision_changes_the_answer_and_is_audited(ctx, make, app):  # noqa: F811
-    a, nid, decision_id, code, decision_code = awarded(ctx, make)
+    a, _nid, decision_id, code, decision_code = awarded(ctx, make)
     with pytest.raises(Forbidden):
         verification.revoke_decision(ctx, a.head, decision_id, signed_on=ctx.clock.today(),
                                      signer_user_id=a.agency_head, reason="Sai đối tượng")

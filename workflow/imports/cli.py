@@ -170,9 +170,8 @@ def resolve_cycle(ctx, value: str | None) -> int | None:
 @click.option("--as", "as_user", default=None, metavar="USERNAME", help="Tài khoản thực hiện.")
 def export(kind, out: Path, cycle, state, year, department_id, person_id, as_user):
     """Xuất một danh sách ra tệp .xlsx (hoặc .csv nếu tên tệp kết thúc bằng .csv)."""
-    from ..reports.exports import EXPORT_TITLES
+    from ..reports.exports import EXPORT_TITLES, export_csv
     from ..reports.exports import export as build
-    from ..reports.exports import export_csv
 
     ctx = _ctx()
     user_id = acting_user(ctx, as_user)

@@ -23,8 +23,6 @@ from .registers import (
 from .webhooks import WebhookDelivery, WebhookSubscription
 
 __all__ = [
-    "WebhookDelivery",
-    "WebhookSubscription",
     "AWARD_FORMS",
     "CAPACITIES",
     "CONTEST_KINDS",
@@ -73,4 +71,6 @@ __all__ = [
     "UTCDateTime",
     "User",
     "UserRole",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]
