@@ -51,3 +51,15 @@ def test_the_printed_certificate_qr_decodes_to_its_verification_address(ctx, sce
     assert [b.text for b in found] == [f"{ctx.settings.base_url}/xac-minh/{printed(code)}"]
     assert verdict.status == "valid" and verdict.awardees[0]["name"] == "Lê Thị Hoà"
     assert subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.count(printed(code)) == 1
+
+
+def test_the_decision_annex_carries_the_decision_code_and_its_qr(ctx, scene):
+    from workflow.models import Nomination
+
+    from .conftest import all_text, docx_of
+    doc = docx_of(ctx, documents.generate(ctx, scene.a.secretary, "award_decision", meeting_id=scene.meeting_id))
+    with ctx.db.reading() as s:
+        code = s.get(Nomination, scene.hoa).decision.entry.verification_code
+    text = all_text(doc)
+    assert f"Mã xác minh: {printed(code)} — {ctx.settings.base_url}/xac-minh/{printed(code)}" in text
+    assert len(doc.inline_shapes) == 1  # the QR image
