@@ -32,7 +32,7 @@ from .mail_alerts import alert_admins
 from .outbox import drain
 from .reminders import run_reminders
 from .settings import reminder_settings
-from .webhooks import drain_webhooks
+from .webhooks import announce_passed_deadlines, drain_webhooks
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +158,7 @@ def sweep_job(ctx, lock: LeaderLock | None = None) -> None:
         log.error("not the scheduler leader; reminder sweep skipped")
         return
     report = run_reminders(ctx, ctx.clock.today())
+    announce_passed_deadlines(ctx, ctx.clock.today())
     log.info("reminders %s: %d digests, %d deferred", report.as_of, len(report.sent), len(report.deferred))
     if alert_admins(ctx, report.as_of):
         log.warning("outbox: failed messages remain; the administrators were told")

@@ -77,6 +77,47 @@ def on_event(s: Session, ctx, event: DomainEvent) -> None:
                               state="pending", attempts=0, next_attempt_at=now))
 
 
+# --- deadlines: not domain events (nothing is written when a date passes), so the daily job announces them ---
+
+DEADLINES = {"registration_deadline": "Hạn đăng ký thi đua", "dossier_deadline": "Hạn nộp hồ sơ đề nghị khen thưởng"}
+LOOKBACK_DAYS = 7  # a first run (or a scheduler down for a while) announces only recent deadlines
+
+
+def announce_passed_deadlines(ctx, as_of) -> int:
+    """Queue `deadline.passed` for each deadline passed in the last week, once per subscriber. How many queued."""
+    from datetime import timedelta
+
+    from workflow.models import ReviewCycle
+
+    since = as_of - timedelta(days=LOOKBACK_DAYS)
+    queued = 0
+    with ctx.db.transaction() as s:
+        subs = [sub for sub in s.scalars(select(WebhookSubscription).where(WebhookSubscription.active))
+                if "deadline.passed" in (sub.event_types or ())]
+        if not subs:
+            return 0
+        now = ctx.clock.now()
+        for cycle in s.scalars(select(ReviewCycle).order_by(ReviewCycle.id)):
+            for column, title in DEADLINES.items():
+                day = getattr(cycle, column)
+                if day is None or not since <= day < as_of:
+                    continue
+                uid = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{ctx.settings.base_url}/deadlines/{cycle.id}/{column}"))
+                body = json.dumps({"id": uid, "type": "deadline.passed", "occurred_at": now.isoformat(),
+                                   "data": {"cycle_id": cycle.id, "cycle": cycle.title, "deadline": column,
+                                            "title": title, "date": day.isoformat()}},
+                                  ensure_ascii=False, sort_keys=True)
+                for sub in subs:
+                    done = s.scalar(select(WebhookDelivery.id).where(WebhookDelivery.subscription_id == sub.id,
+                                                                     WebhookDelivery.event_uid == uid))
+                    if done is None:  # the unique (subscription, event id) also stops two racing sweeps
+                        s.add(WebhookDelivery(created_at=now, subscription_id=sub.id, event_uid=uid,
+                                              event_type="deadline.passed", body=body, state="pending",
+                                              attempts=0, next_attempt_at=now))
+                        queued += 1
+    return queued
+
+
 # --- the relay -------------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -168,3 +168,23 @@ def test_a_revocation_reaches_its_subscriber(ctx, make, receiver):
     body = json.loads(r.body)
     assert body["type"] == "decision.revoked" and body["data"]["decision_id"] == decision_id
     assert body["data"]["reason"] == "Sai đối tượng" and signed_ok(r)
+
+
+def test_a_passed_deadline_is_announced_once(ctx, make, receiver):
+    from datetime import timedelta
+
+    from notifications.webhooks import announce_passed_deadlines
+    from workflow.models import ReviewCycle
+    subscribe(ctx, make, receiver, types=("deadline.passed",))
+    cycle_id = make.cycle()
+    with ctx.db.reading() as s:
+        deadline = s.get(ReviewCycle, cycle_id).dossier_deadline
+    assert announce_passed_deadlines(ctx, deadline) == 0  # not passed on the day itself
+    day_after = deadline + timedelta(days=1)
+    queued = announce_passed_deadlines(ctx, day_after)
+    assert queued >= 1 and announce_passed_deadlines(ctx, day_after + timedelta(days=1)) == 0
+    drain_webhooks(ctx)
+    bodies = [json.loads(r.body) for r in receiver.received]
+    assert {"cycle_id": cycle_id, "deadline": "dossier_deadline", "date": deadline.isoformat()}.items() <= \
+        next(b["data"] for b in bodies if b["data"]["cycle_id"] == cycle_id).items()
+    assert all(signed_ok(r) for r in receiver.received) and len(bodies) == queued

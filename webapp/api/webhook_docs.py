@@ -34,8 +34,14 @@ DECISION_DATA = {
                    "capacity": {"enum": ["head", "deputy"]}, "signer": STR, "cycle_id": {"type": ["integer", "null"]},
                    "revoked_by_decision_id": INT, "revoked_by_number": STR, "reason": STR},
 }
+DEADLINE_DATA = {
+    "type": "object",
+    "required": ["cycle_id", "deadline", "date"],
+    "properties": {"cycle_id": INT, "cycle": STR, "deadline": {"enum": ["registration_deadline", "dossier_deadline"]},
+                   "title": STR, "date": {"type": "string", "format": "date"}},
+}
 DATA_OF = {"nomination.state_changed": NOMINATION_DATA, "decision.issued": DECISION_DATA,
-           "decision.revoked": DECISION_DATA}
+           "decision.revoked": DECISION_DATA, "deadline.passed": DEADLINE_DATA}
 
 
 def event_schema(kind: str) -> dict:
