@@ -54,7 +54,9 @@ def test_staff_cannot_export_it(ctx, make):
 
 def test_the_csv_is_served_and_the_cli_writes_it(ctx, make, browser_for, tmp_path, monkeypatch):  # noqa: F811
     a, _, _, name = _awarded(ctx, make)
-    r = browser_for(a.secretary).get("/reports/export/personnel-awards.csv")
+    secretary = browser_for(a.secretary)
+    assert "/reports/export/personnel-awards.csv" in secretary.get("/reports/").get_data(as_text=True)
+    r = secretary.get("/reports/export/personnel-awards.csv")
     assert r.status_code == 200 and r.mimetype == "text/csv" and name in r.get_data().decode("utf-8-sig")
     from workflow.imports import cli
     monkeypatch.setattr(cli, "_ctx", lambda: ctx)
