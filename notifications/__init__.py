@@ -4,13 +4,15 @@
 """
 from __future__ import annotations
 
+from . import webhooks
 from .events import on_event
 
 
 def subscribe(ctx) -> None:
-    """Install the email subscriber on the context (once, however often it is called)."""
-    if on_event not in ctx.subscribers:
-        ctx.subscribers.append(on_event)
+    """Install the email and webhook subscribers on the context (once, however often it is called)."""
+    for subscriber in (on_event, webhooks.on_event):
+        if subscriber not in ctx.subscribers:
+            ctx.subscribers.append(subscriber)
 
 
 __all__ = ["on_event", "subscribe"]

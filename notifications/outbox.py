@@ -109,14 +109,12 @@ def build_email(m: Claimed, content: emails.Rendered, mail: MailSettings, to: st
     return msg
 
 
-def recover_stuck(ctx) -> int:
-    """Put back rows a crashed relay left "sending" for too long. Returns how many."""
-    mail = mail_settings(ctx.settings)
+def recover_stale(ctx, model, stale_minutes: int) -> int:
+    """Put back rows of `model` (email or webhook) a crashed relay left "sending" too long."""
     now = ctx.clock.now()
-    cutoff = now - timedelta(minutes=mail.stale_sending_minutes)
+    cutoff = now - timedelta(minutes=stale_minutes)
     with ctx.db.transaction() as s:
-        rows = s.scalars(select(OutboxMessage).where(OutboxMessage.state == "sending",
-                                                     OutboxMessage.locked_at < cutoff)
+        rows = s.scalars(select(model).where(model.state == "sending", model.locked_at < cutoff)
                          .with_for_update(skip_locked=True)).all()
         for row in rows:
             row.state, row.locked_at, row.claimed_by, row.next_attempt_at = "pending", None, None, now
@@ -124,19 +122,60 @@ def recover_stuck(ctx) -> int:
         return len(rows)
 
 
-def _claim_one(ctx, lease: str) -> Claimed | None:
+def recover_stuck(ctx) -> int:
+    """Put back emails a crashed relay left "sending" for too long. Returns how many."""
+    return recover_stale(ctx, OutboxMessage, mail_settings(ctx.settings).stale_sending_minutes)
+
+
+def lease_next(ctx, model, lease: str, snapshot):
+    """Take the next due row of `model` under `lease` in one short transaction; `snapshot(row)` of it, or None."""
     now = ctx.clock.now()
     with ctx.db.transaction() as s:
         # SKIP LOCKED: two relays on PostgreSQL take different rows; SQLite serialises writers.
-        row = s.scalars(select(OutboxMessage).where(
-            OutboxMessage.state == "pending",
-            or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
-        ).order_by(OutboxMessage.id).limit(1).with_for_update(skip_locked=True)).first()
+        row = s.scalars(select(model).where(
+            model.state == "pending",
+            or_(model.next_attempt_at.is_(None), model.next_attempt_at <= now),
+        ).order_by(model.id).limit(1).with_for_update(skip_locked=True)).first()
         if row is None:
             return None
         row.state, row.locked_at, row.claimed_by = "sending", now, lease
-        return Claimed(row.id, row.message_id, row.to_address, row.subject, row.body_text, row.body_html,
-                       row.template, row.variables, row.created_at)
+        return snapshot(row)
+
+
+def holds_lease(row, lease: str) -> bool:
+    """Only the relay holding the lease settles a row; after a takeover the other relay's outcome counts."""
+    return row.state == "sending" and row.claimed_by == lease
+
+
+def apply_outcome(row, outcome: str, error: str | None, now, retry_minutes: tuple[int, ...],
+                  report: DrainReport) -> None:
+    """Settle a leased row: sent, back in the queue after the next back-off step, or failed for good."""
+    row.locked_at, row.claimed_by, row.last_error = None, None, error
+    if outcome == SENT:
+        row.state, row.sent_at = "sent", now
+        row.attempts += 1
+        report.sent += 1
+        return
+    if outcome == UNREACHABLE:  # no attempt was made: never gives up, nothing is lost
+        row.state, row.next_attempt_at = "pending", now + timedelta(minutes=retry_minutes[0])
+        report.retry_later += 1
+        return
+    row.attempts += 1
+    if outcome == TEMPORARY and row.attempts <= len(retry_minutes):
+        row.state = "pending"
+        row.next_attempt_at = now + timedelta(minutes=retry_minutes[row.attempts - 1])
+        report.retry_later += 1
+        return
+    if outcome == TEMPORARY:
+        row.last_error = f"{error} — đã thử {row.attempts} lần, vẫn lỗi tạm thời: ngừng gửi."
+    row.state, row.next_attempt_at = "failed", None
+    report.failed += 1
+
+
+def _claim_one(ctx, lease: str) -> Claimed | None:
+    return lease_next(ctx, OutboxMessage, lease, lambda row: Claimed(
+        row.id, row.message_id, row.to_address, row.subject, row.body_text, row.body_html,
+        row.template, row.variables, row.created_at))
 
 
 def _connect(mail: MailSettings) -> smtplib.SMTP:
@@ -249,34 +288,19 @@ def _settle(ctx, mail: MailSettings, m: Claimed, lease: str, outcome: str, error
     now = ctx.clock.now()
     with ctx.db.transaction() as s:
         row = s.get(OutboxMessage, m.id, with_for_update=True)
-        if row.state != "sending" or row.claimed_by != lease:
+        if not holds_lease(row, lease):
             # Our lease ran out and another relay took the message over: its outcome is the one that counts.
             report.errors.append(f"#{m.id} {m.to_address}: quá thời hạn giữ thư, đã do tiến trình khác xử lý.")
             return
         if content is not None:
             row.subject, row.body_text, row.body_html = content.subject[:500], content.text, content.html
-        row.locked_at, row.claimed_by, row.last_error = None, None, error
+        apply_outcome(row, outcome, error, now, mail.retry_minutes, report)
         if outcome == SENT:
-            row.state, row.sent_at, row.transport = "sent", now, "smtp"
-            row.attempts += 1
-            report.sent += 1
+            row.transport = "smtp"
             return
         report.errors.append(f"#{m.id} {m.to_address}: {error}")
-        if outcome == UNREACHABLE:  # no attempt was made: never gives up, nothing is lost
-            row.state, row.next_attempt_at = "pending", now + timedelta(minutes=mail.retry_minutes[0])
-            report.retry_later += 1
-            return
-        row.attempts += 1
-        if outcome == TEMPORARY and row.attempts <= len(mail.retry_minutes):
-            row.state = "pending"
-            row.next_attempt_at = now + timedelta(minutes=mail.retry_minutes[row.attempts - 1])
-            report.retry_later += 1
-            return
-        if outcome == TEMPORARY:
-            row.last_error = f"{error} — đã thử {row.attempts} lần, vẫn lỗi tạm thời: ngừng gửi."
-        row.state, row.next_attempt_at = "failed", None
-        report.failed += 1
-        log.warning("outbox: message #%s to %s failed: %s", m.id, m.to_address, row.last_error)
+        if row.state == "failed":
+            log.warning("outbox: message #%s to %s failed: %s", m.id, m.to_address, row.last_error)
 
 
 def _keep_in_sink(ctx, m: Claimed, lease: str, report: DrainReport) -> None:

@@ -32,6 +32,7 @@ from .mail_alerts import alert_admins
 from .outbox import drain
 from .reminders import run_reminders
 from .settings import reminder_settings
+from .webhooks import announce_passed_deadlines, drain_webhooks
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +159,7 @@ def sweep_job(ctx, lock: LeaderLock | None = None) -> None:
         return
     ctx.db.optimize()  # the day's imports and edits: keep the planner's statistics fresh
     report = run_reminders(ctx, ctx.clock.today())
+    announce_passed_deadlines(ctx, ctx.clock.today())
     log.info("reminders %s: %d digests, %d deferred", report.as_of, len(report.sent), len(report.deferred))
     if alert_admins(ctx, report.as_of):
         log.warning("outbox: failed messages remain; the administrators were told")
@@ -166,13 +168,15 @@ def sweep_job(ctx, lock: LeaderLock | None = None) -> None:
 
 
 def drain_job(ctx, lock: LeaderLock | None = None) -> None:
-    """The frequent job: send pending email."""
+    """The frequent job: send pending email, then pending webhook deliveries."""
     if lock is not None and not lock.ensure():
         log.error("not the scheduler leader; outbox drain skipped")
         return
     report = drain(ctx)
     for line in report.errors:
         log.warning("outbox: %s", line)
+    for line in drain_webhooks(ctx).errors:
+        log.warning("webhooks: %s", line)
 
 
 def build_scheduler(ctx, kind=BackgroundScheduler, lock: LeaderLock | None = None, catch_up: bool = True):

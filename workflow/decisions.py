@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 
 from .actors import load_actor
 from .agency import identity_on
-from .audit import audit
+from .audit import audit, record_event
 from .errors import Conflict, Forbidden, Invalid, Problem, not_found
 from .models import REGISTER_TYPES, AwardDecision, Nomination, RegisterEntry, User
 from .text import nfc
+from .verification_code import new_code
 
 _LEADING = re.compile(r"\s*0*(\d{1,6})(?!\d)")
 
@@ -81,7 +82,7 @@ def register(s: Session, ctx, doc_type: str, *, on: date, user_id: int | None, n
                            f" {taken.number} ngày {taken.issued_on:%d/%m/%Y}; mỗi số chỉ dùng một lần trong năm.")
     entry = RegisterEntry(doc_type=doc_type, year=on.year, seq=seq, number=number, issued_on=on,
                           summary=nfc(summary) or "", signer_name=signer_name, nomination_id=nomination_id,
-                          created_by_id=user_id, created_at=ctx.clock.now())
+                          created_by_id=user_id, created_at=ctx.clock.now(), verification_code=new_code())
     try:
         with s.begin_nested():
             s.add(entry)
@@ -141,7 +142,14 @@ def _new_decision(s: Session, ctx, user_id: int, *, on: date, number: str | None
     audit(s, ctx, actor_id=user_id, action="create_decision", entity_type="award_decision", entity_id=decision.id,
           payload={"number": entry.number, "signed_on": on.isoformat(), "capacity": capacity,
                    "signer": signer_name, "cycle_id": cycle_id})
+    record_event(s, ctx, "decision_issued", actor_id=user_id, payload=decision_event_data(decision))
     return decision
+
+
+def decision_event_data(decision: AwardDecision) -> dict:
+    """What webhook subscribers learn of a decision."""
+    return {"decision_id": decision.id, "number": decision.number, "signed_on": decision.signed_on.isoformat(),
+            "capacity": decision.capacity, "signer": decision.signer_name, "cycle_id": decision.cycle_id}
 
 
 def create_decision(ctx, user_id: int, *, signed_on: date | None, signer_user_id: int | None,
@@ -217,6 +225,12 @@ def register_certificate(s: Session, ctx, nom: Nomination, decision: AwardDecisi
 def certificate_number(s: Session, nomination_id: int) -> str | None:
     return s.scalar(select(RegisterEntry.number).where(RegisterEntry.doc_type == "certificate",
                                                        RegisterEntry.nomination_id == nomination_id))
+
+
+def certificate_code(s: Session, nomination_id: int) -> str | None:
+    """The certificate's verification code (printed under its QR code)."""
+    return s.scalar(select(RegisterEntry.verification_code).where(RegisterEntry.doc_type == "certificate",
+                                                                  RegisterEntry.nomination_id == nomination_id))
 
 
 def load_decision(s: Session, decision_id: int) -> AwardDecision:

@@ -100,3 +100,17 @@ def succeeded(ctx, account: str, address: str) -> None:
         s.execute(delete(LoginThrottle).where(LoginThrottle.last_failure_at < now - FORGET_AFTER,
                                               (LoginThrottle.blocked_until.is_(None))
                                               | (LoginThrottle.blocked_until < now)))
+
+
+def count_in_window(ctx, key: str, *, limit: int, window: timedelta) -> Attempt:
+    """Count one request under `key` (same table as logins); refused once `limit` are made within `window`."""
+    now = ctx.clock.now()
+    with ctx.db.transaction() as s:
+        row = _locked_rows(s, (key,), now)[key]
+        if now - row.first_failure_at > window:
+            row.failures, row.first_failure_at = 0, now
+        if row.failures >= limit:
+            return Attempt(False, max(1, int((row.first_failure_at + window - now).total_seconds() + 0.999)))
+        row.failures += 1
+        row.last_failure_at = now
+        return Attempt(True)

@@ -6,7 +6,7 @@ from flask import jsonify
 from states import Action, State
 from workflow.models import AWARD_FORMS, CONTEST_KINDS, INITIATIVE_FIELDS, TASK_RATINGS
 
-from . import bp
+from . import bp, webhook_docs
 
 ERR = {"$ref": "#/components/schemas/Error"}
 OBJ = {"type": "object"}
@@ -311,6 +311,7 @@ def spec() -> dict:
             "/api/v1/openapi.json": {"get": {"summary": "Tài liệu OpenAPI này", "security": [],
                                              "responses": {"200": {"description": "OK", **_json(OBJ)}}}},
         },
+        "webhooks": webhook_docs.webhooks(),
         "components": {
             "responses": _common_responses(),
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",

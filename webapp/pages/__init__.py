@@ -21,9 +21,11 @@ def init_app(app: Flask) -> None:
         mail,
         nominations,
         registers,
+        verify,
+        webhooks,
     )
     for module in (inbox, nominations, department, council, head, registers, admin, mail, help, documents, decisions,
-                   evidence, ballots, authorisations):
+                   evidence, ballots, authorisations, webhooks, verify):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     from .. import reports  # the report pages, with their own blueprint

@@ -228,6 +228,19 @@ def export(kind: str):
                      as_attachment=True, download_name=exports.filename_for(kind, **filters))
 
 
+@bp.get("/export/<kind>.csv")
+@login_required
+def export_csv(kind: str):
+    if kind not in exports.BUILDERS:
+        abort(404)
+    filters = {k: _int_arg(k) for k in ("cycle_id", "year", "person_id", "department_id")}
+    filters["state"] = request.args.get("state") or None
+    data = exports.export_csv(get_ctx(), current_user.id, kind, **filters)
+    name = exports.filename_for(kind, **filters).removesuffix(".xlsx") + ".csv"
+    return Response(data, mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
 # --- calendar -------------------------------------------------------------------------------
 
 @bp.get("/calendar")

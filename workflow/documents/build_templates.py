@@ -400,8 +400,21 @@ def award_decision() -> Builder:
     _table(b, ["STT", "Họ và tên", "Chức vụ, đơn vị công tác"], [1.5, 6.0, 8.9], "row in individuals",
            ["{{ loop.index }}", "{{ row.name }}", "{{ row.post }}"], empty="Không có",
            aligns=[CENTER, LEFT, LEFT])
+    _verification_block(b)
     b.page_numbers()
     return b
+
+
+def _verification_block(b: Builder, container=None, size: float = 11) -> None:
+    """The verification QR and code (workflow/verification.py); prints nothing before a number is given."""
+    b.jinja("{%p if verification_code %}", container=container)
+    if container is None:
+        b.para("{{ verification_qr }}", align=CENTER, before=12)
+        b.para("Mã xác minh: {{ verification_code }} — {{ verification_url }}", size=size, italic=True, align=CENTER)
+    else:
+        b.cell_text(container, "{{ verification_qr }}", size=size, first=False)
+        b.cell_text(container, "Mã xác minh: {{ verification_code }}", size=size, italic=True, first=False)
+    b.jinja("{%p endif %}", container=container)
 
 
 def _page_border(b: Builder) -> None:
@@ -438,6 +451,7 @@ def certificate() -> Builder:
         p = b.cell_text(left, text, size=13, align=CENTER, first=(i == 0))
         if i == 0:
             p.paragraph_format.space_before = Pt(44)
+    _verification_block(b, container=left)
     p = b.cell_text(right, "{{ date_line }}", size=14, italic=True)
     p.paragraph_format.space_before = Pt(20)
     b.jinja("{%p if sign.on_behalf %}", container=right)

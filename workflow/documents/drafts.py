@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session
 from .. import proposals
 from ..actors import can_view
 from ..agency import identity_on, report_form_on
-from ..decisions import certificate_number
+from ..decisions import certificate_code, certificate_number
 from ..errors import Forbidden, Invalid, Problem, not_found
 from ..models import CouncilMeeting, Department, Nomination, ReviewCycle, User
 from ..units import unit_on
 from . import facts, vn
+from .qr import verification_context
 
 COUNCIL = "Hội đồng Thi đua - Khen thưởng"
 COUNCIL_SYMBOL = "HĐTĐKT"
@@ -365,7 +366,8 @@ def award_decision(s: Session, ctx, actor, meeting_id, cycle_id) -> Draft:
                "collective_count": vn.count(len(collectives)), "individual_count": vn.count(len(individuals)),
                "how_many": vn.how_many(len(collectives), len(individuals)),
                "annex_ref": f"(Kèm theo Quyết định số {number_short} {annex_date} của {a['authority']})",
-               "sign": facts.decision_signature(s, identity, noms[0].decision if number else None, noms)}
+               "sign": facts.decision_signature(s, identity, noms[0].decision if number else None, noms),
+               **verification_context(ctx.settings, noms[0].decision.entry.verification_code if number else None)}
     if context["sign"].get("act"):
         context["bases"] = context["bases"] + [context["sign"]["act"]]
     return Draft("award_decision", "quyet_dinh_khen_thuong.docx", context,
@@ -399,7 +401,8 @@ def certificate(s: Session, ctx, actor, nomination_id) -> Draft:
                "decision_line": f"Quyết định số {nom.decision_number}",
                "decision_date": f"ngày {vn.short_date(nom.decision_date)}",
                "register_number": certificate_number(s, nom.id) or "……………",
-               "sign": facts.decision_signature(s, identity_on(s, nom.decision_date), nom.decision, [nom])}
+               "sign": facts.decision_signature(s, identity_on(s, nom.decision_date), nom.decision, [nom]),
+               **verification_context(ctx.settings, certificate_code(s, nom.id))}
     return Draft("certificate", "giay_khen.docx", context, f"giay-khen_{vn.slug(who['name'])}_hs{nom.id}",
                  {"nomination_id": nom.id}, folder="04-giay-khen", pdf_only=True)
 

@@ -75,6 +75,8 @@ def jinja_env() -> Environment:
 def render_docx(path: Path, context: dict) -> bytes:
     """Render one template with its context; the bytes are a .docx (fixed zip times)."""
     tpl = DocxTemplate(str(path))
+    # Images (the verification QR) need the template they go into.
+    context = {k: v.inline(tpl) if hasattr(v, "inline") else v for k, v in context.items()}
     try:
         tpl.render(context, jinja_env(), autoescape=True)
     except UndefinedError as exc:

@@ -158,7 +158,8 @@ def resolve_cycle(ctx, value: str | None) -> int | None:
 
 @click.command("export")
 @click.argument("kind", type=click.Choice(["nominations", "initiatives", "contest-results", "task-ratings",
-                                           "registrations", "award-history", "dashboard", "eligibility"]))
+                                           "registrations", "award-history", "dashboard", "eligibility",
+                                           "personnel-awards"]))
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Tệp .xlsx sẽ ghi ra.")
 @click.option("--cycle", default=None, help="Kỳ xét: mã kỳ, năm (2025) hoặc giai đoạn (2021-2025).")
@@ -168,12 +169,14 @@ def resolve_cycle(ctx, value: str | None) -> int | None:
 @click.option("--person", "person_id", type=int, default=None, help="Mã cá nhân (lịch sử khen thưởng).")
 @click.option("--as", "as_user", default=None, metavar="USERNAME", help="Tài khoản thực hiện.")
 def export(kind, out: Path, cycle, state, year, department_id, person_id, as_user):
-    """Xuất một danh sách ra tệp .xlsx."""
-    from ..reports.exports import EXPORT_TITLES
+    """Xuất một danh sách ra tệp .xlsx (hoặc .csv nếu tên tệp kết thúc bằng .csv)."""
+    from ..reports.exports import EXPORT_TITLES, export_csv
     from ..reports.exports import export as build
 
     ctx = _ctx()
     user_id = acting_user(ctx, as_user)
+    if out.suffix.lower() == ".csv":  # the first sheet as CSV, for systems that import CSV
+        build = export_csv
     data = build(ctx, user_id, kind, cycle_id=resolve_cycle(ctx, cycle), state=state, year=year,
                  department_id=department_id, person_id=person_id)
     out.parent.mkdir(parents=True, exist_ok=True)

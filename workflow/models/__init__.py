@@ -35,6 +35,7 @@ from .registers import (
     InitiativeAuthor,
     TaskRating,
 )
+from .webhooks import WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "AWARD_FORMS",
@@ -98,4 +99,6 @@ __all__ = [
     "User",
     "UserRole",
     "VotingItem",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]

@@ -40,6 +40,8 @@ class RegisterEntry(Base):
     nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nomination.id"))  # a certificate's awardee
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Printed with a QR code on the document; anyone can check it on the public page (workflow/verification.py).
+    verification_code: Mapped[str] = mapped_column(String(16), unique=True)
 
     __table_args__ = (
         # NULL seqs (carried-over numbers) are distinct: only numbered lines are unique.
@@ -69,12 +71,18 @@ class AwardDecision(Base):
     mixed_capacity_note: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # A decision that revokes an earlier one names it; the public verification page then says so.
+    revokes_id: Mapped[int | None] = mapped_column(ForeignKey("award_decision.id"), unique=True)
+    revocation_reason: Mapped[str | None] = mapped_column(Text)
 
     entry: Mapped[RegisterEntry] = relationship(lazy="joined")
     signer = relationship("Person")
     nominations = relationship("Nomination", back_populates="decision", order_by="Nomination.id")
 
-    __table_args__ = (CheckConstraint("capacity IN ('head', 'deputy')", name="capacity"),)
+    __table_args__ = (
+        CheckConstraint("capacity IN ('head', 'deputy')", name="capacity"),
+        CheckConstraint("revokes_id IS NULL OR revocation_reason IS NOT NULL", name="revocation_has_reason"),
+    )
 
     @property
     def number(self) -> str:

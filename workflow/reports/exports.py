@@ -32,7 +32,7 @@ from ..models import (
 from ..queries import visible_nominations
 from . import dashboard as dash
 from . import eligibility as elig
-from . import history
+from . import history, personnel
 from .scope import actor_and_scope
 from .xlsx import Col, Sheet, local, write_workbook
 
@@ -46,6 +46,7 @@ EXPORT_TITLES = {
     "dashboard": "Tình hình phong trào",
     "eligibility": "Tra cứu đủ điều kiện",
     "personal-data-access": "Nhật ký truy cập dữ liệu cá nhân",
+    "personnel-awards": personnel.TITLE,
 }
 
 
@@ -251,6 +252,7 @@ BUILDERS = {
     "dashboard": lambda *a, **kw: [dashboard_sheet(*a, **kw), overdue_sheet(*a, **kw)],
     "eligibility": eligibility_sheets,
     "personal-data-access": personal_data_access_sheet,
+    "personnel-awards": personnel.awards_sheet,
 }
 
 
@@ -270,6 +272,15 @@ def export(ctx, user_id: int, kind: str, **filters) -> bytes:
     out = io.BytesIO()
     export_to(out, ctx, user_id, kind, **filters)
     return out.getvalue()
+
+
+def export_csv(ctx, user_id: int, kind: str, **filters) -> bytes:
+    """The first sheet of a list as CSV (UTF-8), for systems that import CSV."""
+    if kind not in BUILDERS:
+        raise Invalid(Problem("bad_export", "Loại danh sách không hợp lệ: " + kind + "."))
+    with ctx.db.reading() as s:
+        sheets = BUILDERS[kind](s, ctx, user_id, **{k: v for k, v in filters.items() if v not in (None, "")})
+    return personnel.csv_bytes(sheets[0] if isinstance(sheets, list) else sheets)
 
 
 def filename_for(kind: str, **filters) -> str:
