@@ -25,6 +25,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, event, select, text
 
 from workflow import auth, bootstrap, schema
+from workflow.audit_chain import chain_hash
 from workflow.clock import FixedClock
 from workflow.config import Settings
 from workflow.context import Context
@@ -179,9 +180,19 @@ def _raw_step(ctx, nomination_id: int, actor_id: int) -> None:
         version, state = cur.fetchone()
         cur.execute(f"UPDATE nomination SET state = 'on_hold', held_from = {p}, version = {p}, updated_at = {p}"
                     f" WHERE id = {p} AND version = {p}", (state, version + 1, when, nomination_id, version))
+        # the audit log's hash chain, as workflow.audit does it: lock the head, link, move the head
+        cur.execute("SELECT seq, row_hash FROM audit_chain_head WHERE id = 1" + (" FOR UPDATE" if pg else ""))
+        head_seq, head_hash = cur.fetchone()
+        row = {"seq": head_seq + 1, "at": now, "actor_id": actor_id, "on_behalf_of": None, "action": "hold",
+               "entity_type": "nomination", "entity_id": nomination_id, "nomination_id": nomination_id,
+               "from_state": state, "to_state": "on_hold", "comment": "Đang xác minh", "payload": None}
+        row_hash = chain_hash(row, head_hash)
         cur.execute(f"INSERT INTO audit_log (at, actor_id, action, entity_type, entity_id, nomination_id,"
-                    f" from_state, to_state, comment) VALUES ({p}, {p}, 'hold', 'nomination', {p}, {p}, {p},"
-                    f" 'on_hold', {p})", (when, actor_id, nomination_id, nomination_id, state, "Đang xác minh"))
+                    f" from_state, to_state, comment, seq, prev_hash, row_hash) VALUES ({p}, {p}, 'hold',"
+                    f" 'nomination', {p}, {p}, {p}, 'on_hold', {p}, {p}, {p}, {p})",
+                    (when, actor_id, nomination_id, nomination_id, state, "Đang xác minh", row["seq"], head_hash,
+                     row_hash))
+        cur.execute(f"UPDATE audit_chain_head SET seq = {p}, row_hash = {p} WHERE id = 1", (row["seq"], row_hash))
         cur.execute(f"INSERT INTO domain_event (at, name, nomination_id, actor_id, payload) VALUES"
                     f" ({p}, 'nomination_held', {p}, {p}, '{{}}')", (when, nomination_id, actor_id))
         cur.execute(f"INSERT INTO outbox_message (created_at, message_id, situation, to_address, subject,"
