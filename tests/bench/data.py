@@ -38,6 +38,7 @@ from workflow.models import (
     UserRole,
 )
 from workflow.text import fold, person_sort_key, sort_key
+from workflow.verification_code import new_code
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
           "Dương", "Lý", "Đinh", "Lương", "Mai", "Trịnh"]
@@ -271,7 +272,8 @@ def generate(ctx, nominations: int, seed: int = 7) -> Seeded:
         w.write(RegisterEntry, [{"id": e0 + k, "doc_type": "decision", "year": c.year, "seq": k + 1,
                                  "number": numbers[c.id][0], "issued_on": numbers[c.id][1], "summary": "",
                                  "signer_name": "", "recipients": "", "note": "", "nomination_id": None,
-                                 "created_by_id": u0, "created_at": now} for k, c in enumerate(cycles)])
+                                 "created_by_id": u0, "created_at": now, "verification_code": new_code()}
+                                for k, c in enumerate(cycles)])
         decisions = {c.id: a0 + k for k, c in enumerate(cycles)}
         w.write(AwardDecision, [{"id": a0 + k, "entry_id": e0 + k, "cycle_id": c.id, "signer_person_id": None,
                                  "signer_name": "Thủ trưởng", "capacity": "head", "mixed_capacity_note": None,

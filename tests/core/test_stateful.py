@@ -187,9 +187,10 @@ class PostgresBackend(Backend):
         super().__init__(ctx, build_world(ctx))
 
     def fresh(self) -> Context:
-        # TRUNCATE fires no row trigger, so the append-only audit log can be emptied here.
+        # TRUNCATE fires no row trigger, so the append-only audit log can be emptied here; CASCADE
+        # takes along whatever later features keep about these rows (ballots, webhook deliveries …).
         with self.ctx.db.engine.begin() as conn:
-            conn.exec_driver_sql(f"TRUNCATE {WORKFLOW_TABLES}")
+            conn.exec_driver_sql(f"TRUNCATE {WORKFLOW_TABLES} CASCADE")
         return self.ctx
 
 
@@ -544,7 +545,7 @@ class WorkflowMachine(RuleBasedStateMachine):
         codes = set()
         if action == Action.DEPARTMENT_REVIEW:
             if not (n.eligible_2025 and e.cycle == "annual_2025"):
-                codes.add("criteria_unmet")
+                codes |= {"criteria_unmet", "criteria_evidence"}  # and who can record the missing evidence
             if (nid, "achievement_report") not in self.documents:
                 codes.add("missing_achievement_report")
             if (e.cycle, n.department) not in self.minutes:

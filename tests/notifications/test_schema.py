@@ -10,7 +10,8 @@ from workflow.models import Base
 
 def test_models_and_migrations_agree(ctx):
     with ctx.db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True,
+                                                                "include_name": schema.include_name}), Base.metadata)
     assert diff == []
 
 

@@ -233,7 +233,9 @@ def test_locking_an_account_ends_its_session_and_an_admin_cannot_lock_themselves
     assert staff.get("/").status_code == 302  # back to the login page
     admin.post(f"/admin/users/{a.staff_user}/active", data={"active": "1"})
     with ctx.db.reading() as s:
-        assert [e.comment for e in s.query(AuditEntry).filter_by(action="set_user_active")] == ["Chuyển công tác", None]
+        rows = s.query(AuditEntry).filter(AuditEntry.action.in_(["deactivate_user", "activate_user"])).order_by(
+            AuditEntry.id)
+        assert [(e.action, e.comment) for e in rows] == [("deactivate_user", "Chuyển công tác"), ("activate_user", None)]
 
 
 def test_a_department_is_renamed_and_cannot_be_closed_while_it_has_staff(ctx, make, browser_for):

@@ -44,7 +44,8 @@ def test_the_meeting_page_drafts_minutes_and_the_cycle_page_gives_everything_as_
     assert secretary.get(r.location).data[:2] == b"PK"
     cycle = make.cycle()
     page = secretary.get(f"/council?cycle_id={cycle}").get_data(as_text=True)
-    assert "Tải toàn bộ tài liệu của kỳ xét (.zip)" in page
+    assert "Bản dự thảo mới của mọi tài liệu (.zip)" in page
+    assert "Bộ hồ sơ đã ký của kỳ xét (.zip, kèm danh mục)" in page
     r = secretary.post(f"/cycles/{cycle}/documents/archive", data={"kind": "archive", "cycle_id": cycle})
     assert r.status_code == 200
     names = zipfile.ZipFile(io.BytesIO(r.data)).namelist()

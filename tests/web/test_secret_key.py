@@ -51,7 +51,7 @@ def test_feed_urls_survive_a_session_key_change_and_a_feed_key_rotation(ctx, mak
     app = create_app(context=ctx)
     b = Browser(app.test_client()).login(make.username(a.head))
     page = b.get("/reports/calendar").get_data(as_text=True)
-    feed = re.search(r'value="http://thidua\.test(/reports/calendar/[^"]+\.ics)"', page).group(1)
+    feed = re.search(r'data-testid="feed-url">http://thidua\.test(/reports/calendar/[^<]+\.ics)<', page).group(1)
     assert app.test_client().get(feed).status_code == 200
 
     ctx.settings.raw["app"]["secret_key"] = "a-new-session-key"
