@@ -98,8 +98,3 @@ def report_form_on(settings, on: date, award: str, nominee_type: str) -> dict:
         confirms += [row["confirm"]] if row.get("confirm") else []
     row["confirms"] = confirms
     return row
-
-
-def legal_basis_on(settings, on: date) -> list[dict]:
-    """Alias kept for readers of the old name: the legal texts in force on `on`."""
-    return legal_texts_on(settings, on)
