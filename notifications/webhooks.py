@@ -33,7 +33,8 @@ def event_type_of(name: str) -> str | None:
     """The webhook type of a domain event, or None when subscribers are not told of it."""
     if name.startswith("nomination_"):
         return "nomination.state_changed"
-    return {"decision_issued": "decision.issued", "decision_revoked": "decision.revoked"}.get(name)
+    return {"decision_issued": "decision.issued", "decision_revoked": "decision.revoked",
+            "council_voting_closed": "meeting.closed"}.get(name)
 
 
 def event_uid(settings, event: DomainEvent) -> str:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from states import State
 
 from .actors import load_actor
-from .audit import audit
+from .audit import audit, record_event
 from .council import meeting_label, reviewed_on
 from .errors import Conflict, Forbidden, Invalid, Problem, not_found
 from .models import (
@@ -170,14 +170,25 @@ def close_voting(ctx, user_id: int, meeting_id: int) -> dict[int, dict[str, int]
         now = ctx.clock.now()
         voting.closed_at, voting.closed_by_id = now, user.id
         counts = _count(s, meeting_id)
+        results = []
         for item in voting.agenda:
             c = counts.setdefault(item.nomination_id, dict.fromkeys(CHOICES, 0))
-            s.add(CouncilVote(meeting_id=meeting_id, nomination_id=item.nomination_id, votes_for=c["for"],
-                              votes_against=c["against"], tally="ballots", recorded_by_id=user.id, recorded_at=now))
+            vote = CouncilVote(meeting_id=meeting_id, nomination_id=item.nomination_id, votes_for=c["for"],
+                               votes_against=c["against"], tally="ballots", recorded_by_id=user.id, recorded_at=now)
+            s.add(vote)
+            results.append({"nomination_id": item.nomination_id, "votes_for": c["for"],
+                            "votes_against": c["against"], "abstained": c["abstain"],
+                            "passed": vote_passes(ctx.settings, voting.meeting, vote)})
         if voting.secret:
             _shuffle(s, meeting_id)
         audit(s, ctx, actor_id=user.id, action="close_voting", entity_type="council_voting", entity_id=meeting_id,
               payload={"counts": {str(k): v for k, v in sorted(counts.items())}})
+        meeting = voting.meeting
+        # Totals only: in a secret voting no one's choice is in them.
+        record_event(s, ctx, "council_voting_closed", actor_id=user.id, payload={
+            "meeting_id": meeting.id, "cycle_id": meeting.cycle_id, "held_on": meeting.held_on.isoformat(),
+            "label": meeting_label(meeting), "members_present": meeting.members_present,
+            "members_total": meeting.members_total, "secret": voting.secret, "results": results})
         return counts
 
 

@@ -21,6 +21,7 @@ EVENT_TYPES = {
     "nomination.state_changed": "Hồ sơ đề nghị chuyển bước (đăng ký, xét, phê duyệt, khen thưởng, trả lại…)",
     "decision.issued": "Quyết định khen thưởng được vào sổ",
     "decision.revoked": "Quyết định khen thưởng bị thu hồi",
+    "meeting.closed": "Hội đồng TĐKT kết thúc biểu quyết tại cuộc họp (kết quả kiểm phiếu từng hồ sơ)",
     "deadline.passed": "Đã qua hạn đăng ký thi đua hoặc hạn nộp hồ sơ của một kỳ xét",
 }
 

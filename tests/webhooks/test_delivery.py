@@ -188,3 +188,60 @@ def test_a_passed_deadline_is_announced_once(ctx, make, receiver):
     assert {"cycle_id": cycle_id, "deadline": "dossier_deadline", "date": deadline.isoformat()}.items() <= \
         next(b["data"] for b in bodies if b["data"]["cycle_id"] == cycle_id).items()
     assert all(signed_ok(r) for r in receiver.received) and len(bodies) == queued
+
+
+def _close_a_voting(ctx, make, a) -> tuple[int, int]:
+    """A meeting votes on one reviewed nomination (one paper ballot for) and the secretary closes it."""
+    from workflow import ballots
+    nid = make.nomination(a, state=State.DEPARTMENT_REVIEWED)
+    meeting = make.meeting(a, make.cycle(), present=5, total=7)
+    seated = make.roster(a, 7)
+    ballots.open_voting(ctx, a.secretary, meeting)
+    ballots.cast_ballots(ctx, a.secretary, meeting, {nid: "for"}, paper_for_member_id=seated[0])
+    ballots.close_voting(ctx, a.secretary, meeting)
+    return meeting, nid
+
+
+def test_closing_a_voting_sends_the_meeting_and_its_totals(ctx, make, receiver):
+    a = subscribe(ctx, make, receiver, types=("meeting.closed",))
+    meeting, nid = _close_a_voting(ctx, make, a)
+    drain_webhooks(ctx)
+    [r] = receiver.received
+    body = json.loads(r.body)
+    assert body["type"] == "meeting.closed" and r.headers["Thidua-Event-Type"] == "meeting.closed" and signed_ok(r)
+    data = body["data"]
+    assert data["meeting_id"] == meeting and data["members_present"] == 5 and data["members_total"] == 7
+    assert data["results"] == [{"nomination_id": nid, "votes_for": 1, "votes_against": 0, "abstained": 0,
+                                "passed": False}]  # one of five present is not more than half
+
+
+def test_a_receiver_of_every_type_gets_each_listed_event_signed_and_once(ctx, make, receiver):
+    from datetime import timedelta
+
+    from jsonschema import Draft202012Validator
+
+    from notifications.webhooks import announce_passed_deadlines
+    from webapp.api.openapi import spec
+    from workflow import verification
+    from workflow.models import Nomination, ReviewCycle
+    a = subscribe(ctx, make, receiver, types=tuple(webhooks.EVENT_TYPES))
+    nid = make.nomination(a, state=State.AWARDED)
+    with ctx.db.reading() as s:
+        decision_id = s.get(Nomination, nid).decision_id
+    verification.revoke_decision(ctx, a.secretary, decision_id, signed_on=ctx.clock.today(),
+                                 signer_user_id=a.agency_head, reason="Sai đối tượng")
+    _close_a_voting(ctx, make, a)
+    with ctx.db.reading() as s:
+        deadline = s.get(ReviewCycle, make.cycle()).dossier_deadline
+    announce_passed_deadlines(ctx, deadline + timedelta(days=1))
+    drain_webhooks(ctx)
+    drain_webhooks(ctx)
+    bodies = [json.loads(r.body) for r in receiver.received]
+    assert {b["type"] for b in bodies} == set(webhooks.EVENT_TYPES)
+    documented = spec()["webhooks"]
+    for b in bodies:  # each body is what the OpenAPI document promises for its type
+        schema = documented[b["type"]]["post"]["requestBody"]["content"]["application/json"]["schema"]
+        Draft202012Validator(schema).validate(b)
+    assert all(signed_ok(r) for r in receiver.received)
+    assert len({b["id"] for b in bodies}) == len(bodies) == len(deliveries(ctx))
+    assert {d.state for d in deliveries(ctx)} == {"sent"}

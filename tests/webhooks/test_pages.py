@@ -41,4 +41,4 @@ def test_the_openapi_document_describes_the_webhooks(app):  # noqa: F811
     hook = spec["webhooks"]["nomination.state_changed"]["post"]
     assert {p["name"] for p in hook["parameters"]} >= {"Thidua-Signature", "Thidua-Event-Id", "Thidua-Timestamp"}
     assert set(spec["webhooks"]) == {"nomination.state_changed", "decision.issued", "decision.revoked",
-                                     "deadline.passed"}
+                                     "meeting.closed", "deadline.passed"}

@@ -40,8 +40,21 @@ DEADLINE_DATA = {
     "properties": {"cycle_id": INT, "cycle": STR, "deadline": {"enum": ["registration_deadline", "dossier_deadline"]},
                    "title": STR, "date": {"type": "string", "format": "date"}},
 }
+MEETING_DATA = {
+    "type": "object",
+    "required": ["meeting_id", "cycle_id", "held_on", "results"],
+    "properties": {
+        "meeting_id": INT, "cycle_id": INT, "held_on": {"type": "string", "format": "date"}, "label": STR,
+        "members_present": INT, "members_total": INT, "secret": {"type": "boolean"},
+        "results": {"type": "array", "items": {
+            "type": "object", "required": ["nomination_id", "votes_for", "votes_against", "passed"],
+            "properties": {"nomination_id": INT, "votes_for": INT, "votes_against": INT, "abstained": INT,
+                           "passed": {"type": "boolean"}}}},
+    },
+}
 DATA_OF = {"nomination.state_changed": NOMINATION_DATA, "decision.issued": DECISION_DATA,
-           "decision.revoked": DECISION_DATA, "deadline.passed": DEADLINE_DATA}
+           "decision.revoked": DECISION_DATA, "meeting.closed": MEETING_DATA,
+           "deadline.passed": DEADLINE_DATA}
 
 
 def event_schema(kind: str) -> dict:
