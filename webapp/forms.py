@@ -148,6 +148,15 @@ class DecisionForm(Form):
     submit = SubmitField(_l("Vào sổ quyết định"))
 
 
+class RevokeDecisionForm(Form):
+    reason = TextAreaField(_l("Lý do thu hồi"), validators=[InputRequired(), Length(max=2000)])
+    signed_on = DateField(_l("Ngày ký quyết định thu hồi"), validators=[InputRequired()])
+    signer_user_id = SelectField(_l("Người ký"), coerce=_opt_int, validators=[InputRequired()],
+                                 validate_choice=False)
+    number = StringField(_l("Số quyết định thu hồi"), validators=[Optional(), Length(max=60)])
+    submit = SubmitField(_l("Vào sổ quyết định thu hồi"))
+
+
 class WithdrawDocumentForm(Form):
     reason = TextAreaField(_l("Lý do rút tài liệu"), validators=[InputRequired(), Length(max=2000)])
     submit = SubmitField(_l("Rút tài liệu"))

@@ -37,13 +37,26 @@ def decision_dict(s: Session, d: AwardDecision, *, with_nominations: bool = True
            "seq": d.entry.seq, "cycle_id": d.cycle_id, "signer_name": d.signer_name,
            "signer_person_id": d.signer_person_id, "capacity": d.capacity, "capacity_title": CAPACITIES[d.capacity],
            "signed_as": capacity_label(s, d.capacity, d.signer_name, d.signed_on),
-           "mixed_capacity_note": d.mixed_capacity_note, "nomination_count": len(d.nominations)}
+           "mixed_capacity_note": d.mixed_capacity_note, "nomination_count": len(d.nominations),
+           **revocation_links(s, d)}
     if with_nominations:
         out["nominations"] = [{"id": n.id, "nominee_name": n.nominee_name, "department": n.department.name,
                                "state": n.state, "approved_for_head": n.approved_for_head,
                                "approved_by": n.approved_by.name if n.approved_by else None,
                                "certificate_number": _certificate(s, n.id)} for n in d.nominations]
     return out
+
+
+def _ref(d: AwardDecision | None) -> dict | None:
+    return None if d is None else {"id": d.id, "number": d.number, "signed_on": d.signed_on.isoformat()}
+
+
+def revocation_links(s: Session, d: AwardDecision) -> dict:
+    """Which decision revoked this one, and which one this one revokes (with its reason)."""
+    by = s.scalars(select(AwardDecision).where(AwardDecision.revokes_id == d.id)).first()
+    revokes = s.get(AwardDecision, d.revokes_id) if d.revokes_id else None
+    revoked_by = None if by is None else {**_ref(by), "reason": by.revocation_reason}
+    return {"revoked_by": revoked_by, "revokes": _ref(revokes), "revocation_reason": d.revocation_reason}
 
 
 def _certificate(s: Session, nomination_id: int) -> str | None:

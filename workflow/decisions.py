@@ -202,6 +202,7 @@ def file_into_decision(s: Session, ctx, nom: Nomination, user, *, decision_id: i
                                      signer_person_id=person_id, signer_name=name, cycle_id=nom.cycle_id)
     _check_date(ctx, decision.signed_on)
     _check_after_approval(ctx, nom, decision.signed_on)
+    _check_not_revoked(s, decision)
     if (capacity, person_id) != (decision.capacity, decision.signer_person_id):
         mine = capacity_label(s, capacity, name, decision.signed_on)
         theirs = capacity_label(s, decision.capacity, decision.signer_name, decision.signed_on)
@@ -213,6 +214,15 @@ def file_into_decision(s: Session, ctx, nom: Nomination, user, *, decision_id: i
         note = f"Hồ sơ #{nom.id} (phê duyệt bởi {mine}) được gộp có chủ đích."
         decision.mixed_capacity_note = "\n".join(filter(None, [decision.mixed_capacity_note, note]))
     return decision
+
+
+def _check_not_revoked(s: Session, decision: AwardDecision) -> None:
+    """A revoked decision awards nothing more, and a revoking one awards nothing at all."""
+    if decision.revokes_id is not None:
+        raise Conflict("revoking_decision", f"Quyết định số {decision.number} là quyết định thu hồi; không ghi hồ sơ"
+                                            " khen thưởng vào đó.")
+    if s.scalar(select(AwardDecision.id).where(AwardDecision.revokes_id == decision.id)) is not None:
+        raise Conflict("decision_revoked", f"Quyết định số {decision.number} đã bị thu hồi; không ghi thêm hồ sơ vào đó.")
 
 
 def register_certificate(s: Session, ctx, nom: Nomination, decision: AwardDecision, user_id: int) -> RegisterEntry:

@@ -5,7 +5,7 @@ import io
 
 from flask import g, jsonify, request, send_file
 
-from workflow import decision_queries, decisions
+from workflow import decision_queries, decisions, verification
 from workflow.actors import load_actor
 from workflow.errors import Invalid, Problem
 from workflow.models import REGISTER_TYPES
@@ -58,6 +58,17 @@ def _decision(decision_id: int) -> dict:
 @token_required
 def get_decision(decision_id: int):
     return jsonify(_decision(decision_id))
+
+
+@bp.post("/decisions/<int:decision_id>/revoke")
+@token_required
+def revoke_decision(decision_id: int):
+    b = json_body()
+    new_id = verification.revoke_decision(
+        get_ctx(), g.user_id, decision_id, signed_on=a_date(b, "signed_on"),
+        signer_user_id=integer(b, "signer_user_id"), reason=text(b, "reason", max_length=2000) or "",
+        number=text(b, "number", max_length=60))
+    return jsonify(_decision(new_id)), 201
 
 
 def _register_args(today) -> tuple[str, int]:

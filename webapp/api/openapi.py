@@ -299,6 +299,13 @@ def spec() -> dict:
             "/api/v1/decisions/{decision_id}": {
                 "get": _op("Quyết định: số, ngày, người ký và thẩm quyền ký, các hồ sơ được khen thưởng",
                            errors=(403, 404), params=[_path_param("decision_id")])},
+            "/api/v1/decisions/{decision_id}/revoke": {
+                "post": _op("Vào sổ quyết định thu hồi một quyết định khen thưởng (Thư ký; ghi lý do). Trang xác"
+                            " minh công khai sau đó trả lời “Đã bị thu hồi” kèm quyết định thu hồi; trả về quyết"
+                            " định thu hồi mới", ok=201, errors=(403, 404, 409, 422),
+                            params=[_path_param("decision_id")], body=_props(
+                                ["reason", "signed_on", "signer_user_id"], reason=STR, signed_on=DATE,
+                                signer_user_id=INT, number=STR))},
             "/api/v1/register": {
                 "get": _op("Sổ đăng ký văn bản của một loại văn bản trong năm, với số tiếp theo được đề xuất",
                            errors=(403, 422), params=[REGISTER_TYPE, YEAR_PARAM])},

@@ -154,7 +154,8 @@ def _render_detail(nomination_id: int, *, action_form: ActionForm | None = None,
             # the register proposes the next number; decisions already registered can be chosen
             today = ctx.clock.today()
             award = {"proposed": decisions.proposed_number(s, "decision", today)["number"],
-                     "decisions": decision_queries.list_decisions(s, year=today.year)}
+                     "decisions": [d for d in decision_queries.list_decisions(s, year=today.year)
+                                   if not (d["revoked_by"] or d["revokes"])]}
         last_move = page_queries.last_moves(s, [nom.id]).get(nom.id)
         # before the department review: what the achievement report would leave blank
         report_gaps = facts.report_gaps(nom) if nom.state == "registered" else []
