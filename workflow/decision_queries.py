@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .agency import identity_on
-from .decisions import capacity_label, proposed_number
+from .decisions import capacity_label, proposed_number, revoking_decision
 from .errors import Forbidden
 from .models import CAPACITIES, REGISTER_TYPES, AwardDecision, RegisterEntry, User, UserRole
 from .reports.xlsx import Col, Sheet, workbook_bytes
@@ -53,7 +53,7 @@ def _ref(d: AwardDecision | None) -> dict | None:
 
 def revocation_links(s: Session, d: AwardDecision) -> dict:
     """Which decision revoked this one, and which one this one revokes (with its reason)."""
-    by = s.scalars(select(AwardDecision).where(AwardDecision.revokes_id == d.id)).first()
+    by = revoking_decision(s, d)
     revokes = s.get(AwardDecision, d.revokes_id) if d.revokes_id else None
     revoked_by = None if by is None else {**_ref(by), "reason": by.revocation_reason}
     return {"revoked_by": revoked_by, "revokes": _ref(revokes), "revocation_reason": d.revocation_reason}

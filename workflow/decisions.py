@@ -216,12 +216,24 @@ def file_into_decision(s: Session, ctx, nom: Nomination, user, *, decision_id: i
     return decision
 
 
+def revoking_decisions(s: Session, decision_ids) -> dict[int, AwardDecision]:
+    """Revoked decision id -> the decision that revoked it, for those of `decision_ids` that were revoked."""
+    ids = list(decision_ids)
+    if not ids:
+        return {}
+    return {d.revokes_id: d for d in s.scalars(select(AwardDecision).where(AwardDecision.revokes_id.in_(ids)))}
+
+
+def revoking_decision(s: Session, decision: AwardDecision) -> AwardDecision | None:
+    return revoking_decisions(s, [decision.id]).get(decision.id)
+
+
 def _check_not_revoked(s: Session, decision: AwardDecision) -> None:
     """A revoked decision awards nothing more, and a revoking one awards nothing at all."""
     if decision.revokes_id is not None:
         raise Conflict("revoking_decision", f"Quyết định số {decision.number} là quyết định thu hồi; không ghi hồ sơ"
                                             " khen thưởng vào đó.")
-    if s.scalar(select(AwardDecision.id).where(AwardDecision.revokes_id == decision.id)) is not None:
+    if revoking_decision(s, decision) is not None:
         raise Conflict("decision_revoked", f"Quyết định số {decision.number} đã bị thu hồi; không ghi thêm hồ sơ vào đó.")
 
 

@@ -15,7 +15,7 @@ from . import throttle
 from .actors import load_actor
 from .agency import identity_on
 from .audit import audit, record_event
-from .decisions import _new_decision, _signer_capacity, decision_event_data, load_decision
+from .decisions import _new_decision, _signer_capacity, decision_event_data, load_decision, revoking_decision
 from .documents import facts, vn
 from .errors import Conflict, Forbidden, Invalid, Problem
 from .models import AwardDecision, Nomination, RegisterEntry, User
@@ -43,7 +43,7 @@ class Verdict:
     revoked_by: str = ""                            # "Quyết định số 07/QĐ-SDTTG ngày 02/03/2026"
 
 
-def _decision_line(decision: AwardDecision) -> str:
+def decision_line(decision: AwardDecision) -> str:
     return f"Quyết định số {decision.number} ngày {vn.short_date(decision.signed_on)}"
 
 
@@ -72,10 +72,10 @@ def verify(s: Session, typed: str) -> Verdict:
         awardees = [_awardee(s, nom, authority)]
     else:
         awardees = [_awardee(s, n, authority) for n in decision.nominations]
-    revoking = s.scalars(select(AwardDecision).where(AwardDecision.revokes_id == decision.id)).first()
+    revoking = revoking_decision(s, decision)
     return Verdict(REVOKED if revoking else VALID, kind, printed(code), awardees, decision.number,
                    vn.short_date(decision.signed_on), identity.name,
-                   _decision_line(revoking) if revoking else "")
+                   decision_line(revoking) if revoking else "")
 
 
 def allow_lookup(ctx, address: str) -> throttle.Attempt:
@@ -99,7 +99,7 @@ def revoke_decision(ctx, user_id: int, decision_id: int, *, signed_on: date | No
         old = load_decision(s, decision_id)
         if old.revokes_id is not None:
             raise Conflict("revoking_a_revocation", "Quyết định này là quyết định thu hồi; không thu hồi tiếp được.")
-        if s.scalars(select(AwardDecision.id).where(AwardDecision.revokes_id == old.id)).first():
+        if revoking_decision(s, old) is not None:
             raise Conflict("already_revoked", f"Quyết định số {old.number} đã bị thu hồi.")
         signer = s.get(User, signer_user_id) if signer_user_id else None
         if signer is None:

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 
 from states import State
 from workflow.errors import Forbidden
-from workflow.models import Nomination, Person, PersonalDataAccess
+from workflow.models import AwardDecision, Nomination, Person, PersonalDataAccess
 from workflow.reports import exports
 
 from ..web.conftest import app, browser_for, fast_password_hashing  # noqa: F401 - fixtures
@@ -64,3 +64,18 @@ def test_the_csv_is_served_and_the_cli_writes_it(ctx, make, browser_for, tmp_pat
     result = CliRunner().invoke(cli.export, ["personnel-awards", "--out", str(out), "--as", make.username(a.secretary)])
     assert result.exit_code == 0, result.output
     assert name in out.read_bytes().decode("utf-8-sig")
+
+
+def test_an_award_whose_decision_was_revoked_names_the_revoking_decision(ctx, make):
+    from workflow import verification
+    a, nid, _pid, _name = _awarded(ctx, make)
+    rows = list(csv.DictReader(io.StringIO(exports.export_csv(ctx, a.secretary, "personnel-awards").decode("utf-8-sig"))))
+    assert rows[0]["Bị thu hồi theo"] == ""
+    with ctx.db.reading() as s:
+        decision_id = s.get(Nomination, nid).decision_id
+    new_id = verification.revoke_decision(ctx, a.secretary, decision_id, signed_on=ctx.clock.today(),
+                                          signer_user_id=a.agency_head, reason="Sai đối tượng")
+    with ctx.db.reading() as s:
+        number = s.get(AwardDecision, new_id).number
+    [row] = csv.DictReader(io.StringIO(exports.export_csv(ctx, a.secretary, "personnel-awards").decode("utf-8-sig")))
+    assert row["Bị thu hồi theo"] == f"Quyết định số {number} ngày {ctx.clock.today():%d/%m/%Y}"

@@ -15,20 +15,24 @@ from sqlalchemy.orm import Session, joinedload
 from .. import access_log
 from ..actors import load_actor
 from ..agency import identity_on
+from ..decisions import revoking_decisions
 from ..documents import facts
 from ..errors import Forbidden
 from ..models import AWARD_FORMS, Nomination, RegisterEntry
+from ..verification import decision_line
 from .xlsx import Col, Sheet
 
 TITLE = "Khen thưởng theo cá nhân (cơ sở dữ liệu CBCCVC)"
 COLUMNS = [Col("Mã cán bộ (thidua)", 10, "int"), Col("Họ và tên", 28), Col("Ngày sinh", 12, "date"),
            Col("Giới tính", 8), Col("Chức vụ", 24), Col("Đơn vị", 26), Col("Hình thức khen thưởng", 40),
            Col("Năm", 7, "int"), Col("Số quyết định", 16), Col("Ngày quyết định", 14, "date"),
-           Col("Cơ quan ban hành", 40), Col("Số vào sổ Giấy khen", 14), Col("Mã xác minh", 13)]
+           Col("Cơ quan ban hành", 40), Col("Số vào sổ Giấy khen", 14), Col("Mã xác minh", 13),
+           Col("Bị thu hồi theo", 36)]
 
 
 def awards_sheet(s: Session, ctx, user_id: int, *, year: int | None = None, **_) -> Sheet:
-    """Every individual award with a registered decision (optionally of one year), by person then date."""
+    """Every individual award with a registered decision (optionally of one year), by person then date;
+    an award whose decision was revoked stays, naming the revoking decision, so an earlier import is undone."""
     _, actor = load_actor(s, user_id)
     if not (actor.has("admin") or actor.has("council_secretary")):
         raise Forbidden("not_allowed", "Chỉ Thư ký Hội đồng hoặc quản trị được xuất danh sách cho cơ sở dữ liệu"
@@ -39,6 +43,7 @@ def awards_sheet(s: Session, ctx, user_id: int, *, year: int | None = None, **_)
     noms.sort(key=lambda n: (n.person.sort_key or "", n.person_id, n.decision_date, n.id))
     certificates = {e.nomination_id: e for e in s.scalars(select(RegisterEntry).where(
         RegisterEntry.doc_type == "certificate", RegisterEntry.nomination_id.in_([n.id for n in noms])))}
+    revoked = revoking_decisions(s, {n.decision_id for n in noms if n.decision_id})
     rows = []
     for n in noms:
         identity = identity_on(s, n.decision_date)  # the agency as named on the decision's date
@@ -48,7 +53,8 @@ def awards_sheet(s: Session, ctx, user_id: int, *, year: int | None = None, **_)
                      n.person.position or "", n.department.name,
                      facts.award_title(n, facts.agency(identity)["authority"]) if n.award_form in AWARD_FORMS else "",
                      n.decision_date.year, n.decision_number, n.decision_date, identity.name,
-                     cert.number if cert else "", code])
+                     cert.number if cert else "", code,
+                     decision_line(revoked[n.decision_id]) if n.decision_id in revoked else ""])
     access_log.record_reads(ctx, user_id, [n.person_id for n in noms], "profile", "Xuất khen thưởng cho CSDL CBCCVC")
     return Sheet("Khen thưởng cá nhân", COLUMNS, rows, TITLE)
 
