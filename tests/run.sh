@@ -36,4 +36,5 @@ fi
 echo "Installing the project and its test extra into $VIRTUAL_ENV"
 python -m pip install -q --upgrade pip
 python -m pip install -q -e '.[test]'
-exec python -m pytest "$@"
+# One test process per core (-n auto); a later -n in the arguments wins (-n 0: one process).
+exec python -m pytest -n auto "$@"
