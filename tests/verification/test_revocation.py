@@ -3,6 +3,7 @@ page says "revoked", and nothing more is filed into either decision."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from states import State
 from workflow.decisions import certificate_code
@@ -86,3 +87,25 @@ def test_nothing_more_is_filed_into_a_revoked_or_a_revoking_decision(ctx, make):
         with pytest.raises(Conflict) as err:
             make.act(a.secretary, nid, "award", decision_id=target)
         assert err.value.code == code
+
+
+def test_the_award_history_keeps_a_revoked_award_but_no_longer_counts_it_for_merit(ctx, make, app, browser_for):  # noqa: F811
+    from workflow import verification
+    from workflow.reports import history
+    a, decision_id, _code = awarded(ctx, make)
+    with ctx.db.transaction() as s:  # a regular (not thematic) movement: its awards count for merit
+        nom = s.scalars(select(Nomination).where(Nomination.decision_id == decision_id)).one()
+        nom.cycle.campaign.thematic, person_id = False, nom.person_id
+    with ctx.db.reading() as s:
+        before = history.person_history(s, a.secretary, person_id)
+    assert [x["revoked_by"] for x in before["awards"]] == [None] and before["merit_basis"] == before["awards"]
+
+    new_id = verification.revoke_decision(ctx, a.secretary, decision_id, signed_on=ctx.clock.today(),
+                                          signer_user_id=a.agency_head, reason="Sai đối tượng")
+    with ctx.db.reading() as s:
+        after = history.person_history(s, a.secretary, person_id)
+        number = s.get(AwardDecision, new_id).number
+    assert len(after["awards"]) == 1 and after["merit_basis"] == []
+    assert after["awards"][0]["revoked_by"]["number"] == number
+    page = browser_for(a.secretary).get(f"/reports/history/person/{person_id}").get_data(as_text=True)
+    assert "đã bị thu hồi" in page and number in page

@@ -6,8 +6,19 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from ..actors import load_actor, sees_all_nominations
+from ..decisions import revoking_decisions
 from ..errors import Forbidden, not_found
-from ..models import AWARD_FORMS, CYCLE_KINDS, NOMINEE_TYPES, Campaign, Department, Nomination, Person, ReviewCycle
+from ..models import (
+    AWARD_FORMS,
+    CYCLE_KINDS,
+    NOMINEE_TYPES,
+    AwardDecision,
+    Campaign,
+    Department,
+    Nomination,
+    Person,
+    ReviewCycle,
+)
 from ..register_queries import list_contest_results, list_initiatives, list_task_ratings
 
 
@@ -24,10 +35,14 @@ def is_thematic(n: Nomination) -> bool:
     return bool(n.cycle.campaign.thematic and n.award_form == "agency_certificate")
 
 
-def award_dict(n: Nomination) -> dict:
+def award_dict(n: Nomination, revoked_by: AwardDecision | None = None) -> dict:
+    """One award; `revoked_by` is the decision that revoked the one awarding it, if any."""
     c = n.cycle
     thematic = is_thematic(n)
-    return {"thematic": thematic, "counts_for_merit": not thematic,
+    # A revoked award is kept in the history (the record stays) but is no basis for anything more.
+    return {"thematic": thematic, "counts_for_merit": not thematic and revoked_by is None,
+            "revoked_by": ({"id": revoked_by.id, "number": revoked_by.number, "signed_on": revoked_by.signed_on}
+                           if revoked_by else None),
             "award_kind": "Khen thưởng theo chuyên đề" if thematic else "Khen thưởng thường xuyên",
             "nomination_id": n.id, "campaign": c.campaign.name, "campaign_code": c.campaign.code,
             "period": c.campaign.period, "cycle": c.title, "cycle_kind": CYCLE_KINDS[c.kind], "year": c.year,
@@ -47,7 +62,8 @@ def _awards(s: Session, condition, *, newest_decisions_first: bool = False, limi
                   joinedload(Nomination.person), joinedload(Nomination.department))
          .order_by(*order))
     rows = s.scalars(q if limit is None else q.limit(limit)).unique().all()
-    return [award_dict(n) for n in rows]
+    revoked = revoking_decisions(s, {n.decision_id for n in rows if n.decision_id})
+    return [award_dict(n, revoked.get(n.decision_id)) for n in rows]
 
 
 def person_history(s: Session, user_id: int, person_id: int) -> dict:
@@ -62,7 +78,8 @@ def person_history(s: Session, user_id: int, person_id: int) -> dict:
                        "department": person.department.name if person.department else None,
                        "birth_date": person.birth_date, "position": person.position},
             "awards": (awards := _awards(s, Nomination.person_id == person.id)),
-            # Decree 152/2025 Art. 4: thematic awards are no basis for a higher-level merit proposal.
+            # Decree 152/2025 Art. 4: thematic awards are no basis for a higher-level merit proposal;
+            # nor is an award whose decision was revoked.
             "merit_basis": [a for a in awards if a["counts_for_merit"]],
             "initiatives": list_initiatives(s, person_id=person.id),
             "contest_results": list_contest_results(s, person_id=person.id),
