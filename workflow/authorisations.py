@@ -23,7 +23,7 @@ from .agency import identity_on, identity_today
 from .audit import audit
 from .errors import Conflict, Forbidden, Invalid, Problem, not_found
 from .stand_ins import in_force_on
-from .models import SIGNING_CAPACITIES, Authorisation, Department, User
+from .models import SIGNING_CAPACITIES, Authorisation, Department, Person, User
 from .text import nfc
 from .units import unit_on
 
@@ -155,7 +155,8 @@ def capacity_line(s: Session, a: Authorisation, on: date) -> str:
 def acting_head_line(s: Session, a: Authorisation, on: date) -> str:
     """'Phụ trách Phòng Kế hoạch thay Trưởng phòng Trần Thị B (KT. Trưởng phòng, giao từ 18/11/2025 đến 25/11/2025)'."""
     unit = unit_on(a.department, on)
-    head = a.department.head_person.full_name if a.department.head_person else ""
+    person = s.get(Person, a.department.head_person_id) if a.department.head_person_id else None
+    head = person.full_name if person else ""
     line = (f"Phụ trách {unit.name} thay {unit.head_title} {head}".rstrip()
             + f" (KT. {unit.head_title}, giao từ {a.valid_from:%d/%m/%Y} đến {a.valid_to:%d/%m/%Y})")
     return line[:200]   # the audit column's width: the authorisation itself keeps the whole record

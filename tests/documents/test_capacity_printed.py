@@ -16,8 +16,7 @@ from .conftest import all_text, docx_of
 
 
 def test_the_decision_and_the_certificate_print_tuq_and_the_act(ctx, make):
-    ctx.settings.raw.setdefault("workflow", {})["deputy_needs_authorisation"] = True
-    a = make.agency()
+    a = make.agency(deputy_authorised=False)
     authorisations.record_authorisation(ctx, a.agency_head, delegate_id=a.deputy, capacity="tuq",
                                         actions=["head_approve"], valid_from=date(2025, 11, 18),
                                         valid_to=date(2025, 11, 30), act_number="05/GUQ-SDTTG",

@@ -8,7 +8,7 @@ from workflow.models import Authorisation
 
 
 def test_the_head_records_and_revokes_an_authorisation_on_the_page(ctx, make, browser_for):
-    a = make.agency()
+    a = make.agency(deputy_authorised=False)
     head = browser_for(a.agency_head)
     assert "Ủy quyền, ký thay" in head.get("/approvals").get_data(as_text=True)
     form = {"delegate_id": a.deputy, "capacity": "tuq", "actions": ["head_approve"], "valid_from": "2025-11-18",
