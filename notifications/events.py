@@ -8,7 +8,6 @@ from sqlalchemy.orm import Session
 
 from states import State
 from workflow import stand_ins
-from workflow.stand_ins import StandIns
 from workflow.models import (
     AWARD_FORMS,
     NOMINEE_TYPES,
@@ -19,6 +18,7 @@ from workflow.models import (
     Registration,
     User,
 )
+from workflow.stand_ins import StandIns
 
 from . import emails
 from .links import nomination_url, registrations_url

@@ -13,8 +13,8 @@ from sqlalchemy.orm import joinedload
 from states import Actor
 from workflow import directory, throttle
 from workflow.actors import actor_of
-from workflow.stand_ins import with_stand_ins
 from workflow.models import User
+from workflow.stand_ins import with_stand_ins
 
 from .context import get_ctx
 from .forms import LoginForm

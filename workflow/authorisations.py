@@ -22,8 +22,8 @@ from .actors import load_actor
 from .agency import identity_on, identity_today
 from .audit import audit
 from .errors import Conflict, Forbidden, Invalid, Problem, not_found
-from .stand_ins import in_force_on
 from .models import SIGNING_CAPACITIES, Authorisation, Department, Person, User
+from .stand_ins import in_force_on
 from .text import nfc
 from .units import unit_on
 
@@ -192,6 +192,18 @@ def on_behalf_of(s: Session, ctx, actor: Actor, action: Action, department_id: i
                         f"Ngày {today:%d/%m/%Y} bạn không có ủy quyền hoặc phân công ký thay còn hiệu lực cho thao tác"
                         f" “{action.title}”. Thủ trưởng cần ghi nhận ủy quyền (KT. hoặc TUQ.) trước.")
     return capacity_line(s, a, today)
+
+
+def capacity_today(s: Session, ctx, actor: Actor) -> str | None:
+    """For a deputy: the capacity they would approve under today ("" when none is in force and one is
+    needed); None for anyone who does not act in the head's name."""
+    if not acts_for_the_head(actor) or actor.has("council_secretary"):
+        return None
+    today = ctx.clock.today()
+    a = in_force(s, actor.user_id, Action.HEAD_APPROVE.value, today)
+    if a is not None:
+        return capacity_line(s, a, today)
+    return "" if ctx.settings.deputy_needs_authorisation else "KT. " + identity_today(s, ctx).head_title
 
 
 def as_dict(a: Authorisation) -> dict:
