@@ -35,11 +35,16 @@ def in_force_on(s: Session, on: date, *conditions) -> list[Authorisation]:
     return [a for a in rows if a.in_force(on)]
 
 
+def _for_head(s: Session, on: date, *conditions) -> set[int]:
+    """Delegates named while the head is away, for the head's approval."""
+    return {a.delegate_id for a in in_force_on(s, on, Authorisation.department_id.is_(None), Authorisation.away,
+                                                *conditions) if Action.HEAD_APPROVE.value in a.actions}
+
+
 def on_day(s: Session, ctx, on: date) -> StandIns:
     """Everyone standing in for someone on `on`: two short queries."""
     if ctx.settings.deputy_needs_authorisation:
-        head = {a.delegate_id for a in in_force_on(s, on, Authorisation.department_id.is_(None), Authorisation.away)
-                if Action.HEAD_APPROVE.value in a.actions}
+        head = _for_head(s, on)
     else:
         head = set(s.scalars(select(UserRole.user_id).join(User).where(UserRole.role == Role.DEPUTY_HEAD.value,
                                                                        User.active)))
@@ -56,7 +61,8 @@ def with_stand_ins(s: Session, ctx, actor: Actor) -> Actor:
     acting = frozenset(a.department_id for a in in_force_on(s, today, Authorisation.delegate_id == actor.user_id,
                                                             Authorisation.department_id.is_not(None)))
     acting -= actor.headed_department_ids if actor.has(Role.DEPARTMENT_HEAD) else frozenset()
-    stands = actor.has(Role.DEPUTY_HEAD) and actor.user_id in on_day(s, ctx, today).for_head
+    stands = actor.has(Role.DEPUTY_HEAD) and (not ctx.settings.deputy_needs_authorisation
+                                              or bool(_for_head(s, today, Authorisation.delegate_id == actor.user_id)))
     if not acting and not stands:
         return actor
     return replace(actor, roles=actor.roles | ({Role.DEPARTMENT_HEAD.value} if acting else set()),
