@@ -499,8 +499,8 @@ def _council(demo: Demo, cycle: ReviewCycle, nids: list[int], held_on: date, *, 
 
 def _council_in_app(demo: Demo, cycle: ReviewCycle, held_on: date) -> int:
     """The council votes in the app: the secretary opens voting on the agenda, each member present votes
-    from their own account (the majority against the last item, which stays with the secretary), the
-    secretary closes, what passed advances and the minutes are generated from the tally."""
+    from their own account (one against the last item), the secretary closes, what passed advances and
+    the minutes are generated from the tally."""
     meeting = _meeting(demo, cycle, held_on)
     sec = demo.users["thuky"]
     ballots.open_voting(demo.ctx, sec, meeting)
@@ -511,7 +511,7 @@ def _council_in_app(demo: Demo, cycle: ReviewCycle, held_on: date) -> int:
         logins = {u.person_id: u.id for u in s.scalars(select(User).where(User.person_id.in_(present)))}
     for k, person_id in enumerate(present):
         choices = {nid: "for" for nid in agenda}
-        if k >= 2 and len(agenda) > 1:
+        if k == len(present) - 1:
             choices[agenda[-1]] = "against"
         ballots.cast_ballots(demo.ctx, logins[person_id], meeting, choices)
     ballots.close_voting(demo.ctx, sec, meeting)
@@ -629,7 +629,7 @@ def _is_last_year(demo: Demo, code: str, year: int) -> bool:
 # The in-progress cycle's story, in days before today: registrations, the year's evidence, the
 # nominations, two departments' reviews, a dossier sent back, an early council meeting, one approval.
 STORY_DAYS = {"evidence": 20, "nominated": 19, "reviewed": 13, "sent_back": 11,
-              "council": 7, "approved": 6}
+              "council": 7, "approved": 6, "resubmitted": 3}
 # Days from today to the cycle's next deadlines, when its own calendar has them behind already.
 AHEAD_DAYS = {"dossier_deadline": 7, "council_meeting_on": 12, "ceremony_on": 20}
 
@@ -690,13 +690,21 @@ def _cycle_in_progress(demo: Demo, today: date) -> None:
         _council_in_app(demo, cycle, _story_day(today, "council"))
         _head_on_leave(demo, _story_day(today, "council"), _story_day(today, "approved"), today + timedelta(days=7))
         demo.at(_story_day(today, "approved"))
-        if _states(demo, [reviewed[1]])[reviewed[1]] == State.COUNCIL_REVIEWED:
-            deputy = demo.users["photruongban"]
-            _act(demo, deputy, reviewed[1], "head_approve")
+        passed = [nid for nid, state in _states(demo, reviewed).items() if state == State.COUNCIL_REVIEWED]
+        deputy = demo.users["photruongban"]
+        if passed:
+            _act(demo, deputy, passed[0], "head_approve")
             # its decision, signed by the deputy "TUQ.", is registered and the award recorded
             decision = decisions.create_decision(demo.ctx, sec, signed_on=_story_day(today, "approved"),
                                                  signer_user_id=deputy, cycle_id=cycle.id,
                                                  summary=f"Khen thưởng {cycle.title} (đợt 1)")
-            _act(demo, sec, reviewed[1], "award", decision_id=decision)
+            _act(demo, sec, passed[0], "award", decision_id=decision)
+        if len(passed) > 2:
+            _act(demo, deputy, passed[1], "head_approve")     # its decision is still to be registered
+        # the dossier sent back, completed, is reviewed again by its department for the next meeting
+        demo.at(_story_day(today, "resubmitted"))
+        with demo.ctx.db.reading() as s:
+            code = next(c for c, d in demo.departments.items() if d == s.get(Nomination, reviewed[0]).department_id)
+        _act(demo, _head_of(demo, code), reviewed[0], "department_review")
     _keep_deadlines_ahead(demo, cycle, today)
     demo.at(today)
