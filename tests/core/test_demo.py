@@ -51,8 +51,8 @@ def _held_in_the_app_and_approved_under_tuq(ctx, s, cycle, today):
     approvals = s.scalars(select(AuditEntry).join(Nomination, Nomination.id == AuditEntry.nomination_id).where(
         Nomination.cycle_id == cycle.id, AuditEntry.action == "head_approve")).all()
     assert approvals and {e.actor_id for e in approvals} == {deputy}
-    assert {e.on_behalf_of for e in approvals} == {f"TUQ. Giám đốc Sở (văn bản ủy quyền số {leave.act_number}"
-                                                   f" ngày {leave.act_date:%d/%m/%Y})"}
+    tuq = f"TUQ. Giám đốc Sở (văn bản ủy quyền số {leave.act_number} ngày {leave.act_date:%d/%m/%Y})"
+    assert {e.on_behalf_of for e in approvals} == {tuq}
     awarded = s.scalars(select(Nomination.id).where(Nomination.cycle_id == cycle.id,
                                                     Nomination.state == State.AWARDED)).one()
     decision = documents.generate(ctx, secretary, "award_decision", meeting_id=meeting.id)
