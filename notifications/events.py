@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from states import State
+from workflow import stand_ins
 from workflow.models import (
     AWARD_FORMS,
     NOMINEE_TYPES,
@@ -17,10 +18,11 @@ from workflow.models import (
     Registration,
     User,
 )
+from workflow.stand_ins import StandIns
 
 from . import emails
 from .links import nomination_url, registrations_url
-from .recipients import Recipient, department_heads, person_recipient, users_with_roles
+from .recipients import Recipient, department_heads, head_and_stand_ins, person_recipient, users_with_roles
 
 # Who must act when a nomination sits in a state, and what they must do.
 TODO = {
@@ -31,14 +33,14 @@ TODO = {
 }
 
 
-def next_actors(s: Session, nom: Nomination, state: State) -> list[Recipient]:
-    """The people who must act on a nomination in `state`."""
+def next_actors(s: Session, nom: Nomination, state: State, standing: StandIns) -> list[Recipient]:
+    """The people who must act on a nomination in `state` (with whoever stands in for them that day)."""
     if state == State.REGISTERED:
-        return department_heads(s, nom.department_id)
+        return department_heads(s, nom.department_id, standing)
     if state in (State.DEPARTMENT_REVIEWED, State.HEAD_APPROVED):
         return users_with_roles(s, "council_secretary")
     if state == State.COUNCIL_REVIEWED:
-        return users_with_roles(s, "agency_head", "deputy_head")
+        return head_and_stand_ins(s, standing)
     return []
 
 
@@ -66,13 +68,14 @@ def _nomination_mails(s: Session, ctx, event: DomainEvent) -> list[tuple[str, Re
     base = {"n": nomination_view(s, ctx.settings, nom), "reason": payload.get("comment"),
             "from_state": _state_title(payload.get("from")), "on_behalf_of": payload.get("on_behalf_of")}
     name = event.name
+    standing = stand_ins.on_day(s, ctx, ctx.clock.today())
     if name in FORWARD:
-        return [(FORWARD[name], r, base) for r in next_actors(s, nom, State(nom.state))]
+        return [(FORWARD[name], r, base) for r in next_actors(s, nom, State(nom.state), standing)]
     if name in TO_DEPARTMENT_HEAD:
-        return [(TO_DEPARTMENT_HEAD[name], r, base) for r in department_heads(s, nom.department_id)]
+        return [(TO_DEPARTMENT_HEAD[name], r, base) for r in department_heads(s, nom.department_id, standing)]
     if name == "nomination_resumed":
         todo = {**base, "todo": TODO.get(State(nom.state), "")}
-        return [("nomination_resumed__next_actor", r, todo) for r in next_actors(s, nom, State(nom.state))]
+        return [("nomination_resumed__next_actor", r, todo) for r in next_actors(s, nom, State(nom.state), standing)]
     if name == "nomination_withdrawn" and payload.get("from") not in (None, State.REGISTERED.value):
         # Only the council's side had it in its queue once the department had reviewed it.
         return [("nomination_withdrawn__secretary", r, base) for r in users_with_roles(s, "council_secretary")]

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from states import State
 from workflow.models import Department, Document, Nomination, Person, Registration, ReviewCycle
+from workflow.stand_ins import StandIns
 
-from .recipients import Recipient, heads_of_departments, users_with_roles
+from .recipients import Recipient, head_and_stand_ins, heads_of_departments, users_with_roles
 
 SHOWN_NAMES = 8  # nominees named in a line; the rest are counted
 
@@ -64,11 +65,11 @@ def _count(s: Session, cycle: ReviewCycle, state: State) -> int:
         Nomination.cycle_id == cycle.id, Nomination.state == state.value)) or 0
 
 
-def registration(s: Session, cycle: ReviewCycle) -> Work:
+def registration(s: Session, cycle: ReviewCycle, stand_ins: StandIns) -> Work:
     """Departments that have not sent (or must send again) their registration for the cycle's year."""
     states = dict(s.execute(select(Registration.department_id, Registration.state).where(
         Registration.campaign_id == cycle.campaign_id, Registration.year == cycle.year)).all())
-    heads = heads_of_departments(s)
+    heads = heads_of_departments(s, stand_ins)
     work = Work()
     for dept in _departments(s):
         state = states.get(dept.id)
@@ -85,7 +86,7 @@ LIVE = (State.REGISTERED, State.DEPARTMENT_REVIEWED, State.COUNCIL_REVIEWED, Sta
         State.ON_HOLD, State.AWARDED)
 
 
-def dossier(s: Session, cycle: ReviewCycle) -> Work:
+def dossier(s: Session, cycle: ReviewCycle, stand_ins: StandIns) -> Work:
     """Departments with nominations not yet reviewed, or without their review minutes."""
     counts: dict[int, dict[str, int]] = {}
     for department_id, state, n in s.execute(
@@ -96,7 +97,7 @@ def dossier(s: Session, cycle: ReviewCycle) -> Work:
     with_minutes = set(s.scalars(select(Document.department_id).where(
         Document.cycle_id == cycle.id, Document.kind == "department_minutes", Document.superseded.is_(False))))
     names = _first_names(s, cycle, State.REGISTERED, by_department=True)
-    heads = heads_of_departments(s)
+    heads = heads_of_departments(s, stand_ins)
     work = Work()
     for dept in _departments(s):
         if dept.id not in counts:
@@ -119,7 +120,7 @@ def _waiting_line(s: Session, cycle: ReviewCycle, state: State) -> tuple[int, st
     return total, (_names(_first_names(s, cycle, state).get(None, []), total) if total else "")
 
 
-def council(s: Session, cycle: ReviewCycle) -> Work:
+def council(s: Session, cycle: ReviewCycle, stand_ins: StandIns) -> Work:
     """The secretary, while department-reviewed dossiers have not been put to the council."""
     work = Work()
     total, names = _waiting_line(s, cycle, State.DEPARTMENT_REVIEWED)
@@ -130,13 +131,14 @@ def council(s: Session, cycle: ReviewCycle) -> Work:
     return work
 
 
-def ceremony(s: Session, cycle: ReviewCycle) -> Work:
-    """The head and deputies with approvals waiting; the secretary with awards to record."""
+def ceremony(s: Session, cycle: ReviewCycle, stand_ins: StandIns) -> Work:
+    """The head (and the deputy standing in while the head is away) with approvals waiting; the secretary
+    with awards to record."""
     work = Work()
     total, names = _waiting_line(s, cycle, State.COUNCIL_REVIEWED)
     if total:
         line = f"{total} đề nghị Hội đồng đã xét chờ Thủ trưởng phê duyệt: {names}."
-        work.add(users_with_roles(s, "agency_head", "deputy_head"), line)
+        work.add(head_and_stand_ins(s, stand_ins), line)
         work.late.append(f"Thủ trưởng cơ quan: {line}")
     total, names = _waiting_line(s, cycle, State.HEAD_APPROVED)
     if total:
@@ -154,9 +156,10 @@ BY_DEADLINE = {
 }
 
 
-def escalation_recipients(s: Session) -> list[Recipient]:
-    """Who hears that a deadline has passed with work undone: the secretary and the agency head."""
+def escalation_recipients(s: Session, stand_ins: StandIns) -> list[Recipient]:
+    """Who hears that a deadline has passed with work undone: the secretary and the agency head (and the
+    deputy standing in while the head is away)."""
     seen = {}
-    for r in users_with_roles(s, "council_secretary") + users_with_roles(s, "agency_head"):
+    for r in users_with_roles(s, "council_secretary") + head_and_stand_ins(s, stand_ins):
         seen.setdefault(r.user_id, r)
     return list(seen.values())

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from workflow.models import Department, Person, User, UserRole
+from workflow.stand_ins import StandIns
 from workflow.text import person_sort_key
 
 
@@ -35,22 +36,37 @@ def users_with_roles(s: Session, *roles: str) -> list[Recipient]:
     return _sorted(users)
 
 
-def department_heads(s: Session, department_id: int) -> list[Recipient]:
-    """The user account(s) of the department's head person."""
+def _users(s: Session, user_ids) -> list[User]:
+    return list(s.scalars(select(User).where(User.id.in_(sorted(user_ids)), User.active))) if user_ids else []
+
+
+def department_heads(s: Session, department_id: int, stand_ins: StandIns | None = None) -> list[Recipient]:
+    """The user account(s) of the department's head person, and whoever stands in for them (phụ trách)."""
     dept = s.get(Department, department_id)
+    acting = _users(s, stand_ins.for_department.get(department_id, ())) if stand_ins else []
     if dept is None or dept.head_person_id is None:
-        return []
-    return _sorted(s.scalars(select(User).where(User.person_id == dept.head_person_id, User.active)))
+        return _sorted(acting)
+    return _sorted(list(s.scalars(select(User).where(User.person_id == dept.head_person_id, User.active))) + acting)
 
 
-def heads_of_departments(s: Session) -> dict[int, list[Recipient]]:
-    """Every department's head user account(s), in one query: department id -> recipients."""
+def heads_of_departments(s: Session, stand_ins: StandIns | None = None) -> dict[int, list[Recipient]]:
+    """Every department's head user account(s) and acting heads, in two queries: department id -> recipients."""
     rows = s.execute(select(Department.id, User).join(User, User.person_id == Department.head_person_id)
                      .options(joinedload(User.person)).where(User.active)).all()
     by_department: dict[int, list[User]] = {}
     for department_id, user in rows:
         by_department.setdefault(department_id, []).append(user)
+    if stand_ins is not None:
+        users = {u.id: u for u in _users(s, set().union(*stand_ins.for_department.values()))}
+        for department_id, ids in stand_ins.for_department.items():
+            by_department.setdefault(department_id, []).extend(users[i] for i in ids if i in users)
     return {d: _sorted(users) for d, users in by_department.items()}
+
+
+def head_and_stand_ins(s: Session, stand_ins: StandIns) -> list[Recipient]:
+    """The agency head and the deputies the head's work waits on that day (workflow/stand_ins.py)."""
+    heads = s.scalars(select(User).join(UserRole).where(UserRole.role == "agency_head", User.active)).unique()
+    return _sorted(list(heads) + _users(s, stand_ins.for_head))
 
 
 def person_recipient(s: Session, person_id: int) -> Recipient | None:

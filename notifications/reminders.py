@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from workflow import stand_ins
 from workflow.models import ReminderSent, ReviewCycle
 
 from . import emails, pending
@@ -122,11 +123,13 @@ def plan(s: Session, ctx, as_of: date) -> list[Digest]:
     cycles = {c.id: c for c in s.scalars(select(ReviewCycle).where(ReviewCycle.id.in_({d[0] for d in due}))
                                          .options(selectinload(ReviewCycle.campaign)))}
     by_user: dict[int, Digest] = {}
+    standing = stand_ins.on_day(s, ctx, as_of)   # while someone is away, their reminders reach the stand-in too
     for cycle_id, deadline, on, steps in due:
         cycle = cycles[cycle_id]
-        work = pending.BY_DEADLINE[deadline](s, cycle)
+        work = pending.BY_DEADLINE[deadline](s, cycle, standing)
         if steps[0][0] < 0:
-            targets = {r.user_id: (r, work.late) for r in pending.escalation_recipients(s)} if work.late else {}
+            targets = ({r.user_id: (r, work.late) for r in pending.escalation_recipients(s, standing)}
+                       if work.late else {})
         else:
             targets = work.todo
         if not targets:

@@ -43,6 +43,10 @@ class Actor:
     person_id: int | None = None
     department_id: int | None = None
     headed_department_ids: frozenset[int] = field(default_factory=frozenset)
+    # of those, the departments this user stands in for the head of today (phụ trách, workflow/stand_ins.py)
+    acting_department_ids: frozenset[int] = field(default_factory=frozenset)
+    # the agency head is away today and named this deputy: the head's work waits on them too
+    stands_for_head: bool = False
 
     def has(self, role: Role) -> bool:
         return str(role) in self.roles

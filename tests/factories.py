@@ -8,7 +8,7 @@ from datetime import date, time
 from sqlalchemy import select
 
 from states import State
-from workflow import council, council_roster, directory, dossier, nominations, registers
+from workflow import authorisations, council, council_roster, directory, dossier, nominations, registers
 from workflow.models import Campaign, Nomination, ReviewCycle, User
 from workflow.nominations import ActionInput
 
@@ -57,10 +57,12 @@ class Factory:
         directory.set_department_head(self.ctx, None, department_id, person)
         return self.user(["department_head", "staff"], person)
 
-    def agency(self) -> Agency:
+    def agency(self, deputy_authorised: bool = True) -> Agency:
+        """The agency; its deputy holds a standing "KT." assignment for the head's steps (a deputy acts only
+        under a capacity in force), unless `deputy_authorised` is False."""
         dept, other = self.department("Phòng Chính sách"), self.department("Phòng Kế hoạch")
         staff_person = self.person(dept, "Lê Thị Hoà")
-        return Agency(
+        a = Agency(
             department_id=dept, other_department_id=other, head=self.head_of(dept), other_head=self.head_of(other),
             staff_person=staff_person, staff_user=self.user(["staff"], staff_person),
             secretary=self.user(["council_secretary", "council_member"], self.person(None, "Phạm Văn Thư")),
@@ -69,6 +71,17 @@ class Factory:
             member=self.user(["council_member"], self.person(None, "Hồ Thị Viên")),
             admin=self.user(["admin"], username=f"admin{next(_seq)}"),
         )
+        if deputy_authorised:
+            self.authorise(a, capacity="kt", domain="Thi đua, khen thưởng")
+        return a
+
+    def authorise(self, a: Agency, *, valid_from: date = date(2020, 1, 1), valid_to: date = date(2030, 12, 31),
+                  **kw) -> int:
+        """The head authorises the deputy for the head's steps (TUQ. by default, with its written act)."""
+        kw = {"capacity": "tuq", "act_number": "05/GUQ-SDTTG", "act_date": valid_from,
+              "actions": sorted(authorisations.ACTIONS), **kw}
+        return authorisations.record_authorisation(self.ctx, a.agency_head, delegate_id=a.deputy,
+                                                   valid_from=valid_from, valid_to=valid_to, **kw)
 
     # --- calendar ------------------------------------------------------------------------
     def cycle(self, kind: str = "annual", year: int = 2025, campaign: str = "CCHC-2021-2025") -> int:

@@ -195,6 +195,35 @@ class MeetingCorrectionForm(MeetingForm):
     submit = SubmitField(_l("Lưu thông tin đã sửa"))
 
 
+class AuthorisationForm(Form):
+    """The head names who acts in their name (KT. / TUQ.), for which steps and dates; `away` marks the
+    head absent over the period, so their work waits on the delegate too."""
+
+    delegate_id = SelectField(_l("Người được giao"), coerce=_opt_int, validators=[InputRequired()],
+                              validate_choice=False)
+    capacity = SelectField(_l("Hình thức"), choices=_choices([("kt", "KT. (ký thay)"), ("tuq", "TUQ. (thừa ủy quyền)")]))
+    actions = MultiCheckboxField(_l("Thao tác"), validate_choice=False)
+    valid_from = DateField(_l("Từ ngày"), validators=[InputRequired()])
+    valid_to = DateField(_l("Đến ngày"), validators=[InputRequired()])
+    domain = StringField(_l("Lĩnh vực được phân công (KT.)"), validators=[Optional(), Length(max=120)])
+    act_number = StringField(_l("Số văn bản ủy quyền (TUQ.)"), validators=[Optional(), Length(max=50)])
+    act_date = DateField(_l("Ngày văn bản ủy quyền (TUQ.)"), validators=[Optional()])
+    away = BooleanField(_l("Thủ trưởng vắng mặt trong thời gian này: việc cần xử lý và nhắc hạn chuyển cả cho"
+                           " người được giao"))
+    submit = SubmitField(_l("Ghi nhận ủy quyền"))
+
+
+class ActingHeadForm(Form):
+    """A department head away names an acting head (phụ trách) for the department's steps."""
+
+    department_id = SelectField(_l("Phòng"), coerce=_opt_int, validators=[InputRequired()], validate_choice=False)
+    delegate_id = SelectField(_l("Người phụ trách"), coerce=_opt_int, validators=[InputRequired()],
+                              validate_choice=False)
+    valid_from = DateField(_l("Từ ngày"), validators=[InputRequired()])
+    valid_to = DateField(_l("Đến ngày"), validators=[InputRequired()])
+    submit = SubmitField(_l("Giao phụ trách phòng"))
+
+
 class CouncilMemberForm(Form):
     person_id = SelectField(_l("Cán bộ"), coerce=_opt_int, validators=[InputRequired()], validate_choice=False)
     council_role = SelectField(_l("Vai trò trong Hội đồng"), choices=_choices(list(COUNCIL_ROLES.items())))

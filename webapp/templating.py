@@ -75,11 +75,11 @@ def file_size(n: int | None) -> str:
     return ""
 
 
-DEPUTY_APPROVE = "Phê duyệt — ký thay Thủ trưởng (KT.)"
+DEPUTY_APPROVE = "Phê duyệt — thay Thủ trưởng (KT./TUQ. theo ủy quyền)"
 
 
 def action_title(action: str) -> str:
-    """An action's button label; a deputy's approval says it is recorded as signed "KT."."""
+    """An action's button label; a deputy's approval says it is recorded in the head's name (KT. or TUQ.)."""
     from flask_login import current_user
     if (action == Action.HEAD_APPROVE.value and current_user.is_authenticated
             and current_user.has("deputy_head") and not current_user.has("agency_head")):

@@ -9,17 +9,20 @@ from states.permissions import sees_every_record
 
 from .errors import Forbidden
 from .models import Department, Nomination, User
+from .stand_ins import with_stand_ins
 
 
-def load_actor(session: Session, user_id: int) -> tuple[User, Actor]:
-    """The active user and their Actor; Forbidden if the account is gone or disabled.
+def load_actor(session: Session, user_id: int, ctx=None) -> tuple[User, Actor]:
+    """The active user and their Actor; Forbidden if the account is gone or disabled. Given the context,
+    as of today with whoever they stand in for (workflow/stand_ins.py).
 
     Two statements: the user with person and roles, then the departments the person heads.
     """
     user = session.get(User, user_id, options=[joinedload(User.person), selectinload(User.role_rows)])
     if user is None or not user.active:
         raise Forbidden("inactive_user", "Tài khoản không tồn tại hoặc đã bị khóa.")
-    return user, actor_of(session, user)
+    actor = actor_of(session, user)
+    return user, (with_stand_ins(session, ctx, actor) if ctx is not None else actor)
 
 
 def actor_of(session: Session, user: User) -> Actor:

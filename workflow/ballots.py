@@ -90,6 +90,13 @@ def _member_present(s: Session, meeting_id: int, *, person_id: int | None = None
     return s.scalars(q).first() if (person_id or member_id) else None
 
 
+def _own_items(voting: CouncilVoting, member: CouncilMember) -> set[int]:
+    """The agenda's nominations of which this member is the nominee: separation of duties keeps them out
+    of the member's vote (as it keeps a nominee from taking any step on their own dossier)."""
+    return {i.nomination_id for i in voting.agenda
+            if i.nomination.person_id is not None and i.nomination.person_id == member.person_id}
+
+
 def cast_ballots(ctx, user_id: int, meeting_id: int, choices: dict[int, str], *,
                  paper_for_member_id: int | None = None) -> None:
     """Cast a member's ballots on some of the agenda, all or none: from their own account, or
@@ -112,6 +119,7 @@ def cast_ballots(ctx, user_id: int, meeting_id: int, choices: dict[int, str], *,
         if member is None:
             raise Forbidden("not_present", "Chỉ thành viên Hội đồng có mặt tại cuộc họp mới được biểu quyết.")
         on_agenda = {i.nomination_id for i in voting.agenda}
+        own = _own_items(voting, member) if ctx.settings.separation_of_duties else set()
         allowed = set(CHOICES) if voting.abstain_allowed else {"for", "against"}
         done = set(s.scalars(select(BallotParticipation.nomination_id).where(
             BallotParticipation.meeting_id == meeting_id, BallotParticipation.member_id == member.id)))
@@ -119,6 +127,9 @@ def cast_ballots(ctx, user_id: int, meeting_id: int, choices: dict[int, str], *,
         for nid, choice in choices.items():
             if nid not in on_agenda:
                 problems.append(Problem("not_on_agenda", f"Hồ sơ số {nid} không có trong chương trình biểu quyết."))
+            elif nid in own:
+                problems.append(Problem("own_nomination", f"{member.name} là người được đề nghị trong hồ sơ số {nid} nên"
+                                                          " không biểu quyết hồ sơ này (nguyên tắc tách bạch nhiệm vụ)."))
             elif nid in done:
                 problems.append(Problem("already_voted", f"{member.name} đã biểu quyết hồ sơ số {nid}; mỗi thành viên"
                                                          " chỉ bỏ một phiếu."))
@@ -202,6 +213,7 @@ class ItemView:
     award: str
     voted: int                     # members who voted on it so far
     mine: str | None = None        # this member's choice: "secret" when voted in a secret voting
+    own: bool = False              # this member is the nominee: they do not vote on it
     counts: dict | None = None     # after closing
     passed: bool | None = None
 
@@ -217,6 +229,7 @@ def voting_view(s: Session, ctx, meeting_id: int, user_id: int | None = None) ->
     if user_id is not None:
         user = s.get(User, user_id)
         member = _member_present(s, meeting_id, person_id=user.person_id) if user else None
+    own = _own_items(voting, member) if member is not None and ctx.settings.separation_of_duties else set()
     part = s.scalars(select(BallotParticipation).where(BallotParticipation.meeting_id == meeting_id)).all()
     counts = _count(s, meeting_id) if not voting.is_open else {}
     votes = {v.nomination_id: v for v in meeting.votes}
@@ -228,6 +241,7 @@ def voting_view(s: Session, ctx, meeting_id: int, user_id: int | None = None) ->
         if member is not None:
             mine = next((p for p in part if p.nomination_id == nom.id and p.member_id == member.id), None)
             view.mine = None if mine is None else (mine.open_choice or "secret")
+            view.own = nom.id in own
         if not voting.is_open:
             view.counts = counts.get(nom.id, dict.fromkeys(CHOICES, 0))
             view.passed = vote_passes(ctx.settings, meeting, votes.get(nom.id))
@@ -246,8 +260,9 @@ def may_see_voting(s: Session, view: dict, user_id: int) -> bool:
     return view["member"] is not None or any(actor.has(r) for r in ("council_secretary", "council_member"))
 
 
-def open_votings_for(s: Session, user_id: int) -> list[dict]:
-    """Open votings where this user sits present and still has nominations to vote on (for the inbox)."""
+def open_votings_for(s: Session, user_id: int, separation_of_duties: bool = True) -> list[dict]:
+    """Open votings where this user sits present and still has nominations to vote on (for the inbox);
+    their own nominations are not theirs to vote on."""
     user = s.get(User, user_id)
     if user is None or user.person_id is None:
         return []
@@ -260,7 +275,7 @@ def open_votings_for(s: Session, user_id: int) -> list[dict]:
     for voting, member in rows:
         done = s.scalar(select(func.count()).select_from(BallotParticipation).where(
             BallotParticipation.meeting_id == voting.meeting_id, BallotParticipation.member_id == member.id))
-        if done < len(voting.agenda):
-            out.append({"meeting_id": voting.meeting_id, "label": meeting_label(voting.meeting),
-                        "left": len(voting.agenda) - done})
+        left = len(voting.agenda) - done - (len(_own_items(voting, member)) if separation_of_duties else 0)
+        if left > 0:
+            out.append({"meeting_id": voting.meeting_id, "label": meeting_label(voting.meeting), "left": left})
     return out

@@ -118,7 +118,7 @@ class Settings:
     @property
     def deputy_needs_authorisation(self) -> bool:
         """A deputy takes the head's steps only under an authorisation in force (workflow/authorisations.py)."""
-        return bool(self.section("workflow").get("deputy_needs_authorisation", False))
+        return bool(self.section("workflow").get("deputy_needs_authorisation", True))
 
     @property
     def separation_of_duties(self) -> bool:

@@ -19,11 +19,14 @@ from states import State
 
 from . import (
     administration,
+    authorisations,
+    ballots,
     council,
     council_roster,
     criteria,
     decisions,
     directory,
+    documents,
     dossier,
     nominations,
     registers,
@@ -34,7 +37,7 @@ from .audit import audit
 from .clock import FixedClock
 from .context import Context
 from .errors import DomainError
-from .models import AgencyIdentity, Campaign, Nomination, ReviewCycle, User, UserRole
+from .models import AgencyIdentity, Campaign, CouncilMeeting, Nomination, ReviewCycle, User, UserRole
 from .nominations import ActionInput
 
 DEMO_PASSWORD = "thidua@2026"
@@ -110,6 +113,7 @@ def build(ctx: Context, progress=lambda n: None) -> None:
     demo = Demo(Context(db=ctx.db, settings=ctx.settings, clock=clock, subscribers=[]), clock, random.Random(2021))
     _plan_reference(demo)
     _people_and_users(demo)
+    _deputy_assignment(demo, today)
     _council_roster(demo)
     _contact_details(demo)
     progress(15)
@@ -137,7 +141,7 @@ def credentials_text() -> str:
         "Tài khoản mẫu (mật khẩu chung: " + DEMO_PASSWORD + "):",
         "  admin               quản trị hệ thống",
         "  truongban           Trưởng Ban (Thủ trưởng cơ quan), Chủ tịch Hội đồng TĐKT",
-        "  photruongban        Phó Trưởng Ban (ký KT.), Phó Chủ tịch Hội đồng",
+        "  photruongban        Phó Trưởng Ban (ký KT.; ký TUQ. khi Trưởng Ban nghỉ phép), Phó Chủ tịch Hội đồng",
         "  thuky               Thư ký Hội đồng TĐKT (Văn phòng Sở)",
         "  hoidong1, hoidong2  thành viên Hội đồng TĐKT",
         "  truongphong_vp, truongphong_cs, truongphong_kh, truongphong_dt, truongphong_tt   trưởng các phòng",
@@ -278,6 +282,28 @@ def _people_and_users(demo: Demo) -> None:
         pid = _person(demo, code, name, position)
         demo.staff[code].append(pid)
         _user(demo, f"canbo_{n}", ["staff"], pid)
+
+
+# The head's steps a deputy may be authorised to take (approve, send back, reject).
+HEAD_STEPS = sorted(authorisations.ACTIONS)
+
+
+def _deputy_assignment(demo: Demo, today: date) -> None:
+    """The deputy is assigned the emulation domain from the start: they may sign "KT." within it."""
+    authorisations.record_authorisation(
+        demo.ctx, demo.users["truongban"], delegate_id=demo.users["photruongban"], capacity="kt", actions=HEAD_STEPS,
+        valid_from=date(2021, 1, 4), valid_to=date(today.year, 12, 31),
+        domain="Công tác thi đua, khen thưởng; cải cách hành chính")
+
+
+def _head_on_leave(demo: Demo, granted_on: date, leave_from: date, leave_to: date) -> None:
+    """The head goes on leave: a written authorisation (TUQ.) names the deputy, and the head is marked
+    away, so the head's work waits on the deputy too (inbox, reminders)."""
+    demo.at(granted_on)
+    authorisations.record_authorisation(
+        demo.ctx, demo.users["truongban"], delegate_id=demo.users["photruongban"], capacity="tuq", actions=HEAD_STEPS,
+        valid_from=leave_from, valid_to=leave_to, act_number=f"{granted_on:%d}/GUQ-SDTTG", act_date=granted_on,
+        away=True)
 
 
 # --- evidence ------------------------------------------------------------------------------
@@ -449,19 +475,48 @@ def _council_roster(demo: Demo) -> None:
             council_roster.add_member(demo.ctx, demo.users["thuky"], **kwargs, term_from=date(2021, 1, 1))
 
 
-def _council(demo: Demo, cycle: ReviewCycle, nids: list[int], held_on: date, *, against: set[int] = frozenset()) -> int:
+def _meeting(demo: Demo, cycle: ReviewCycle, held_on: date) -> int:
+    """The council meets: everyone but the last member attends; the head chairs and the secretary keeps
+    the minutes."""
     demo.at(held_on)
-    sec = demo.users["thuky"]
     with demo.ctx.db.reading() as s:
         seated = [m.id for m in council_roster.in_office(s, held_on)]
-    # everyone but the last member attends; the head chairs and the secretary keeps the minutes
-    meeting = council.record_meeting(demo.ctx, sec, cycle.id, council.MeetingInput(
+    return council.record_meeting(demo.ctx, demo.users["thuky"], cycle.id, council.MeetingInput(
         held_on=held_on, starts_at=time(8, 0), ends_at=time(10, 30), place="Phòng họp tầng 2",
         chair_member_id=seated[0], secretary_member_id=seated[2], present_member_ids=seated[:-1]))
+
+
+def _council(demo: Demo, cycle: ReviewCycle, nids: list[int], held_on: date, *, against: set[int] = frozenset()) -> int:
+    """A meeting of the years before the app held votes: the secretary typed the paper tally."""
+    meeting = _meeting(demo, cycle, held_on)
+    sec = demo.users["thuky"]
     for nid in nids:
         yes = 2 if nid in against else 5
         council.record_vote(demo.ctx, sec, meeting, nomination_id=nid, votes_for=yes, votes_against=5 - yes)
     council.advance_passed(demo.ctx, sec, meeting)
+    return meeting
+
+
+def _council_in_app(demo: Demo, cycle: ReviewCycle, held_on: date) -> int:
+    """The council votes in the app: the secretary opens voting on the agenda, each member present votes
+    from their own account (one against the last item), the secretary closes, what passed advances and
+    the minutes are generated from the tally."""
+    meeting = _meeting(demo, cycle, held_on)
+    sec = demo.users["thuky"]
+    ballots.open_voting(demo.ctx, sec, meeting)
+    with demo.ctx.db.reading() as s:
+        m = s.get(CouncilMeeting, meeting)
+        present = [a.member.person_id for a in m.attendance if a.present]
+        agenda = [i.nomination_id for i in s.get(ballots.CouncilVoting, meeting).agenda]
+        logins = {u.person_id: u.id for u in s.scalars(select(User).where(User.person_id.in_(present)))}
+    for k, person_id in enumerate(present):
+        choices = {nid: "for" for nid in agenda}
+        if k == len(present) - 1:
+            choices[agenda[-1]] = "against"
+        ballots.cast_ballots(demo.ctx, logins[person_id], meeting, choices)
+    ballots.close_voting(demo.ctx, sec, meeting)
+    council.advance_passed(demo.ctx, sec, meeting)
+    documents.generate(demo.ctx, sec, "council_minutes", meeting_id=meeting)
     return meeting
 
 
@@ -574,7 +629,7 @@ def _is_last_year(demo: Demo, code: str, year: int) -> bool:
 # The in-progress cycle's story, in days before today: registrations, the year's evidence, the
 # nominations, two departments' reviews, a dossier sent back, an early council meeting, one approval.
 STORY_DAYS = {"evidence": 20, "nominated": 19, "reviewed": 13, "sent_back": 11,
-              "council": 7, "approved": 6}
+              "council": 7, "approved": 6, "resubmitted": 3}
 # Days from today to the cycle's next deadlines, when its own calendar has them behind already.
 AHEAD_DAYS = {"dossier_deadline": 7, "council_meeting_on": 12, "ceremony_on": 20}
 
@@ -630,10 +685,26 @@ def _cycle_in_progress(demo: Demo, today: date) -> None:
         demo.at(_story_day(today, "sent_back"))
         _act(demo, sec, reviewed[0], "send_back",
              comment="Thiếu xác nhận của Sở Nội vụ về giải thưởng cuộc thi; đề nghị Phòng bổ sung.")
-        # An early council meeting took up part of the agenda; the head approved one.
-        _council(demo, cycle, reviewed[1:3], _story_day(today, "council"))
+        # An early council meeting voted in the app on what the departments had reviewed; the head then
+        # went on leave under a written authorisation, and the deputy approved one dossier "TUQ.".
+        _council_in_app(demo, cycle, _story_day(today, "council"))
+        _head_on_leave(demo, _story_day(today, "council"), _story_day(today, "approved"), today + timedelta(days=7))
         demo.at(_story_day(today, "approved"))
-        if _states(demo, [reviewed[1]])[reviewed[1]] == State.COUNCIL_REVIEWED:
-            _act(demo, demo.users["truongban"], reviewed[1], "head_approve")
+        passed = [nid for nid, state in _states(demo, reviewed).items() if state == State.COUNCIL_REVIEWED]
+        deputy = demo.users["photruongban"]
+        if passed:
+            _act(demo, deputy, passed[0], "head_approve")
+            # its decision, signed by the deputy "TUQ.", is registered and the award recorded
+            decision = decisions.create_decision(demo.ctx, sec, signed_on=_story_day(today, "approved"),
+                                                 signer_user_id=deputy, cycle_id=cycle.id,
+                                                 summary=f"Khen thưởng {cycle.title} (đợt 1)")
+            _act(demo, sec, passed[0], "award", decision_id=decision)
+        if len(passed) > 2:
+            _act(demo, deputy, passed[1], "head_approve")     # its decision is still to be registered
+        # the dossier sent back, completed, is reviewed again by its department for the next meeting
+        demo.at(_story_day(today, "resubmitted"))
+        with demo.ctx.db.reading() as s:
+            code = next(c for c, d in demo.departments.items() if d == s.get(Nomination, reviewed[0]).department_id)
+        _act(demo, _head_of(demo, code), reviewed[0], "department_review")
     _keep_deadlines_ahead(demo, cycle, today)
     demo.at(today)

@@ -127,7 +127,7 @@ def upload_for_nomination(ctx, user_id: int, nomination_id: int, kind: str, file
         raise Invalid(Problem("document_kind", "Loại tài liệu không hợp lệ cho hồ sơ đề nghị: " + kind))
     name = _check_file(ctx.settings, filename, content)
     with ctx.db.transaction() as s:
-        user, actor = load_actor(s, user_id)
+        user, actor = load_actor(s, user_id, ctx)
         nom = s.get(Nomination, nomination_id)
         if nom is None or not can_view(actor, nom):
             raise not_found("đề nghị khen thưởng")
@@ -146,7 +146,7 @@ def upload_for_department(ctx, user_id: int, cycle_id: int, department_id: int, 
         raise Invalid(Problem("document_kind", "Loại tài liệu không hợp lệ cho hồ sơ của Phòng: " + kind))
     name = _check_file(ctx.settings, filename, content)
     with ctx.db.transaction() as s:
-        user, actor = load_actor(s, user_id)
+        user, actor = load_actor(s, user_id, ctx)
         if s.get(ReviewCycle, cycle_id) is None:
             raise not_found("kỳ xét")
         if s.get(Department, department_id) is None:

@@ -35,7 +35,7 @@ def submit_evidence(ctx, user_id: int, *, department_id: int, person_id: int | N
     if problems:
         raise Invalid(problems)
     with ctx.db.transaction() as s:
-        user, actor = load_actor(s, user_id)
+        user, actor = load_actor(s, user_id, ctx)
         if s.get(Department, department_id) is None:
             raise not_found("phòng")
         if not (department_id in actor.headed_department_ids or actor.has("council_secretary")):

@@ -35,7 +35,8 @@ def my_steps(actor: Actor):
                             Nomination.department_id.in_(sorted(actor.headed_department_ids))))
     if actor.has(Role.COUNCIL_SECRETARY):
         clauses.append(Nomination.state.in_([State.DEPARTMENT_REVIEWED.value, State.HEAD_APPROVED.value]))
-    if actor.has(Role.AGENCY_HEAD) or actor.has(Role.DEPUTY_HEAD):
+    # a deputy has the head's work only while standing in for the head (workflow/stand_ins.py)
+    if actor.has(Role.AGENCY_HEAD) or (actor.has(Role.DEPUTY_HEAD) and actor.stands_for_head):
         clauses.append(Nomination.state == State.COUNCIL_REVIEWED.value)
     return or_(*clauses) if clauses else false()
 

@@ -73,7 +73,7 @@ def create_nomination(ctx, user_id: int, *, cycle_id: int, nominee_type: str, aw
         raise Invalid(problems)
 
     with ctx.db.transaction() as s:
-        user, actor = load_actor(s, user_id)
+        user, actor = load_actor(s, user_id, ctx)
         cycle = s.get(ReviewCycle, cycle_id)
         if cycle is None:
             raise not_found("kỳ xét")
@@ -153,7 +153,7 @@ def take_action(ctx, user_id: int, nomination_id: int, action: str, data: Action
     except ValueError:
         raise Invalid(Problem("unknown_action", f"Thao tác “{action}” không tồn tại.")) from None
     with ctx.db.transaction() as s:
-        user, actor = load_actor(s, user_id)
+        user, actor = load_actor(s, user_id, ctx)
         nom = s.get(Nomination, nomination_id, with_for_update=True)
         if nom is None or not can_view(actor, nom):
             raise not_found("đề nghị khen thưởng")
@@ -175,8 +175,9 @@ def take_action(ctx, user_id: int, nomination_id: int, action: str, data: Action
         comment = nfc(data.comment) or None
         if action in REASON_REQUIRED and not comment:
             raise Invalid(Problem("reason_required", "Cần ghi rõ lý do."))
-        # whatever a deputy does here, they do in the head's place: the record says in which capacity
-        on_behalf = authorisations.on_behalf_of(s, ctx, actor, action)
+        # whatever a deputy (or an acting department head) does here, they do in another's place: the
+        # record says in which capacity
+        on_behalf = authorisations.on_behalf_of(s, ctx, actor, action, nom.department_id, before)
         # Effects change the row together with the state below: no query may run in between,
         # or an autoflush would write a half-moved nomination that the CHECKs refuse.
         GUARDS_AND_EFFECTS[action](s, ctx, nom, data, user)

@@ -180,7 +180,7 @@ def save_registration(ctx, user_id: int, *, campaign_id: int, department_id: int
     """A department head drafts (and optionally sends) the department's registration for a year."""
     _year(year)
     with ctx.db.transaction() as s:
-        user, actor = load_actor(s, user_id)
+        user, actor = load_actor(s, user_id, ctx)
         if department_id not in actor.headed_department_ids:
             raise Forbidden("not_allowed", "Chỉ Trưởng phòng được đăng ký thi đua cho phòng mình.")
         campaign = s.get(Campaign, campaign_id)

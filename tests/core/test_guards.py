@@ -157,8 +157,9 @@ def test_a_deputy_approval_is_recorded_as_signed_for_the_head(ctx, make, a):
     with ctx.db.reading() as s:
         entry = s.scalars(select(AuditEntry).where(AuditEntry.nomination_id == nid)
                           .order_by(AuditEntry.id.desc())).first()
-        # 2025-11-20 is after the 2025 reorganisation: the head is now "Giám đốc Sở"
-        assert entry.on_behalf_of == "KT. Giám đốc Sở"
+        # 2025-11-20 is after the 2025 reorganisation: the head is now "Giám đốc Sở"; the factory's deputy
+        # holds a standing KT. assignment, whose domain the audit names
+        assert entry.on_behalf_of == "KT. Giám đốc Sở (được phân công lĩnh vực: Thi đua, khen thưởng)"
         assert s.get(Nomination, nid).approved_for_head is True
 
 

@@ -22,6 +22,7 @@ YEARS = range(2021, 2026)
 LADDER = (14, 7, 3, 1)
 ESCALATE = 7
 NEVER = date.max
+AWAY = (date(2023, 12, 1), date(2023, 12, 31))   # the head on leave, the deputy named under a TUQ.
 PDF = b"%PDF-1.4 simulation"
 
 
@@ -40,6 +41,7 @@ class FiveYears:
         self.a = a = make.agency()
         self.A, self.B = a.department_id, a.other_department_id
         self.person_a, self.person_b = a.staff_person, make.person(self.B, "Ngô Thị Bình")
+        make.authorise(a, valid_from=AWAY[0], valid_to=AWAY[1], away=True)
         self.cycles = {(c.kind, c.year): c.id for c in self._cycles()}
         self.dates = {c.id: c for c in self._cycles()}
         self.nomination: dict[tuple, int] = {}
@@ -99,8 +101,9 @@ class FiveYears:
             key = ("A", year) if kind == "annual" else ("final", 2025)
             plan[self.reviewed_on(kind, year)].append(lambda k=kind, y=year, n=key: self.review(k, y, n))
             plan[self.council_on(kind, year)].append(lambda n=key: self.make._council_review(self.a, self.nomination[n]))
+            approver = self.a.deputy if self.away(self.approved_on(kind, year)) else self.a.agency_head
             plan[self.approved_on(kind, year)].append(
-                lambda n=key: self.make.act(self.a.agency_head, self.nomination[n], "head_approve"))
+                lambda n=key, who=approver: self.make.act(who, self.nomination[n], "head_approve"))
             plan[self.awarded_on(kind, year)].append(lambda n=key: self.award(n))
         return plan
 
@@ -132,6 +135,14 @@ class FiveYears:
 
     # --- the model: who has work pending, from the calendar alone ---------------------------
 
+    @staticmethod
+    def away(d: date) -> bool:
+        return AWAY[0] <= d <= AWAY[1]
+
+    def head_and_stand_in(self, d: date) -> set[int]:
+        """The head, and the deputy while the head is away: the head's reminders reach both."""
+        return {self.a.agency_head} | ({self.a.deputy} if self.away(d) else set())
+
     def _cycle_of(self, cycle_id: int) -> tuple[str, int] | None:
         for key, cid in self.cycles.items():
             if cid == cycle_id and key[1] in YEARS:
@@ -157,14 +168,14 @@ class FiveYears:
                 users.add(a.secretary)
         elif deadline == "ceremony_on":
             if self.council_on(kind, year) <= d < self.approved_on(kind, year):
-                users |= {a.agency_head, a.deputy}
+                users |= self.head_and_stand_in(d)
             if self.approved_on(kind, year) <= d < self.awarded_on(kind, year):
                 users.add(a.secretary)
         return users
 
     def escalated_to(self, cycle_id: int, deadline: str, d: date) -> set[int]:
-        """After a deadline: the secretary and the agency head, while anyone is still late."""
-        return {self.a.secretary, self.a.agency_head} if self.pending(cycle_id, deadline, d) else set()
+        """After a deadline: the secretary and the agency head (and its stand-in), while anyone is still late."""
+        return {self.a.secretary} | self.head_and_stand_in(d) if self.pending(cycle_id, deadline, d) else set()
 
     def deadlines(self):
         for cycle_id, c in self.dates.items():

@@ -56,7 +56,8 @@ def test_each_forward_step_emails_the_next_actor_and_the_award_reaches_nominee_a
     nid = make.nomination(a, person_id=a.staff_person, state=State.AWARDED)
     secretary = {address(ctx, a.secretary)}
     assert to(ctx, "nomination_department_reviewed") == secretary
-    assert to(ctx, "nomination_council_reviewed") == {address(ctx, a.agency_head), address(ctx, a.deputy)}
+    # the deputy's standing "KT." lets them sign, but the head's work reaches them only while the head is away
+    assert to(ctx, "nomination_council_reviewed") == {address(ctx, a.agency_head)}
     assert to(ctx, "nomination_head_approved") == secretary
     assert to(ctx, "nomination_awarded") == {address(ctx, a.staff_user), address(ctx, a.head)}
     nominee_mail = next(m for m in mails(ctx, situation="nomination_awarded") if m.recipient_user_id == a.staff_user)
@@ -86,7 +87,24 @@ def test_resume_tells_whoever_must_act_on_the_step_it_returns_to(ctx, make):
     nid = make.nomination(a, person_id=a.staff_person, state=State.COUNCIL_REVIEWED)
     make.act(a.secretary, nid, "hold", comment="Đang xem xét đơn khiếu nại")
     make.act(a.secretary, nid, "resume", comment="Đã giải quyết xong khiếu nại")
-    assert to(ctx, "nomination_resumed") == {address(ctx, a.agency_head), address(ctx, a.deputy)}
+    assert to(ctx, "nomination_resumed") == {address(ctx, a.agency_head)}
+
+
+def test_while_the_head_or_a_department_head_is_away_the_stand_in_is_emailed_too(ctx, make, clock):
+    from datetime import date
+
+    from workflow import authorisations
+    a = make.agency()
+    make.authorise(a, valid_from=date(2025, 11, 20), valid_to=date(2025, 11, 30), away=True)
+    acting = make.user(["staff"], make.person(a.department_id, "Bùi Văn Quyền"))
+    authorisations.record_acting_head(ctx, a.head, department_id=a.department_id, delegate_id=acting,
+                                      valid_from=date(2025, 11, 20), valid_to=date(2025, 11, 30))
+    make.nomination(a, person_id=a.staff_person, by=a.staff_user, state=State.COUNCIL_REVIEWED)
+    assert to(ctx, "nomination_registered") == {address(ctx, a.head), address(ctx, acting)}
+    assert to(ctx, "nomination_council_reviewed") == {address(ctx, a.agency_head), address(ctx, a.deputy)}
+    clock.set(date(2025, 12, 1))                                   # both are back
+    make.nomination(a, by=a.secretary)
+    assert [m.to_address for m in mails(ctx, situation="nomination_registered")][-1:] == [address(ctx, a.head)]
 
 
 def test_users_without_email_are_skipped(ctx, make):
@@ -94,6 +112,7 @@ def test_users_without_email_are_skipped(ctx, make):
     with ctx.db.transaction() as s:
         deputy = s.get(User, a.deputy)
         deputy.email = deputy.person.email = None
+    make.authorise(a, away=True)          # the deputy would be told, standing in for the head
     make.nomination(a, state=State.COUNCIL_REVIEWED)
     assert to(ctx, "nomination_council_reviewed") == {address(ctx, a.agency_head)}
 

@@ -127,3 +127,17 @@ def test_nobody_with_nothing_pending_is_reminded(ctx, make):
     for day in (date(2025, 3, 17), date(2025, 3, 24), date(2025, 4, 1), date(2025, 11, 16), date(2025, 12, 1)):
         assert run_reminders(ctx, day).sent == []
     assert ledger(ctx) == [] and digests(ctx) == []
+
+
+def test_while_a_department_head_is_away_the_acting_head_is_reminded_too_and_not_after(ctx, make):
+    from workflow import authorisations
+    a = make.agency()
+    register(ctx, a.other_head, a.other_department_id, 2025)
+    acting = make.user(["staff"], make.person(a.department_id, "Bùi Văn Quyền"))
+    authorisations.record_acting_head(ctx, a.head, department_id=a.department_id, delegate_id=acting,
+                                      valid_from=date(2025, 3, 10), valid_to=date(2025, 3, 20))
+    report = run_reminders(ctx, date(2025, 3, 17))
+    assert {d.recipient.user_id for d in report.sent} == {a.head, acting}
+    assert "Phòng Chính sách: chưa gửi đăng ký thi đua năm 2025." in digests(ctx)[-1].body_text
+    report = run_reminders(ctx, date(2025, 3, 24))             # back at work: the head alone
+    assert {d.recipient.user_id for d in report.sent} == {a.head}

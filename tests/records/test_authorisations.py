@@ -28,8 +28,8 @@ def _approval_audit(ctx, nid):
 
 
 def test_a_deputy_is_refused_outside_the_dates_or_the_steps_of_an_authorisation(ctx, make, clock):
-    ctx.settings.raw.setdefault("workflow", {})["deputy_needs_authorisation"] = True
-    a = make.agency()
+    assert ctx.settings.deputy_needs_authorisation                 # the default
+    a = make.agency(deputy_authorised=False)
     nid = make.nomination(a, state=State.COUNCIL_REVIEWED)
     with pytest.raises(Forbidden) as err:                       # nothing recorded yet
         make.act(a.deputy, nid, "head_approve")
@@ -53,8 +53,7 @@ def test_a_deputy_is_refused_outside_the_dates_or_the_steps_of_an_authorisation(
 
 
 def test_a_revoked_authorisation_ends_the_same_day(ctx, make):
-    ctx.settings.raw.setdefault("workflow", {})["deputy_needs_authorisation"] = True
-    a = make.agency()
+    a = make.agency(deputy_authorised=False)
     nid = make.nomination(a, state=State.COUNCIL_REVIEWED)
     aid = _tuq(ctx, a)
     with pytest.raises(Invalid):
@@ -67,7 +66,7 @@ def test_a_revoked_authorisation_ends_the_same_day(ctx, make):
 
 
 def test_kt_needs_a_domain_tuq_a_written_act_and_only_the_head_records_one(ctx, make):
-    a = make.agency()
+    a = make.agency(deputy_authorised=False)
     with pytest.raises(Invalid) as err:
         _tuq(ctx, a, act_number=None)
     assert {p.code for p in err.value.problems} == {"written_act"}
@@ -84,7 +83,8 @@ def test_kt_needs_a_domain_tuq_a_written_act_and_only_the_head_records_one(ctx, 
 
 
 def test_without_the_setting_a_deputy_still_signs_kt_and_a_kt_in_force_names_its_domain(ctx, make):
-    a = make.agency()
+    ctx.settings.raw.setdefault("workflow", {})["deputy_needs_authorisation"] = False
+    a = make.agency(deputy_authorised=False)
     first = make.nomination(a, state=State.COUNCIL_REVIEWED)
     make.act(a.deputy, first, "head_approve")
     assert _approval_audit(ctx, first).on_behalf_of == "KT. Giám đốc Sở"
@@ -101,7 +101,7 @@ def test_without_the_setting_a_deputy_still_signs_kt_and_a_kt_in_force_names_its
 
 
 def test_the_api_records_and_revokes_an_authorisation(ctx, make):
-    a = make.agency()
+    a = make.agency(deputy_authorised=False)
     api = Api(ctx, make)
     body = {"delegate_id": a.deputy, "capacity": "tuq", "actions": ["head_approve"], "valid_from": "2025-11-18",
             "valid_to": "2025-11-25", "act_number": "05/GUQ-SDTTG", "act_date": "2025-11-17"}

@@ -194,3 +194,31 @@ def test_the_api_opens_casts_and_closes_and_keeps_a_secret_voting_secret(ctx, ma
     assert closed.status_code == 200 and closed.json["items"][0]["counts"]["for"] == 1 and "ballots" not in closed.json
     late = api.post(users[seated[2]], f"/api/v1/council-meetings/{meeting}/ballots", json={"choices": {str(nid): "for"}})
     assert late.status_code == 409
+
+
+def test_a_member_who_is_a_nominee_on_the_agenda_does_not_vote_on_their_own_nomination(ctx, make):
+    from datetime import date
+
+    from workflow import council_roster
+    a = make.agency()
+    own = make.nomination(a, person_id=a.staff_person, state=State.DEPARTMENT_REVIEWED)
+    other = make.nomination(a, state=State.DEPARTMENT_REVIEWED)
+    make.roster(a, 4)
+    seat = council_roster.add_member(ctx, a.secretary, person_id=a.staff_person, council_role="member",
+                                     term_from=date(2020, 1, 1))
+    meeting = make.meeting(a, make.cycle(), present=5, total=5)
+    ballots.open_voting(ctx, a.secretary, meeting)
+    with pytest.raises(Invalid) as err:                    # separation of duties, from their account…
+        ballots.cast_ballots(ctx, a.staff_user, meeting, {own: "for", other: "for"})
+    assert _problems(err) == {"own_nomination"} and "Lê Thị Hoà" in err.value.problems[0].message
+    with pytest.raises(Invalid) as err:                    # …or from their paper ballot
+        ballots.cast_ballots(ctx, a.secretary, meeting, {own: "for"}, paper_for_member_id=seat)
+    assert _problems(err) == {"own_nomination"}
+    with ctx.db.reading() as s:
+        assert ballots.open_votings_for(s, a.staff_user)[0]["left"] == 1
+        view = ballots.voting_view(s, ctx, meeting, a.staff_user)
+        assert {i.nomination_id: i.own for i in view["items"]} == {own: True, other: False}
+    ballots.cast_ballots(ctx, a.staff_user, meeting, {other: "for"})
+    with ctx.db.reading() as s:
+        assert ballots.open_votings_for(s, a.staff_user) == []   # nothing left that is theirs to vote on
+        assert s.query(BallotParticipation).filter_by(nomination_id=own).count() == 0

@@ -44,8 +44,8 @@ def test_every_control_on_every_page_is_labelled(ctx, make, browser_for):
         a.secretary: ["/", "/nominations", f"/nominations/{nid}", "/council", "/council/registrations",
                       "/registers/initiatives", "/registers/contests", "/registers/ratings", "/help/workflow",
                       "/nominations/new", "/department", f"/council/meetings/{meeting}"],
-        a.head: ["/", "/department", f"/nominations/{nid}", "/nominations/new"],
-        a.agency_head: ["/approvals", f"/nominations/{nid}"],
+        a.head: ["/", "/department", f"/nominations/{nid}", "/nominations/new", "/authorisations"],
+        a.agency_head: ["/approvals", f"/nominations/{nid}", "/authorisations"],
         a.admin: ["/admin/campaigns", "/admin/departments", "/admin/people", "/admin/users", "/mail"],
     }
     problems, seen = {}, 0

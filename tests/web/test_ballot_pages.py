@@ -69,3 +69,23 @@ def test_staff_outside_the_council_do_not_see_a_voting(ctx, make, browser_for):
     _, meeting, _, _ = _seat_users(ctx, make, a)
     browser_for(a.secretary).post(f"/ballots/{meeting}/open")
     assert browser_for(a.staff_user).get(f"/ballots/{meeting}").status_code == 403
+
+
+def test_a_member_nominated_on_the_agenda_is_shown_why_they_do_not_vote_on_it(ctx, make, browser_for):
+    from datetime import date
+
+    from workflow import council_roster
+    a = make.agency()
+    own = make.nomination(a, person_id=a.staff_person, state=State.DEPARTMENT_REVIEWED)
+    other = make.nomination(a, state=State.DEPARTMENT_REVIEWED)
+    make.roster(a, 4)
+    council_roster.add_member(ctx, a.secretary, person_id=a.staff_person, council_role="member",
+                              term_from=date(2020, 1, 1))
+    meeting = make.meeting(a, make.cycle(), present=5, total=5)
+    assert browser_for(a.secretary).post(f"/ballots/{meeting}/open").status_code == 302
+    member = browser_for(a.staff_user)
+    page = member.get(f"/ballots/{meeting}").get_data(as_text=True)
+    assert f'data-testid="own-{own}"' in page and f'name="choice-{own}"' not in page and f'name="choice-{other}"' in page
+    assert "nguyên tắc tách bạch nhiệm vụ" in page
+    refused = member.post(f"/ballots/{meeting}", data={f"choice-{own}": "for"})
+    assert refused.status_code == 422 and "không biểu quyết hồ sơ này" in refused.get_data(as_text=True)

@@ -253,10 +253,19 @@ def test_the_deputy_is_told_the_approval_is_recorded_as_kt_and_nothing_is_pre_ch
     nid = make.nomination(a, person_id=a.staff_person, state=State.COUNCIL_REVIEWED)
     deputy = browser_for(a.deputy)
     approvals = deputy.get("/approvals").get_data(as_text=True)
-    assert "ký thay Thủ trưởng (KT.)" in approvals and " checked " not in approvals
+    assert "thay Thủ trưởng (KT./TUQ. theo ủy quyền)" in approvals and " checked " not in approvals
+    # the capacity in force today: the factory's standing KT. assignment, with its domain
+    assert "hôm nay hồ sơ sẽ ghi: KT. Giám đốc Sở (được phân công lĩnh vực: Thi đua, khen thưởng)" in approvals
     detail = text_of(deputy.get(f"/nominations/{nid}"))
-    assert "Phê duyệt — ký thay Thủ trưởng (KT.)…" in detail and "Phiên bản" not in detail
-    assert "ký thay" not in text_of(browser_for(a.agency_head).get(f"/nominations/{nid}"))
+    assert "Phê duyệt — thay Thủ trưởng (KT./TUQ. theo ủy quyền)…" in detail and "Phiên bản" not in detail
+    assert "thay Thủ trưởng" not in text_of(browser_for(a.agency_head).get(f"/nominations/{nid}"))
+
+
+def test_a_deputy_without_an_authorisation_in_force_is_told_so_on_the_approvals_page(ctx, make, browser_for):
+    a = make.agency(deputy_authorised=False)
+    make.nomination(a, person_id=a.staff_person, state=State.COUNCIL_REVIEWED)
+    page = text_of(browser_for(a.deputy).get("/approvals"))
+    assert "Hôm nay bạn không có ủy quyền hoặc phân công ký thay còn hiệu lực" in page
 
 
 def test_dates_are_typed_and_shown_day_first_whatever_the_browser(ctx, make, browser_for):

@@ -1,4 +1,4 @@
-"""Authorisations over the API: list, record (the head), revoke (the head)."""
+"""Authorisations over the API: list, record (the head), name an acting department head, revoke."""
 from __future__ import annotations
 
 from flask import g, jsonify
@@ -10,7 +10,7 @@ from workflow.models import SIGNING_CAPACITIES, Authorisation
 
 from ..context import get_ctx
 from . import bp, token_required
-from .inputs import a_date, choice, integer, json_body, text
+from .inputs import a_date, boolean, choice, integer, json_body, text
 
 
 def _one(authorisation_id: int) -> dict:
@@ -38,7 +38,18 @@ def record_authorisation():
         capacity=choice(b, "capacity", tuple(SIGNING_CAPACITIES)), actions=actions,
         valid_from=a_date(b, "valid_from"), valid_to=a_date(b, "valid_to"),
         domain=text(b, "domain", max_length=authorisations.DOMAIN_MAX) or "",
-        act_number=text(b, "act_number", max_length=50), act_date=a_date(b, "act_date", required=False))
+        act_number=text(b, "act_number", max_length=50), act_date=a_date(b, "act_date", required=False),
+        away=boolean(b, "away"))
+    return jsonify(_one(aid)), 201
+
+
+@bp.post("/authorisations/acting-heads")
+@token_required
+def record_acting_head():
+    b = json_body()
+    aid = authorisations.record_acting_head(get_ctx(), g.user_id, department_id=integer(b, "department_id"),
+                                            delegate_id=integer(b, "delegate_id"), valid_from=a_date(b, "valid_from"),
+                                            valid_to=a_date(b, "valid_to"))
     return jsonify(_one(aid)), 201
 
 

@@ -246,15 +246,22 @@ def spec() -> dict:
                                 choices={"type": "object", "description": "mã hồ sơ → lựa chọn",
                                          "additionalProperties": {"enum": ["for", "against", "abstain"]}}))},
             "/api/v1/authorisations": {
-                "get": _op("Ủy quyền, giao ký thay của Thủ trưởng (lãnh đạo, Thư ký, quản trị)", errors=(403,)),
+                "get": _op("Ủy quyền, giao ký thay của Thủ trưởng và người phụ trách phòng (lãnh đạo, Thư ký, quản trị:"
+                           " tất cả; Trưởng phòng: của phòng mình)", errors=(403,)),
                 "post": _op("Thủ trưởng ghi nhận ủy quyền: KT. (lĩnh vực được phân công) hoặc TUQ. (số, ngày văn bản"
                             " ủy quyền), thao tác, thời hạn", ok=201, errors=(403, 404, 422), body=_props(
                                 ["delegate_id", "capacity", "actions", "valid_from", "valid_to"], delegate_id=ID,
                                 capacity={"enum": ["kt", "tuq"]}, valid_from=DATE, valid_to=DATE, domain=STR,
-                                act_number=STR, act_date=DATE,
+                                act_number=STR, act_date=DATE, away={"type": "boolean"},
                                 actions={"type": "array", "items": {"enum": ["head_approve", "send_back", "reject"]}}))},
+            "/api/v1/authorisations/acting-heads": {
+                "post": _op("Trưởng phòng vắng mặt giao người phụ trách phòng (hoặc Thủ trưởng giao cho phòng bất kỳ):"
+                            " thực hiện các bước của Phòng trong thời hạn, nhật ký ghi phụ trách thay ai", ok=201,
+                            errors=(403, 404, 422), body=_props(["department_id", "delegate_id", "valid_from", "valid_to"],
+                                                                 department_id=ID, delegate_id=ID, valid_from=DATE,
+                                                                 valid_to=DATE))},
             "/api/v1/authorisations/{authorisation_id}/revoke": {
-                "post": _op("Thủ trưởng thu hồi ủy quyền (ghi lý do); hết hiệu lực từ hôm nay",
+                "post": _op("Người đã giao (hoặc Thủ trưởng) thu hồi ủy quyền (ghi lý do); hết hiệu lực từ hôm nay",
                             errors=(403, 404, 409, 422), params=[_path_param("authorisation_id")],
                             body=_props(["reason"], reason=STR))},
             "/api/v1/council-meetings/{meeting_id}/advance": {

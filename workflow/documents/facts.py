@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from .. import criteria
 from ..agency import identity_on, legal_texts_on
 from ..authorisations import in_force
+from ..clock import LOCAL_TZ
 from ..models import (
     AWARD_FORMS,
     SIGNING_CAPACITIES,
@@ -251,35 +252,37 @@ def past_awards(s: Session, nom: Nomination, before: date) -> list[dict]:
 
 # --- signatures ------------------------------------------------------------------------------
 
-def head_signature(s: Session, identity, nominations: list[Nomination]) -> dict:
-    """Who signs for the head: the approver of the latest approval; 'KT.' when a deputy approved."""
-    approved = [n for n in nominations if n.approved_by_id]
-    latest = max(approved, key=lambda n: (n.approved_at, n.id), default=None)
-    approver = s.get(User, latest.approved_by_id) if latest else None
-    deputy = bool(latest and latest.approved_for_head)
-    return {
-        "on_behalf": "KT. " + vn.upper(identity.head_title) if deputy else "",
-        "title": vn.upper(identity.deputy_title if deputy else identity.head_title),
-        "name": approver.name if approver else "",
-    }
-
-
-def decision_signature(s: Session, identity, decision, nominations: list[Nomination]) -> dict:
-    """The signer of a registered decision in its capacity ('KT.' for a deputy); a draft falls back to
-    the latest approver."""
-    if decision is None:
-        return head_signature(s, identity, nominations)
-    deputy = decision.capacity == "deputy"
-    granted = signer_authorisation(s, decision) if deputy else None
+def _signature(identity, deputy: bool, granted, name: str) -> dict:
+    """The signature block: the head's own, or a deputy's under the capacity in force ('KT.', or 'TUQ.'
+    with the written act it stands on, cited among the decision's bases)."""
     mark = SIGNING_CAPACITIES[granted.capacity] if granted else "KT."
     return {
         "on_behalf": f"{mark} " + vn.upper(identity.head_title) if deputy else "",
         "title": vn.upper(identity.deputy_title if deputy else identity.head_title),
-        "name": decision.signer_name,
-        # the written act a "TUQ." signature stands on, cited among the decision's bases
+        "name": name,
         "act": (f"Căn cứ văn bản ủy quyền số {granted.act_number} ngày {granted.act_date:%d/%m/%Y}"
-                f" của {identity.head_title};") if granted and granted.capacity == "tuq" else "",
+                f" của {identity.head_title};") if deputy and granted and granted.capacity == "tuq" else "",
     }
+
+
+def head_signature(s: Session, identity, nominations: list[Nomination]) -> dict:
+    """Who signs for the head: the approver of the latest approval, in the capacity they approved under."""
+    approved = [n for n in nominations if n.approved_by_id]
+    latest = max(approved, key=lambda n: (n.approved_at, n.id), default=None)
+    approver = s.get(User, latest.approved_by_id) if latest else None
+    deputy = bool(latest and latest.approved_for_head)
+    granted = (in_force(s, approver.id, "head_approve", latest.approved_at.astimezone(LOCAL_TZ).date())
+               if deputy and approver else None)
+    return _signature(identity, deputy, granted, approver.name if approver else "")
+
+
+def decision_signature(s: Session, identity, decision, nominations: list[Nomination]) -> dict:
+    """The signer of a registered decision in its capacity ('KT.'/'TUQ.' for a deputy); a draft falls back
+    to the latest approver."""
+    if decision is None:
+        return head_signature(s, identity, nominations)
+    deputy = decision.capacity == "deputy"
+    return _signature(identity, deputy, signer_authorisation(s, decision) if deputy else None, decision.signer_name)
 
 
 def signer_authorisation(s: Session, decision):

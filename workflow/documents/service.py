@@ -74,7 +74,7 @@ def generate(ctx, user_id: int, kind: str, *, nomination_id: int | None = None, 
     if kind not in KINDS:
         raise Invalid(Problem("document_kind", f"Không tạo được loại tài liệu “{kind}”."))
     with ctx.db.reading() as s:
-        _user, actor = load_actor(s, user_id)
+        _user, actor = load_actor(s, user_id, ctx)
         draft = _draft(s, ctx, actor, kind, nomination_id=nomination_id, cycle_id=cycle_id,
                        department_id=department_id, meeting_id=meeting_id)
     # Rendering and LibreOffice run outside any transaction: a slow conversion holds no lock.

@@ -1,0 +1,70 @@
+"""Who stands in for whom on a day: the deputy named while the agency head is away, and the acting
+head (phụ trách) of a department while its head is away.
+
+One rule for the inbox, the permission to take a department's step, the emails of the next step and
+the reminders. The head's work waits on a deputy only while the head is marked away and names them:
+a deputy's standing "KT." assignment lets them sign, but does not make the head's queue theirs. With
+`[workflow] deputy_needs_authorisation` off, any deputy may act at any time, so every deputy is shown
+the head's work, as before authorisations existed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from states import Action, Actor, Role
+
+from .models import Authorisation, User, UserRole
+
+
+@dataclass(frozen=True)
+class StandIns:
+    """Who stands in on one day: for the agency head, and for each department's head."""
+
+    for_head: frozenset[int] = frozenset()
+    for_department: dict[int, frozenset[int]] = field(default_factory=dict)
+
+
+def in_force_on(s: Session, on: date, *conditions) -> list[Authorisation]:
+    """Authorisations in force on `on` (not revoked by then), matching `conditions`."""
+    rows = s.scalars(select(Authorisation).where(Authorisation.valid_from <= on, Authorisation.valid_to >= on,
+                                                 *conditions).order_by(Authorisation.id))
+    return [a for a in rows if a.in_force(on)]
+
+
+def _for_head(s: Session, on: date, *conditions) -> set[int]:
+    """Delegates named while the head is away, for the head's approval."""
+    return {a.delegate_id for a in in_force_on(s, on, Authorisation.department_id.is_(None), Authorisation.away,
+                                                *conditions) if Action.HEAD_APPROVE.value in a.actions}
+
+
+def on_day(s: Session, ctx, on: date) -> StandIns:
+    """Everyone standing in for someone on `on`: two short queries."""
+    if ctx.settings.deputy_needs_authorisation:
+        head = _for_head(s, on)
+    else:
+        head = set(s.scalars(select(UserRole.user_id).join(User).where(UserRole.role == Role.DEPUTY_HEAD.value,
+                                                                       User.active)))
+    departments: dict[int, set[int]] = {}
+    for a in in_force_on(s, on, Authorisation.department_id.is_not(None)):
+        departments.setdefault(a.department_id, set()).add(a.delegate_id)
+    return StandIns(frozenset(head), {d: frozenset(ids) for d, ids in departments.items()})
+
+
+def with_stand_ins(s: Session, ctx, actor: Actor) -> Actor:
+    """The actor as of today: an acting head holds the department head's part for that department (the
+    audit says in whose name); a deputy named while the head is away has the head's work waiting."""
+    today = ctx.clock.today()
+    acting = frozenset(a.department_id for a in in_force_on(s, today, Authorisation.delegate_id == actor.user_id,
+                                                            Authorisation.department_id.is_not(None)))
+    acting -= actor.headed_department_ids if actor.has(Role.DEPARTMENT_HEAD) else frozenset()
+    stands = actor.has(Role.DEPUTY_HEAD) and (not ctx.settings.deputy_needs_authorisation
+                                              or bool(_for_head(s, today, Authorisation.delegate_id == actor.user_id)))
+    if not acting and not stands:
+        return actor
+    return replace(actor, roles=actor.roles | ({Role.DEPARTMENT_HEAD.value} if acting else set()),
+                   headed_department_ids=actor.headed_department_ids | acting, acting_department_ids=acting,
+                   stands_for_head=stands)
