@@ -13,7 +13,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from sqlalchemy.orm import Session
 
-from workflow.agency import identity_on
+from workflow.agency import identity_today
 from workflow.errors import NotFound
 from workflow.models import OutboxMessage
 
@@ -69,7 +69,7 @@ def render_stored(template: str, variables: dict) -> Rendered:
 def agency_name(s: Session, ctx) -> str:
     """The agency's name in force today (it changed in 2025), or "" before one is set up."""
     try:
-        return identity_on(s, ctx.clock.today()).name
+        return identity_today(s, ctx).name
     except NotFound:
         return ""
 
