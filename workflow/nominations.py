@@ -198,7 +198,6 @@ def take_action(ctx, user_id: int, nomination_id: int, action: str, data: Action
         audit(s, ctx, actor_id=user.id, action=action.value, entity_type="nomination", entity_id=nom.id,
               nomination_id=nom.id, from_state=before.value, to_state=after.value, comment=comment,
               on_behalf_of=on_behalf, payload=_payload(action, data, nom))
-        s.flush()
         record_event(s, ctx, EVENT_OF[action], nomination_id=nom.id, actor_id=user.id,
                      payload={"from": before.value, "to": after.value, "comment": comment,
                               "on_behalf_of": on_behalf})
