@@ -120,4 +120,6 @@ class ReminderSent(Base):
     __table_args__ = (
         UniqueConstraint("cycle_id", "deadline", "offset_days", "recipient_user_id"),
         Index("ix_reminder_sent_recipient_sent_on", "recipient_user_id", "sent_on"),
+        # the sweep's "who already had today's digest", for all recipients in one statement
+        Index("ix_reminder_sent_sent_on_recipient", "sent_on", "recipient_user_id"),
     )
