@@ -13,7 +13,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from sqlalchemy.orm import Session
 
-from workflow.agency import identity_on
+from workflow.agency import identity_today
 from workflow.errors import NotFound
 from workflow.models import OutboxMessage
 
@@ -69,25 +69,28 @@ def render_stored(template: str, variables: dict) -> Rendered:
 def agency_name(s: Session, ctx) -> str:
     """The agency's name in force today (it changed in 2025), or "" before one is set up."""
     try:
-        return identity_on(s, ctx.clock.today()).name
+        return identity_today(s, ctx).name
     except NotFound:
         return ""
 
 
-def queue(s: Session, ctx, *, situation: str, template: str, to: Recipient, variables: dict,
-          nomination_id: int | None = None, event_id: int | None = None,
-          message_id: str | None = None) -> OutboxMessage:
-    """Add one email for one recipient to the outbox, in the caller's transaction.
+def queue(s: Session, ctx, **message) -> OutboxMessage:
+    """Add one email for one recipient to the outbox, in the caller's transaction (arguments: `outbox_row`)."""
+    row = OutboxMessage(**outbox_row(s, ctx, **message))
+    s.add(row)
+    return row
+
+
+def outbox_row(s: Session, ctx, *, situation: str, template: str, to: Recipient, variables: dict,
+               nomination_id: int | None = None, event_id: int | None = None, message_id: str | None = None) -> dict:
+    """The outbox row of one email for one recipient, as column values (a sweep inserts many at once).
 
     Only the subject is rendered here (pages list it); the relay renders the body when it sends.
     """
     common = {"recipient": to, "base_url": ctx.settings.base_url, "agency": agency_name(s, ctx)}
     stored = payload.dump({**common, **variables})
-    message = OutboxMessage(
-        created_at=ctx.clock.now(),
-        message_id=message_id or make_msgid(idstring="thidua", domain=mail_settings(ctx.settings).domain),
-        situation=situation, recipient_user_id=to.user_id, to_address=to.address,
-        subject=render_subject(template, **payload.load(stored)), template=template, variables=stored,
-        nomination_id=nomination_id, event_id=event_id, state="pending", attempts=0)
-    s.add(message)
-    return message
+    return {"created_at": ctx.clock.now(),
+            "message_id": message_id or make_msgid(idstring="thidua", domain=mail_settings(ctx.settings).domain),
+            "situation": situation, "recipient_user_id": to.user_id, "to_address": to.address,
+            "subject": render_subject(template, **payload.load(stored)), "template": template, "variables": stored,
+            "nomination_id": nomination_id, "event_id": event_id, "state": "pending", "attempts": 0}

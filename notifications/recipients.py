@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, lazyload
 
 from workflow.models import Department, Person, User, UserRole
 from workflow.stand_ins import StandIns
@@ -25,6 +25,10 @@ def _recipient(user: User) -> Recipient | None:
     return Recipient(user.id, user.name, address)
 
 
+# A recipient's name and address come from the user and their person; their roles are not needed.
+_AS_RECIPIENT = (joinedload(User.person), lazyload(User.role_rows))
+
+
 def _sorted(users) -> list[Recipient]:
     found = {r.user_id: r for r in (_recipient(u) for u in users) if r is not None}
     return sorted(found.values(), key=lambda r: (person_sort_key(r.name), r.user_id))
@@ -32,12 +36,14 @@ def _sorted(users) -> list[Recipient]:
 
 def users_with_roles(s: Session, *roles: str) -> list[Recipient]:
     """Active users holding any of `roles`, with an email address."""
-    users = s.scalars(select(User).join(UserRole).where(UserRole.role.in_(roles), User.active)).unique()
+    users = s.scalars(select(User).join(UserRole).where(UserRole.role.in_(roles), User.active)
+                      .options(*_AS_RECIPIENT)).unique()
     return _sorted(users)
 
 
 def _users(s: Session, user_ids) -> list[User]:
-    return list(s.scalars(select(User).where(User.id.in_(sorted(user_ids)), User.active))) if user_ids else []
+    return (list(s.scalars(select(User).where(User.id.in_(sorted(user_ids)), User.active).options(*_AS_RECIPIENT)))
+            if user_ids else [])
 
 
 def department_heads(s: Session, department_id: int, stand_ins: StandIns | None = None) -> list[Recipient]:
@@ -46,13 +52,14 @@ def department_heads(s: Session, department_id: int, stand_ins: StandIns | None 
     acting = _users(s, stand_ins.for_department.get(department_id, ())) if stand_ins else []
     if dept is None or dept.head_person_id is None:
         return _sorted(acting)
-    return _sorted(list(s.scalars(select(User).where(User.person_id == dept.head_person_id, User.active))) + acting)
+    return _sorted(list(s.scalars(select(User).where(User.person_id == dept.head_person_id, User.active)
+                                  .options(*_AS_RECIPIENT))) + acting)
 
 
 def heads_of_departments(s: Session, stand_ins: StandIns | None = None) -> dict[int, list[Recipient]]:
     """Every department's head user account(s) and acting heads, in two queries: department id -> recipients."""
     rows = s.execute(select(Department.id, User).join(User, User.person_id == Department.head_person_id)
-                     .options(joinedload(User.person)).where(User.active)).all()
+                     .options(*_AS_RECIPIENT).where(User.active)).all()
     by_department: dict[int, list[User]] = {}
     for department_id, user in rows:
         by_department.setdefault(department_id, []).append(user)
@@ -65,13 +72,14 @@ def heads_of_departments(s: Session, stand_ins: StandIns | None = None) -> dict[
 
 def head_and_stand_ins(s: Session, stand_ins: StandIns) -> list[Recipient]:
     """The agency head and the deputies the head's work waits on that day (workflow/stand_ins.py)."""
-    heads = s.scalars(select(User).join(UserRole).where(UserRole.role == "agency_head", User.active)).unique()
+    heads = s.scalars(select(User).join(UserRole).where(UserRole.role == "agency_head", User.active)
+                      .options(*_AS_RECIPIENT)).unique()
     return _sorted(list(heads) + _users(s, stand_ins.for_head))
 
 
 def person_recipient(s: Session, person_id: int) -> Recipient | None:
     """A person as a recipient: their user account if any, else the person's own email."""
-    user = s.scalars(select(User).where(User.person_id == person_id, User.active)).first()
+    user = s.scalars(select(User).where(User.person_id == person_id, User.active).options(*_AS_RECIPIENT)).first()
     if user is not None and _recipient(user):
         return _recipient(user)
     person = s.get(Person, person_id)

@@ -8,20 +8,22 @@ not passed; a stale pre-deadline reminder is never sent after the deadline (esca
 covers that). All of one recipient's items of a day go in one digest.
 
 Exactly once: the ledger `reminder_sent` has a unique key (cycle, deadline, offset,
-recipient), and its rows are inserted in the transaction that queues the digest. A
-unique violation means another process sent that step; it is skipped.
+recipient), and its rows are inserted in the transaction that queues the digests. A
+row another process holds means it sent that step; it is skipped (ON CONFLICT DO NOTHING).
+The day's digests are queued in one transaction, in a constant number of statements.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
 from workflow import stand_ins
-from workflow.models import ReminderSent, ReviewCycle
+from workflow.models import OutboxMessage, ReminderSent, ReviewCycle
 
 from . import emails, pending
 from .links import cycle_url, registrations_url
@@ -148,45 +150,64 @@ def plan(s: Session, ctx, as_of: date) -> list[Digest]:
     return sorted(by_user.values(), key=lambda d: d.recipient.user_id)
 
 
-def _claim_steps(s: Session, ctx, user_id: int, line: Line, as_of: date) -> list[ReminderSent]:
-    rows = []
-    for offset, due_on in line.steps:
-        row = ReminderSent(cycle_id=line.cycle_id, deadline=line.deadline, offset_days=offset,
-                           recipient_user_id=user_id, due_on=due_on, sent_on=as_of, created_at=ctx.clock.now())
-        try:
-            with s.begin_nested():
-                s.add(row)
-                s.flush()
-        except IntegrityError:
-            continue  # another process holds this step: it sent it
-        rows.append(row)
-    return rows
+def _claim(s: Session, ctx, digests: list[Digest], as_of: date) -> dict[tuple, int]:
+    """Insert the ledger rows of every step of `digests` in one statement; those another process holds
+    already are skipped (its sweep sent them). Returns the steps this sweep claimed: key -> ledger id.
+
+    Rows go in key order, so two sweeps racing on PostgreSQL wait on each other's rows in the same
+    order (no deadlock); SQLite's writers are serialised by BEGIN IMMEDIATE."""
+    now = ctx.clock.now()
+    rows = sorted(({"cycle_id": line.cycle_id, "deadline": line.deadline, "offset_days": offset,
+                    "recipient_user_id": d.recipient.user_id, "due_on": due_on, "sent_on": as_of, "created_at": now}
+                   for d in digests for line in d.lines for offset, due_on in line.steps), key=_ledger_key)
+    if not rows:
+        return {}
+    insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
+    key_columns = (ReminderSent.cycle_id, ReminderSent.deadline, ReminderSent.offset_days,
+                   ReminderSent.recipient_user_id)
+    claimed = s.execute(insert(ReminderSent).on_conflict_do_nothing().returning(ReminderSent.id, *key_columns),
+                        rows)
+    return {tuple(row[1:]): row[0] for row in claimed}
 
 
-def _send(ctx, digest: Digest, as_of: date, report: SweepReport) -> None:
-    user_id = digest.recipient.user_id
+def _ledger_key(row: dict) -> tuple:
+    return row["cycle_id"], row["deadline"], row["offset_days"], row["recipient_user_id"]
+
+
+def _send_all(ctx, digests: list[Digest], as_of: date, report: SweepReport) -> None:
+    """Queue the day's digests in one transaction, in statements that do not grow in number with them:
+    who already had today's digest, the ledger claims, the outbox rows, the ledger's links to them
+    (executemany, several rows per statement where the driver allows)."""
     with ctx.db.transaction() as s:
-        already = s.scalars(select(ReminderSent.id).where(ReminderSent.recipient_user_id == user_id,
-                                                          ReminderSent.sent_on == as_of).limit(1)).first()
-        if already is not None:
-            # One digest a day: what came up since goes out with tomorrow's (the ladder catches up).
-            report.deferred.append(digest)
-            return
-        kept, ledger = [], []
-        for line in digest.lines:
-            rows = _claim_steps(s, ctx, user_id, line, as_of)
-            report.taken_by_others += len(line.steps) - len(rows)
-            if rows:
-                kept.append(line)
-                ledger += rows
-        if not kept:
-            return
-        message = emails.queue(s, ctx, situation=SITUATION, template=TEMPLATE, to=digest.recipient,
-                               variables=digest_variables(kept, as_of))
-        s.flush()
-        for row in ledger:
-            row.outbox_id = message.id
-        report.sent.append(Digest(digest.recipient, kept))
+        already = set(s.scalars(select(ReminderSent.recipient_user_id).where(ReminderSent.sent_on == as_of)
+                                .distinct()))
+        # One digest a day: what came up since goes out with tomorrow's (the ladder catches up).
+        report.deferred += [d for d in digests if d.recipient.user_id in already]
+        todo = [d for d in digests if d.recipient.user_id not in already]
+        claimed = _claim(s, ctx, todo, as_of)
+        queued, ledgers = [], []
+        for digest in todo:
+            user_id = digest.recipient.user_id
+            kept, ledger = [], []
+            for line in digest.lines:
+                ids = [claimed[key] for key in ((line.cycle_id, line.deadline, offset, user_id)
+                                                for offset, _ in line.steps) if key in claimed]
+                report.taken_by_others += len(line.steps) - len(ids)
+                if ids:
+                    kept.append(line)
+                    ledger += ids
+            if kept:
+                queued.append(emails.outbox_row(s, ctx, situation=SITUATION, template=TEMPLATE, to=digest.recipient,
+                                                variables=digest_variables(kept, as_of)))
+                ledgers.append(ledger)
+                report.sent.append(Digest(digest.recipient, kept))
+        if queued:
+            # matched by their unique message ids: rows in any order, so the driver may batch them
+            outbox_ids = dict(s.execute(insert(OutboxMessage).returning(OutboxMessage.message_id, OutboxMessage.id),
+                                        queued).all())
+            s.execute(update(ReminderSent), [{"id": ledger_id, "outbox_id": outbox_ids[row["message_id"]]}
+                                             for row, ledger in zip(queued, ledgers, strict=True)
+                                             for ledger_id in ledger])
 
 
 def _line_view(line: Line) -> dict:
@@ -210,6 +231,6 @@ def run_reminders(ctx, as_of: date, dry_run: bool = False) -> SweepReport:
     if dry_run:
         report.sent = digests
         return report
-    for digest in digests:
-        _send(ctx, digest, as_of, report)
+    if digests:
+        _send_all(ctx, digests, as_of, report)
     return report

@@ -68,13 +68,14 @@ def on_event(s: Session, ctx, event: DomainEvent) -> None:
     kind = event_type_of(event.name)
     if kind is None:
         return
-    subs = [sub for sub in s.scalars(select(WebhookSubscription).where(WebhookSubscription.active))
-            if kind in (sub.event_types or ())]
+    # two columns, not the subscriptions as objects: every step asks, and most agencies have none
+    subs = [sub_id for sub_id, types in s.execute(select(WebhookSubscription.id, WebhookSubscription.event_types)
+                                                   .where(WebhookSubscription.active)) if kind in (types or ())]
     if not subs:
         return
     body, uid, now = body_of(s, ctx, event, kind), event_uid(ctx.settings, event), ctx.clock.now()
-    for sub in subs:
-        s.add(WebhookDelivery(created_at=now, subscription_id=sub.id, event_uid=uid, event_type=kind, body=body,
+    for sub_id in subs:
+        s.add(WebhookDelivery(created_at=now, subscription_id=sub_id, event_uid=uid, event_type=kind, body=body,
                               state="pending", attempts=0, next_attempt_at=now))
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from states import Actor, State, Subject
 from states.permissions import sees_every_record
@@ -16,9 +16,10 @@ def load_actor(session: Session, user_id: int, ctx=None) -> tuple[User, Actor]:
     """The active user and their Actor; Forbidden if the account is gone or disabled. Given the context,
     as of today with whoever they stand in for (workflow/stand_ins.py).
 
-    Two statements: the user with person and roles, then the departments the person heads.
+    One statement for the user with person and roles (joined: a user has a handful of roles), one more
+    for the departments the person heads when the user is someone.
     """
-    user = session.get(User, user_id, options=[joinedload(User.person), selectinload(User.role_rows)])
+    user = session.get(User, user_id, options=[joinedload(User.person), joinedload(User.role_rows)])
     if user is None or not user.active:
         raise Forbidden("inactive_user", "Tài khoản không tồn tại hoặc đã bị khóa.")
     actor = actor_of(session, user)

@@ -4,21 +4,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from .errors import NotFound
 from .models import AgencyIdentity
-
-# The audit action `thidua demo` records: the web app then marks every page as demo data.
-DEMO_MARK = "build_demo_data"
+from .models.audit import IS_DEMO_MARK  # the audit row `thidua demo` writes: pages then say it is demo data
 
 
 def demo_data_present(session: Session) -> bool:
     """True when this database was filled by `thidua demo` (its numbers are illustrative)."""
     from .models import AuditEntry
 
-    return session.scalar(select(AuditEntry.id).where(AuditEntry.action == DEMO_MARK).limit(1)) is not None
+    return session.scalar(select(AuditEntry.id).where(text(IS_DEMO_MARK)).limit(1)) is not None
 
 
 def identity_on(session: Session, on: date) -> AgencyIdentity:

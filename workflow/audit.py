@@ -15,6 +15,11 @@ from .models import AuditChainHead, AuditEntry, DomainEvent
 
 
 def _locked_head(session: Session) -> AuditChainHead:
+    with session.no_autoflush:  # pending writes go out with the audit row's flush, not one flush earlier
+        return _head(session)
+
+
+def _head(session: Session) -> AuditChainHead:
     head = session.get(AuditChainHead, 1, with_for_update=True)
     if head is None:  # a database emptied by hand (tests truncate): start a new chain
         dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite

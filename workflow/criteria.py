@@ -6,9 +6,10 @@ evidence used (initiatives with their decision numbers, contest prizes, task rat
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, lazyload
 
 from .models import (
     CONTEST_KINDS,
@@ -129,15 +130,28 @@ def _chunks(ids: list[int]):
         yield ids[i:i + CHUNK]
 
 
+def _initiatives_of_the_period(first: int, last: int, *, contests: bool = False):
+    """The initiatives the rules may count in a cycle of years first..last: recognised in the period
+    (or, for a department, recognised at the year's contest), not a register's whole history. Their
+    authors are not read (the checklist names initiatives, not authors)."""
+    in_period = Initiative.recognition_date.between(date(first, 1, 1), date(last, 12, 31))
+    if contests:
+        in_period = or_(in_period, Initiative.contest_recognition_date.between(date(first, 1, 1), date(first, 12, 31)))
+    return in_period, lazyload(Initiative.authors)
+
+
 def _load(session: Session, cycle: ReviewCycle, person_ids: list[int], department_ids: list[int]) -> _Evidence:
     first, last = cycle.period
     years = list(range(first, last + 1))
     ev = _Evidence()
+    person_period, no_authors = _initiatives_of_the_period(first, last)
+    department_period, _ = _initiatives_of_the_period(first, last, contests=True)
     for ids in _chunks(person_ids):
         for r in session.scalars(select(TaskRating).where(TaskRating.person_id.in_(ids), TaskRating.year.in_(years))):
             ev.person_ratings.setdefault(r.person_id, {})[r.year] = r
-        rows = session.execute(select(InitiativeAuthor.person_id, Initiative).join(Initiative)
-                               .where(InitiativeAuthor.person_id.in_(ids)).order_by(Initiative.year, Initiative.id))
+        rows = session.execute(select(InitiativeAuthor.person_id, Initiative).join(Initiative).options(no_authors)
+                               .where(InitiativeAuthor.person_id.in_(ids), person_period)
+                               .order_by(Initiative.year, Initiative.id))
         for person_id, initiative in rows:
             ev.person_initiatives.setdefault(person_id, []).append(initiative)
         if cycle.kind == "annual":
@@ -149,7 +163,8 @@ def _load(session: Session, cycle: ReviewCycle, person_ids: list[int], departmen
         for r in session.scalars(select(TaskRating).where(TaskRating.department_id.in_(ids),
                                                           TaskRating.year.in_(years))):
             ev.department_ratings.setdefault(r.department_id, {})[r.year] = r
-        for i in session.scalars(select(Initiative).where(Initiative.department_id.in_(ids))
+        for i in session.scalars(select(Initiative).options(no_authors)
+                                 .where(Initiative.department_id.in_(ids), department_period)
                                  .order_by(Initiative.year, Initiative.id)):
             ev.department_initiatives.setdefault(i.department_id, []).append(i)
     return ev

@@ -32,12 +32,12 @@ from . import (
     registers,
     units,
 )
-from .agency import DEMO_MARK
 from .audit import audit
 from .clock import FixedClock
 from .context import Context
 from .errors import DomainError
 from .models import AgencyIdentity, Campaign, CouncilMeeting, Nomination, ReviewCycle, User, UserRole
+from .models.audit import DEMO_MARK
 from .nominations import ActionInput
 
 DEMO_PASSWORD = "thidua@2026"

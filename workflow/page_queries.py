@@ -27,6 +27,7 @@ from .models import (
 )
 from .queries import cycle_dict, document_dict, nomination_summary, visible_nominations
 from .register_queries import (
+    MEETING_LOADS,
     contest_result_dict,
     initiative_dict,
     list_meetings,
@@ -257,13 +258,16 @@ def meetings_for_cycles(s: Session, settings, cycle_ids) -> list[dict]:
     return out
 
 
-def meeting_page(s: Session, ctx, meeting_id: int) -> dict | None:
-    """A council meeting with its votes, its cycle's agenda and its files."""
-    meeting = s.get(CouncilMeeting, meeting_id)
+def meeting_page(s: Session, ctx, meeting_id: int, *, after: str | None = None,
+                 limit: int | None = None) -> dict | None:
+    """A council meeting with its votes, one page of its cycle's agenda (`after`: the previous page's
+    `agenda_next`; `limit=None` for all of it) and its files."""
+    meeting = s.get(CouncilMeeting, meeting_id, options=MEETING_LOADS)
     if meeting is None:
         return None
+    items = agenda(s, ctx, meeting.cycle_id, after=after, limit=limit)
     return {"meeting": meeting_dict(meeting, ctx.settings), "cycle": cycle_dict(meeting.cycle),
-            "agenda": agenda(s, ctx, meeting.cycle_id)["items"],
+            "agenda": items["items"], "agenda_total": items["total"], "agenda_next": items["next"],
             "documents": [document_dict(d) for d in active_documents(s, council_meeting_id=meeting.id)]}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import base64
 import binascii
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select, union_all
 from sqlalchemy.orm import Session, joinedload
 
 from states import Action, State, actions_from, may
@@ -208,10 +208,13 @@ def filtered_nominations(s: Session, actor, *, state: str | None = None, cycle_i
     if nominee_type:
         query = query.where(Nomination.nominee_type == nominee_type)
     if q:
-        # semi-joins on indexed name searches: a rare name never walks the whole list
+        # semi-joins on indexed name searches: a rare name never walks the whole list. One IN over a
+        # UNION of the two lookups, not an OR of them: with the OR the planner walked every nomination
+        # in id order testing each (the list's order and LIMIT), 23 ms at 100k, 0.5 s at 1M on PostgreSQL
         departments = select(Department.id).where(Department.search_name.like(like_pattern(q), escape="\\"))
-        query = query.where(or_(Nomination.person_id.in_(people_matching(s, q)),
-                                and_(Nomination.person_id.is_(None), Nomination.department_id.in_(departments))))
+        query = query.where(Nomination.id.in_(union_all(
+            select(Nomination.id).where(Nomination.person_id.in_(people_matching(s, q))),
+            select(Nomination.id).where(Nomination.person_id.is_(None), Nomination.department_id.in_(departments)))))
     return query
 
 

@@ -12,8 +12,10 @@ from .models import (
     TASK_RATINGS,
     ContestResult,
     CouncilMeeting,
+    CouncilVote,
     Initiative,
     InitiativeAuthor,
+    Nomination,
     Person,
     Registration,
     TaskRating,
@@ -140,8 +142,16 @@ def _member(member) -> dict | None:
     return {"id": member.id, "name": member.name, "role_title": member.role_title, "title": member.title}
 
 
+# What meeting_dict reads of a meeting, loaded with it in a fixed number of statements (not one per vote).
+MEETING_LOADS = (
+    selectinload(CouncilMeeting.votes).joinedload(CouncilVote.nomination)
+    .options(joinedload(Nomination.person), joinedload(Nomination.department)),
+    selectinload(CouncilMeeting.attendance), joinedload(CouncilMeeting.chair), joinedload(CouncilMeeting.secretary),
+)
+
+
 def list_meetings(s: Session, settings, cycle_id: int | None = None) -> list[dict]:
-    query = select(CouncilMeeting)
+    query = select(CouncilMeeting).options(*MEETING_LOADS)
     if cycle_id:
         query = query.where(CouncilMeeting.cycle_id == cycle_id)
     return [meeting_dict(m, settings) for m in s.scalars(query.order_by(

@@ -1,6 +1,7 @@
 """Scale benchmark: every page, sweep and export at several sizes, SQLite and PostgreSQL side by side.
 
     python -m tests.bench.scale [--sizes 1000,100000] [--huge] [--db sqlite,postgresql] [--repeat 7]
+                                [--steps 200] [--only cases,export,step] [--json FILE]
 
 Not collected by pytest. For each database and size it generates synthetic data straight into the
 schema (tests/bench/data.py), then prints p50/p95 and the SQL statements of one request of each case,
@@ -137,6 +138,17 @@ def cases(ctx, seeded: data.Seeded) -> dict:
 
 # --- export in its own process: its peak RSS is the export's, not the benchmark's -----------------
 
+def peak_rss_kib() -> int:
+    """This process's peak resident set (KiB). Not getrusage's ru_maxrss: Linux carries that across
+    fork and exec, so a child started by a large benchmark would report the benchmark's peak."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def export_child(url: str, instance: str, user_id: int) -> None:
     from webapp import create_app
 
@@ -145,13 +157,13 @@ def export_child(url: str, instance: str, user_id: int) -> None:
     app.config.update(TESTING=True)
     client = _client(app, user_id)
     client.get("/reports/dashboard")  # import and warm everything a worker has before the export
-    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    base = peak_rss_kib()
     t0 = time.perf_counter()
     response = client.get("/reports/export/nominations.xlsx")
     size = len(response.get_data())
     elapsed = time.perf_counter() - t0
     assert response.status_code == 200, response.status_code
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = peak_rss_kib()
     print(json.dumps({"export_s": elapsed, "export_bytes": size, "rss_before_mib": base / 1024,
                       "rss_peak_mib": peak / 1024}))
 
@@ -237,7 +249,10 @@ def statements_of_one_step(ctx, seeded: data.Seeded, counter: Counter) -> int:
 
 # --- one database at one size ----------------------------------------------------------------
 
-def run_one(db: str, size: int, repeat: int, steps: int, tmp: Path) -> dict:
+PARTS = ("cases", "export", "step")
+
+
+def run_one(db: str, size: int, repeat: int, steps: int, tmp: Path, parts=PARTS) -> dict:
     label = f"{db}-{size}"
     instance = tmp / label
     pg_name = f"thidua_scale_{os.getpid()}_{size}"  # two runs side by side never share a database
@@ -252,14 +267,17 @@ def run_one(db: str, size: int, repeat: int, steps: int, tmp: Path) -> dict:
           f" in {generated:.1f} s", file=sys.stderr, flush=True)
     counter = Counter(ctx.db.engine)
     results = {}
-    for name, fn in cases(ctx, seeded).items():
+    steps_of_the_app = cases(ctx, seeded)  # the app's subscribers are installed for the step too
+    for name, fn in steps_of_the_app.items() if "cases" in parts else ():
         results[name] = measure(fn, counter, repeat)
         print(f"[{label}] {name}: {results[name]}", file=sys.stderr, flush=True)
-    results["export_nominations_xlsx"] = export_in_child(url, instance, seeded.secretary_id)
-    print(f"[{label}] export: {results['export_nominations_xlsx']}", file=sys.stderr, flush=True)
-    results["step_sql"] = statements_of_one_step(ctx, seeded, counter)
-    results["step"] = step_benchmark(ctx, seeded, steps)
-    print(f"[{label}] step: {results['step']} ({results['step_sql']} statements)", file=sys.stderr, flush=True)
+    if "export" in parts:
+        results["export_nominations_xlsx"] = export_in_child(url, instance, seeded.secretary_id)
+        print(f"[{label}] export: {results['export_nominations_xlsx']}", file=sys.stderr, flush=True)
+    if "step" in parts:
+        results["step_sql"] = statements_of_one_step(ctx, seeded, counter)
+        results["step"] = step_benchmark(ctx, seeded, steps)
+        print(f"[{label}] step: {results['step']} ({results['step_sql']} statements)", file=sys.stderr, flush=True)
     ctx.db.dispose()
     if db == "postgresql":
         pg_database(pg_name, create=False)
@@ -271,20 +289,22 @@ def print_tables(all_results: dict, sizes: list[int]) -> None:
         print(f"\n## {db}: p50 / p95 ms (SQL statements)")
         print("| case | " + " | ".join(f"{s:,}" for s in sizes) + f" | p95 {sizes[-1]:,}÷{sizes[0]:,} | SQL ratio |")
         print("|---|" + "---|" * (len(sizes) + 2))
-        for case in CASES:
+        for case in [c for c in CASES if c in by_size[sizes[0]]]:
             cells = [by_size[s][case] for s in sizes]
             row = [f"{c['p50_ms']:.0f} / {c['p95_ms']:.0f} ({c['sql']})" for c in cells]
             ratio = cells[-1]["p95_ms"] / cells[0]["p95_ms"]
             sql_ratio = cells[-1]["sql"] / max(1, cells[0]["sql"])
             print(f"| {case} | " + " | ".join(row) + f" | {ratio:.1f}× | {sql_ratio:.1f}× |")
-        ex = [by_size[s]["export_nominations_xlsx"] for s in sizes]
-        print("| nominations.xlsx: s, peak RSS MiB (before) | " + " | ".join(
-            f"{e['export_s']:.1f} s, {e['rss_peak_mib']:.0f} ({e['rss_before_mib']:.0f})" for e in ex)
-              + f" | {ex[-1]['export_s'] / ex[0]['export_s']:.1f}× | RSS {ex[-1]['rss_peak_mib'] / ex[0]['rss_peak_mib']:.2f}× |")
-        st = [by_size[s]["step"] for s in sizes]
-        print("| step: layer / raw steps/s (ratio), SQL | " + " | ".join(
-            f"{x['layer_steps_per_s']:.0f} / {x['raw_steps_per_s']:.0f} ({x['layer_over_raw']:.3f}×), "
-            f"{by_size[s]['step_sql']}" for x, s in zip(st, sizes, strict=True)) + " | | |")
+        ex = [by_size[s].get("export_nominations_xlsx") for s in sizes]
+        if ex[0]:
+            print("| nominations.xlsx: s, peak RSS MiB (before) | " + " | ".join(
+                f"{e['export_s']:.1f} s, {e['rss_peak_mib']:.0f} ({e['rss_before_mib']:.0f})" for e in ex)
+                  + f" | {ex[-1]['export_s'] / ex[0]['export_s']:.1f}× | RSS {ex[-1]['rss_peak_mib'] / ex[0]['rss_peak_mib']:.2f}× |")
+        st = [by_size[s].get("step") for s in sizes]
+        if st[0]:
+            print("| step: layer / raw steps/s (ratio), SQL | " + " | ".join(
+                f"{x['layer_steps_per_s']:.0f} / {x['raw_steps_per_s']:.0f} ({x['layer_over_raw']:.3f}×), "
+                f"{by_size[s]['step_sql']}" for x, s in zip(st, sizes, strict=True)) + " | | |")
 
 
 def main() -> None:
@@ -299,6 +319,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--steps", type=int, default=200)
     parser.add_argument("--json", help="also write the raw figures to this file")
+    parser.add_argument("--only", default=",".join(PARTS),
+                        help="comma-separated parts to run: cases (pages, sweep), export, step")
     args = parser.parse_args()
     sizes = [int(x) for x in args.sizes.split(",")] + ([1_000_000] if args.huge else [])
     auth.use_cheap_hashing()
@@ -306,10 +328,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for db in args.db.split(","):
             for size in sizes:
-                results.setdefault(db, {})[size] = run_one(db, size, args.repeat, args.steps, Path(tmp))
+                results.setdefault(db, {})[size] = run_one(db, size, args.repeat, args.steps, Path(tmp),
+                                                           parts=args.only.split(","))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1))
-    print(f"\npython -m tests.bench.scale --sizes {args.sizes}{' --huge' if args.huge else ''} --db {args.db}"
+    only = "" if args.only == ",".join(PARTS) else f" --only {args.only}"
+    print(f"\npython -m tests.bench.scale --sizes {args.sizes}{' --huge' if args.huge else ''} --db {args.db}{only}"
           f" (pid {os.getpid()}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC)")
     print_tables(results, sizes)
 

@@ -218,6 +218,33 @@ def test_the_secretary_records_a_meeting_votes_and_advances_the_passed_ones(ctx,
     assert browser_for(a.head).get("/council").status_code == 403
 
 
+def test_the_meeting_page_lists_one_page_of_vote_forms_and_a_vote_comes_back_to_its_page(ctx, make, browser_for,
+                                                                                        monkeypatch):
+    from workflow import page_queries
+
+    monkeypatch.setattr(page_queries, "AGENDA_PAGE", 1)
+    a = make.agency()
+    first = make.nomination(a, person_id=a.staff_person, state=State.DEPARTMENT_REVIEWED)
+    second = make.nomination(a, state=State.DEPARTMENT_REVIEWED)
+    seated = make.roster(a, 7)
+    sec = browser_for(a.secretary)
+    made = sec.post(f"/council/cycles/{make.cycle()}/meetings", data={
+        "held_on": "2025-11-20", "starts_at": "08:00", "ends_at": "10:30", "place": "Phòng họp số 2",
+        "chair_member_id": seated[0], "secretary_member_id": seated[1], "present_member_ids": seated[:6]})
+    meeting_url = made.headers["Location"]
+    page = sec.get(meeting_url).get_data(as_text=True)
+    forms = set(re.findall(r'id="for-(\d+)"', page))
+    assert len(forms) == 1 and "Biểu quyết từng hồ sơ (2)" in page
+    later = re.search(r'href="([^"]*after=[^"#]*)#h-votes">Trang sau', page).group(1).replace("&amp;", "&")
+    page2 = sec.get(later).get_data(as_text=True)
+    other = set(re.findall(r'id="for-(\d+)"', page2))
+    assert len(other) == 1 and other != forms and forms | other == {str(first), str(second)}
+    assert "Trang đầu" in page2 and "Trang sau" not in page2
+    action = re.search(r'action="([^"]*/votes[^"]*)"', page2).group(1).replace("&amp;", "&")
+    voted = sec.post(action, data={"nomination_id": int(other.pop()), "votes_for": 6, "votes_against": 0})
+    assert voted.status_code == 302 and "after=" in voted.headers["Location"]
+
+
 def test_the_secretary_decides_registrations_with_a_reason_when_refusing(ctx, make, browser_for):
     a = make.agency()
     from workflow import registers

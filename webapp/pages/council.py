@@ -98,7 +98,9 @@ def record_meeting(cycle_id: int):
 def _meeting_page(meeting_id: int, *, vote_errors=None, failed_id=None, failed_form=None, upload_form=None,
                   upload_errors=None, correction_form=None, correction_errors=None, status=200):
     with reading() as (s, _actor):
-        view = page_queries.meeting_page(s, get_ctx(), meeting_id)
+        # one page of the agenda's vote forms; a vote posted from a later page comes back to that page
+        view = page_queries.meeting_page(s, get_ctx(), meeting_id, after=request.args.get("after"),
+                                         limit=page_queries.AGENDA_PAGE)
     if view is None:
         abort(404)
     voted = {v["nomination_id"]: v for v in view["meeting"]["votes"]}
@@ -122,6 +124,7 @@ def _meeting_page(meeting_id: int, *, vote_errors=None, failed_id=None, failed_f
     with reading() as (s, _actor):
         _meeting_choices(correction_form, _roster_choices(s, date.fromisoformat(m["held_on"])))
     return render_template("council/meeting.html", view=view, voted=voted, forms=forms, failed_id=failed_id,
+                           after=request.args.get("after"),
                            vote_errors=vote_errors or [], upload_form=upload_form or MeetingUploadForm(formdata=None),
                            upload_errors=upload_errors or [], correction_form=correction_form,
                            correction_errors=correction_errors or []), status
@@ -147,7 +150,7 @@ def vote(meeting_id: int):
         return _meeting_page(meeting_id, vote_errors=messages(exc), failed_id=nid, failed_form=form,
                              status=exc.status)
     flash(_("Đã lưu kết quả biểu quyết."), "success")
-    return redirect(url_for(".meeting", meeting_id=meeting_id) + f"#n{nid}")
+    return redirect(url_for(".meeting", meeting_id=meeting_id, after=request.args.get("after")) + f"#n{nid}")
 
 
 @bp.post("/meetings/<int:meeting_id>/advance")

@@ -2,6 +2,8 @@
 PostgreSQL would raise a DataError (a 500) and SQLite would silently keep it."""
 from __future__ import annotations
 
+from functools import cache
+
 from sqlalchemy import String, event
 from sqlalchemy.orm import Session
 
@@ -12,15 +14,19 @@ LABELS = {"original_name": "Tên tệp", "full_name": "Họ và tên", "title": 
           "username": "Tên đăng nhập", "email": "Thư điện tử", "hometown": "Quê quán", "position": "Chức vụ"}
 
 
+@cache
+def _limits(table) -> tuple[tuple[str, int], ...]:
+    """(attribute, length) of a table's bounded text columns: read once per table, checked every flush."""
+    return tuple((c.key, c.type.length) for c in table.columns if isinstance(c.type, String) and c.type.length)
+
+
 def _too_long(obj) -> list[Problem]:
     problems = []
-    for column in obj.__table__.columns:
-        if not isinstance(column.type, String) or not column.type.length:
-            continue
-        value = getattr(obj, column.key, None)
-        if isinstance(value, str) and len(value) > column.type.length:
-            label = LABELS.get(column.key, column.key)
-            problems.append(Problem(f"{column.key}_too_long", f"“{label}” dài quá {column.type.length} ký tự."))
+    for key, length in _limits(obj.__table__):
+        value = getattr(obj, key, None)
+        if isinstance(value, str) and len(value) > length:
+            label = LABELS.get(key, key)
+            problems.append(Problem(f"{key}_too_long", f"“{label}” dài quá {length} ký tự."))
     return problems
 
 

@@ -74,6 +74,10 @@ class Nomination(Base):
     __table_args__ = (
         Index("ix_nomination_cycle_state_department", "cycle_id", "state", "department_id"),
         Index("ix_nomination_cycle_department_state", "cycle_id", "department_id", "state"),
+        # the inbox's first items of a step, oldest first, and its returned dossiers (a few) before them
+        Index("ix_nomination_cycle_state_id", "cycle_id", "state", "id"),
+        Index("ix_nomination_returned", "cycle_id", "state", "id", sqlite_where=text("sent_back_at IS NOT NULL"),
+              postgresql_where=text("sent_back_at IS NOT NULL")),
         Index("ix_nomination_awarded", "decision_date", "id", sqlite_where=text("state = 'awarded'"),
               postgresql_where=text("state = 'awarded'")),
         Index("uq_nomination_individual", "cycle_id", "person_id", "award_form", unique=True,
