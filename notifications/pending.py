@@ -38,22 +38,22 @@ def _departments(s: Session) -> list[Department]:
     return list(s.scalars(select(Department).where(Department.active).order_by(Department.sort_key)))
 
 
-def _nominee_name():
-    return func.coalesce(Person.full_name, Department.name)
-
-
 def _first_names(s: Session, cycle: ReviewCycle, state: State, by_department: bool = False):
-    """The first SHOWN_NAMES nominees in `state` (of each department, if asked), in name order: one query."""
-    name = _nominee_name().label("name")
-    sort = func.coalesce(Person.sort_key, Department.sort_key)
-    rank = func.row_number().over(partition_by=Nomination.department_id if by_department else None,
-                                  order_by=(sort, Nomination.id)).label("rank")
-    ranked = (select(Nomination.department_id, name, rank)
-              .join(Department, Nomination.department_id == Department.id)
-              .outerjoin(Person, Nomination.person_id == Person.id)
-              .where(Nomination.cycle_id == cycle.id, Nomination.state == state.value).subquery())
-    rows = s.execute(select(ranked.c.department_id, ranked.c.name).where(ranked.c.rank <= SHOWN_NAMES)
-                     .order_by(ranked.c.department_id, ranked.c.rank))
+    """The first SHOWN_NAMES nominees in `state` (of each department, if asked), in name order: one query
+    that reads the step's name index (ix_nomination_cycle_state_name / _department) in order, no sort."""
+    order = (Nomination.nominee_type, Nomination.nominee_sort_key, Nomination.id)
+    of_step = (Nomination.cycle_id == cycle.id, Nomination.state == state.value)
+    if by_department:
+        rank = func.row_number().over(partition_by=Nomination.department_id, order_by=order).label("rank")
+        ranked = select(Nomination.id, rank).where(*of_step).subquery()
+        first = select(ranked.c.id).where(ranked.c.rank <= SHOWN_NAMES)
+        order = (Nomination.department_id, *order)
+    else:
+        first = select(Nomination.id).where(*of_step).order_by(*order).limit(SHOWN_NAMES)
+    rows = s.execute(select(Nomination.department_id, func.coalesce(Person.full_name, Department.name))
+                     .join(Department, Nomination.department_id == Department.id)
+                     .outerjoin(Person, Nomination.person_id == Person.id)
+                     .where(Nomination.id.in_(first)).order_by(*order))
     out: dict[int | None, list[str]] = {}
     for department_id, nominee in rows:
         out.setdefault(department_id if by_department else None, []).append(nominee)

@@ -108,10 +108,8 @@ def agenda(s: Session, ctx, cycle_id: int, *, after: str | None = None, limit: i
 
     With `limit`, one page in keyset order (`after` is the previous page's `next`), with the total count.
     """
-    sort = func.coalesce(Person.sort_key, Department.sort_key)
-    q = (select(Nomination).join(Department, Nomination.department_id == Department.id)
-         .outerjoin(Person, Nomination.person_id == Person.id)
-         .where(Nomination.cycle_id == cycle_id, Nomination.state == State.DEPARTMENT_REVIEWED)
+    sort = Nomination.nominee_sort_key
+    q = (select(Nomination).where(Nomination.cycle_id == cycle_id, Nomination.state == State.DEPARTMENT_REVIEWED)
          .order_by(Nomination.nominee_type, sort, Nomination.id))
     if after:
         kind, key, ident = (after.split("~") + ["", "", ""])[:3]
@@ -136,8 +134,7 @@ def agenda(s: Session, ctx, cycle_id: int, *, after: str | None = None, limit: i
     total = len(items) if limit is None else s.scalar(select(func.count()).select_from(Nomination).where(
         Nomination.cycle_id == cycle_id, Nomination.state == State.DEPARTMENT_REVIEWED))
     return {"items": items, "meetings": list_meetings(s, ctx.settings, cycle_id), "total": total,
-            "next": f"{last.nominee_type}~{last.person.sort_key if last.person else last.department.sort_key}~{last.id}"
-            if last else None}
+            "next": f"{last.nominee_type}~{last.nominee_sort_key}~{last.id}" if last else None}
 
 
 def in_state(s: Session, actor, state: State, cycle_id: int | None = None) -> list[dict]:

@@ -60,7 +60,7 @@ def _seed(ctx: Context, count: int) -> tuple[int, list[int]]:
         cycles = s.scalars(select(ReviewCycle.id)).all()
         s.execute(insert(Nomination), [
             {"cycle_id": cycles[i % len(cycles)], "nominee_type": "individual", "department_id": p.department_id,
-             "person_id": p.id, "award_form": "agency_certificate", "state": "registered", "version": 1,
+             "person_id": p.id, "nominee_sort_key": p.sort_key, "award_form": "agency_certificate", "state": "registered", "version": 1,
              "summary": "", "created_by_id": secretary, "created_at": now, "updated_at": now}
             for i, p in enumerate(people)])
     with ctx.db.reading() as s:

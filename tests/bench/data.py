@@ -295,7 +295,8 @@ def generate(ctx, nominations: int, seed: int = 7) -> Seeded:
             past_council = state in ("council_reviewed", "head_approved", "awarded")
             approved = state in ("head_approved", "awarded")
             noms.append({"id": n0 + i, "cycle_id": cycle.id, "nominee_type": "individual",
-                         "department_id": person["department_id"], "person_id": person["id"], "award_form": form,
+                         "department_id": person["department_id"], "person_id": person["id"],
+                         "nominee_sort_key": person["sort_key"], "award_form": form,
                          "state": state, "held_from": "registered" if state == "on_hold" else None,
                          "version": len(states), "criteria": checklist if reviewed else None,
                          "criteria_evaluated_at": at if reviewed else None,

@@ -1,5 +1,8 @@
 """SQLAlchemy models. Import from here: `from workflow.models import Nomination`."""
-from . import lengths  # noqa: F401  (registers the length check on every flush)
+from . import (
+    lengths,  # noqa: F401  (registers the length check on every flush)
+    nominee_keys,  # noqa: F401  (keeps nomination.nominee_sort_key in step on every flush)
+)
 from .access import PERSONAL_DATA_KINDS, LoginThrottle, PersonalDataAccess
 from .audit import OUTBOX_STATES, AuditChainHead, AuditEntry, DomainEvent, OutboxMessage, ReminderSent
 from .authorisations import SIGNING_CAPACITIES, Authorisation

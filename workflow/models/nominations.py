@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from states import State
 
-from .base import Base, UTCDateTime
+from .base import Base, SortKey, UTCDateTime
 
 AWARD_FORMS = {
     "agency_certificate": "Giấy khen của Thủ trưởng cơ quan",
@@ -41,6 +41,9 @@ class Nomination(Base):
     # department (when nominated) for an individual. It decides who reviews.
     department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), index=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    # The nominee's name as it sorts (the person's or department's sort_key, kept in step by nominee_keys.py):
+    # the name-ordered lists of a cycle's step read the indexes below instead of sorting the whole step.
+    nominee_sort_key: Mapped[str] = mapped_column(SortKey, default="")
     award_form: Mapped[str] = mapped_column(String(30))
     state: Mapped[str] = mapped_column(String(30), default=State.REGISTERED.value, index=True)
     held_from: Mapped[str | None] = mapped_column(String(30))
@@ -72,7 +75,11 @@ class Nomination(Base):
     decision = relationship("AwardDecision", back_populates="nominations")
 
     __table_args__ = (
-        Index("ix_nomination_cycle_state_department", "cycle_id", "state", "department_id"),
+        # the reminders' first names of each department's step, in name order
+        Index("ix_nomination_cycle_state_department", "cycle_id", "state", "department_id", "nominee_type",
+              "nominee_sort_key", "id"),
+        # the council's agenda and the reminders' first names of a step, in name order
+        Index("ix_nomination_cycle_state_name", "cycle_id", "state", "nominee_type", "nominee_sort_key", "id"),
         Index("ix_nomination_cycle_department_state", "cycle_id", "department_id", "state"),
         # the inbox's first items of a step, oldest first, and its returned dossiers (a few) before them
         Index("ix_nomination_cycle_state_id", "cycle_id", "state", "id"),
