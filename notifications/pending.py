@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session
 
 from states import State
@@ -38,22 +38,34 @@ def _departments(s: Session) -> list[Department]:
     return list(s.scalars(select(Department).where(Department.active).order_by(Department.sort_key)))
 
 
-def _first_names(s: Session, cycle: ReviewCycle, state: State, by_department: bool = False):
-    """The first SHOWN_NAMES nominees in `state` (of each department, if asked), in name order: one query
-    that reads the step's name index (ix_nomination_cycle_state_name / _department) in order, no sort."""
+def _first_rows(s: Session, cycle: ReviewCycle, state: State, by_department: bool):
+    """The first SHOWN_NAMES nominations in `state` (of each department, if asked) in name order, read from
+    the step's name index (ix_nomination_cycle_state_name / _department) without sorting the step."""
     order = (Nomination.nominee_type, Nomination.nominee_sort_key, Nomination.id)
-    of_step = (Nomination.cycle_id == cycle.id, Nomination.state == state.value)
-    if by_department:
-        rank = func.row_number().over(partition_by=Nomination.department_id, order_by=order).label("rank")
-        ranked = select(Nomination.id, rank).where(*of_step).subquery()
-        first = select(ranked.c.id).where(ranked.c.rank <= SHOWN_NAMES)
-        order = (Nomination.department_id, *order)
-    else:
-        first = select(Nomination.id).where(*of_step).order_by(*order).limit(SHOWN_NAMES)
-    rows = s.execute(select(Nomination.department_id, func.coalesce(Person.full_name, Department.name))
-                     .join(Department, Nomination.department_id == Department.id)
-                     .outerjoin(Person, Nomination.person_id == Person.id)
-                     .where(Nomination.id.in_(first)).order_by(*order))
+    first = (select(Nomination.department_id, Nomination.person_id, *order)
+             .where(Nomination.cycle_id == cycle.id, Nomination.state == state.value)
+             .order_by(*order).limit(SHOWN_NAMES))
+    if not by_department:
+        return first.subquery()
+    if s.get_bind().dialect.name == "postgresql":
+        # each department's first rows, a few index entries each (ranking the whole step sorts it on disk)
+        first = first.where(Nomination.department_id == Department.id).lateral()
+        return select(first).select_from(Department).join(first, true()).subquery()
+    # SQLite walks the covering index in order for the ranking
+    rank = func.row_number().over(partition_by=Nomination.department_id, order_by=order).label("rank")
+    ranked = first.limit(None).order_by(None).add_columns(rank).subquery()
+    return select(ranked).where(ranked.c.rank <= SHOWN_NAMES).subquery()
+
+
+def _first_names(s: Session, cycle: ReviewCycle, state: State, by_department: bool = False):
+    """The names of the first SHOWN_NAMES nominees in `state` (of each department, if asked), in name order:
+    one query."""
+    first = _first_rows(s, cycle, state, by_department)
+    keys = [first.c.department_id] if by_department else []
+    rows = s.execute(select(first.c.department_id, func.coalesce(Person.full_name, Department.name))
+                     .join(Department, first.c.department_id == Department.id)
+                     .outerjoin(Person, first.c.person_id == Person.id)
+                     .order_by(*keys, first.c.nominee_type, first.c.nominee_sort_key, first.c.id))
     out: dict[int | None, list[str]] = {}
     for department_id, nominee in rows:
         out.setdefault(department_id if by_department else None, []).append(nominee)
