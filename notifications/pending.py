@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from states import State
 from workflow.models import Department, Document, Nomination, Person, Registration, ReviewCycle
@@ -39,22 +39,23 @@ def _departments(s: Session) -> list[Department]:
 
 
 def _first_rows(s: Session, cycle: ReviewCycle, state: State, by_department: bool):
-    """The first SHOWN_NAMES nominations in `state` (of each department, if asked) in name order, read from
-    the step's name index (ix_nomination_cycle_state_name / _department) without sorting the step."""
-    order = (Nomination.nominee_type, Nomination.nominee_sort_key, Nomination.id)
-    first = (select(Nomination.department_id, Nomination.person_id, *order)
-             .where(Nomination.cycle_id == cycle.id, Nomination.state == state.value)
+    """The first SHOWN_NAMES nominations in `state` (of each department, if asked) in name order, a few entries
+    of the step's name index (ix_nomination_cycle_state_name / _department) each: never the step sorted."""
+    n = aliased(Nomination)
+    order = (n.nominee_type, n.nominee_sort_key, n.id)
+    first = (select(n.department_id, n.person_id, *order).where(n.cycle_id == cycle.id, n.state == state.value)
              .order_by(*order).limit(SHOWN_NAMES))
     if not by_department:
         return first.subquery()
+    first = first.where(n.department_id == Department.id)  # for each department
     if s.get_bind().dialect.name == "postgresql":
-        # each department's first rows, a few index entries each (ranking the whole step sorts it on disk)
-        first = first.where(Nomination.department_id == Department.id).lateral()
+        first = first.lateral()
         return select(first).select_from(Department).join(first, true()).subquery()
-    # SQLite walks the covering index in order for the ranking
-    rank = func.row_number().over(partition_by=Nomination.department_id, order_by=order).label("rank")
-    ranked = first.limit(None).order_by(None).add_columns(rank).subquery()
-    return select(ranked).where(ranked.c.rank <= SHOWN_NAMES).subquery()
+    # SQLite has no LATERAL; it runs the correlated list once per department, on the index
+    ids = first.with_only_columns(n.id)
+    return (select(Nomination.department_id, Nomination.person_id, Nomination.nominee_type,
+                   Nomination.nominee_sort_key, Nomination.id)
+            .select_from(Department).join(Nomination, Nomination.id.in_(ids)).subquery())
 
 
 def _first_names(s: Session, cycle: ReviewCycle, state: State, by_department: bool = False):
