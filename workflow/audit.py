@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from .audit_chain import FIELDS, GENESIS, Break, chain_hash, first_break
 from .models import AuditChainHead, AuditEntry, DomainEvent
 
-
 # The step's writes go through Core, not the unit of work: one row each, nothing to track afterwards, and
 # the ORM's per-object bookkeeping was most of a step's CPU. Built once; the compiled form is cached.
 _HEAD = AuditChainHead.__table__
