@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload, lazyload
 
 from workflow.models import Department, Person, User, UserRole
@@ -48,14 +48,16 @@ def _users(s: Session, user_ids) -> list[User]:
             if user_ids else [])
 
 
+_HEADS = select(User).where(User.person_id == bindparam("person_id"), User.active).options(*_AS_RECIPIENT)
+
+
 def department_heads(s: Session, department_id: int, stand_ins: StandIns | None = None) -> list[Recipient]:
     """The user account(s) of the department's head person, and whoever stands in for them (phụ trách)."""
     dept = s.get(Department, department_id)
     acting = _users(s, stand_ins.for_department.get(department_id, ())) if stand_ins else []
     if dept is None or dept.head_person_id is None:
         return _sorted(acting)
-    return _sorted(list(s.scalars(select(User).where(User.person_id == dept.head_person_id, User.active)
-                                  .options(*_AS_RECIPIENT))) + acting)
+    return _sorted(list(s.scalars(_HEADS, {"person_id": dept.head_person_id})) + acting)
 
 
 def heads_of_departments(s: Session, stand_ins: StandIns | None = None) -> dict[int, list[Recipient]]:

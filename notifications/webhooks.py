@@ -63,14 +63,16 @@ def body_of(s: Session, ctx, event: DomainEvent, kind: str) -> str:
                        "data": _data(s, event)}, ensure_ascii=False, sort_keys=True, default=str)
 
 
+# two columns, not the subscriptions as objects: every step asks, and most agencies have none; built once
+_ACTIVE = select(WebhookSubscription.id, WebhookSubscription.event_types).where(WebhookSubscription.active)
+
+
 def on_event(s: Session, ctx, event: DomainEvent) -> None:
     """Subscriber on ctx.subscribers: queue one delivery per active subscriber that wants this type."""
     kind = event_type_of(event.name)
     if kind is None:
         return
-    # two columns, not the subscriptions as objects: every step asks, and most agencies have none
-    subs = [sub_id for sub_id, types in s.execute(select(WebhookSubscription.id, WebhookSubscription.event_types)
-                                                   .where(WebhookSubscription.active)) if kind in (types or ())]
+    subs = [sub_id for sub_id, types in s.execute(_ACTIVE) if kind in (types or ())]
     if not subs:
         return
     body, uid, now = body_of(s, ctx, event, kind), event_uid(ctx.settings, event), ctx.clock.now()

@@ -1,7 +1,7 @@
 """Who is acting: the logged-in user as the plain `Actor` the permission rules take."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from states import Actor, State, Subject
@@ -11,6 +11,9 @@ from .errors import Forbidden
 from .models import Department, Nomination, User
 from .stand_ins import with_stand_ins
 
+# Built once (every request and step asks): compiled and cache-keyed a single time.
+_USER = select(User).where(User.id == bindparam("id")).options(joinedload(User.person), joinedload(User.role_rows))
+
 
 def load_actor(session: Session, user_id: int, ctx=None) -> tuple[User, Actor]:
     """The active user and their Actor; Forbidden if the account is gone or disabled. Given the context,
@@ -19,7 +22,7 @@ def load_actor(session: Session, user_id: int, ctx=None) -> tuple[User, Actor]:
     One statement for the user with person and roles (joined: a user has a handful of roles), one more
     for the departments the person heads when the user is someone.
     """
-    user = session.get(User, user_id, options=[joinedload(User.person), joinedload(User.role_rows)])
+    user = session.execute(_USER, {"id": user_id}).unique().scalar_one_or_none()
     if user is None or not user.active:
         raise Forbidden("inactive_user", "Tài khoản không tồn tại hoặc đã bị khóa.")
     actor = actor_of(session, user)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
@@ -148,12 +148,15 @@ def _stale_message(s: Session, nom: Nomination, user_id: int) -> str:
 
 # What a step and its subscribers read of a nomination (emails and webhooks name the nominee, the
 # department and the cycle): loaded with the row lock, not lazily one statement each afterwards.
-_STEP_LOADS = (joinedload(Nomination.cycle), joinedload(Nomination.department), joinedload(Nomination.person))
+# Built once: its SQL is compiled and its cache key computed a single time, not per step.
+_LOCK = (select(Nomination).where(Nomination.id == bindparam("id")).with_for_update(of=Nomination)
+         .options(joinedload(Nomination.cycle), joinedload(Nomination.department), joinedload(Nomination.person))
+         .execution_options(populate_existing=True))
 
 
 def lock_nomination(s: Session, nomination_id: int) -> Nomination | None:
     """The nomination locked for this transaction (FOR UPDATE of its own row only), with what a step reads."""
-    return s.get(Nomination, nomination_id, with_for_update={"of": Nomination}, options=_STEP_LOADS)
+    return s.execute(_LOCK, {"id": nomination_id}).unique().scalar_one_or_none()
 
 
 def take_action(ctx, user_id: int, nomination_id: int, action: str, data: ActionInput) -> int:

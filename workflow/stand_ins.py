@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, event, select
 from sqlalchemy.orm import Session
 
 from states import Action, Actor, Role
@@ -35,34 +35,56 @@ def in_force_on(s: Session, on: date, *conditions) -> list[Authorisation]:
     return [a for a in rows if a.in_force(on)]
 
 
-def _for_head(s: Session, on: date, *conditions) -> set[int]:
+_MEMO = "stand_ins.in_force"
+_IN_FORCE = select(Authorisation).where(Authorisation.valid_from <= bindparam("on"),
+                                        Authorisation.valid_to >= bindparam("on")).order_by(Authorisation.id)
+
+
+def _in_force_memo(s: Session, on: date) -> list[Authorisation]:
+    """Every authorisation in force on `on`, read once per transaction (a step asks for the actor's standing,
+    then its email for the department's): a handful of rows, filtered here."""
+    memo = s.info.setdefault(_MEMO, {})
+    if on not in memo:
+        memo[on] = [a for a in s.scalars(_IN_FORCE, {"on": on}) if a.in_force(on)]
+    return memo[on]
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_on_change(s: Session, _context) -> None:
+    # an authorisation granted or revoked in this transaction counts from the next read on
+    if _MEMO in s.info and any(isinstance(o, Authorisation) for o in (*s.new, *s.dirty, *s.deleted)):
+        del s.info[_MEMO]
+
+
+def _for_head(authorisations) -> frozenset[int]:
     """Delegates named while the head is away, for the head's approval."""
-    return {a.delegate_id for a in in_force_on(s, on, Authorisation.department_id.is_(None), Authorisation.away,
-                                                *conditions) if Action.HEAD_APPROVE.value in a.actions}
+    return frozenset(a.delegate_id for a in authorisations if a.department_id is None and a.away
+                     and Action.HEAD_APPROVE.value in a.actions)
 
 
 def on_day(s: Session, ctx, on: date) -> StandIns:
-    """Everyone standing in for someone on `on`: two short queries."""
+    """Everyone standing in for someone on `on`."""
+    authorisations = _in_force_memo(s, on)
     if ctx.settings.deputy_needs_authorisation:
-        head = _for_head(s, on)
+        head = _for_head(authorisations)
     else:
-        head = set(s.scalars(select(UserRole.user_id).join(User).where(UserRole.role == Role.DEPUTY_HEAD.value,
-                                                                       User.active)))
+        head = frozenset(s.scalars(select(UserRole.user_id).join(User).where(
+            UserRole.role == Role.DEPUTY_HEAD.value, User.active)))
     departments: dict[int, set[int]] = {}
-    for a in in_force_on(s, on, Authorisation.department_id.is_not(None)):
-        departments.setdefault(a.department_id, set()).add(a.delegate_id)
-    return StandIns(frozenset(head), {d: frozenset(ids) for d, ids in departments.items()})
+    for a in authorisations:
+        if a.department_id is not None:
+            departments.setdefault(a.department_id, set()).add(a.delegate_id)
+    return StandIns(head, {d: frozenset(ids) for d, ids in departments.items()})
 
 
 def with_stand_ins(s: Session, ctx, actor: Actor) -> Actor:
     """The actor as of today: an acting head holds the department head's part for that department (the
     audit says in whose name); a deputy named while the head is away has the head's work waiting."""
     today = ctx.clock.today()
-    acting = frozenset(a.department_id for a in in_force_on(s, today, Authorisation.delegate_id == actor.user_id,
-                                                            Authorisation.department_id.is_not(None)))
+    mine = [a for a in _in_force_memo(s, today) if a.delegate_id == actor.user_id]
+    acting = frozenset(a.department_id for a in mine if a.department_id is not None)
     acting -= actor.headed_department_ids if actor.has(Role.DEPARTMENT_HEAD) else frozenset()
-    stands = actor.has(Role.DEPUTY_HEAD) and (not ctx.settings.deputy_needs_authorisation
-                                              or bool(_for_head(s, today, Authorisation.delegate_id == actor.user_id)))
+    stands = actor.has(Role.DEPUTY_HEAD) and (not ctx.settings.deputy_needs_authorisation or bool(_for_head(mine)))
     if not acting and not stands:
         return actor
     return replace(actor, roles=actor.roles | ({Role.DEPARTMENT_HEAD.value} if acting else set()),
