@@ -278,9 +278,9 @@ def export_csv(ctx, user_id: int, kind: str, **filters) -> bytes:
     """The first sheet of a list as CSV (UTF-8), for systems that import CSV."""
     if kind not in BUILDERS:
         raise Invalid(Problem("bad_export", "Loại danh sách không hợp lệ: " + kind + "."))
-    with ctx.db.reading() as s:
+    with ctx.db.reading() as s:  # rows may be streamed from this session: write them while it is open
         sheets = BUILDERS[kind](s, ctx, user_id, **{k: v for k, v in filters.items() if v not in (None, "")})
-    return personnel.csv_bytes(sheets[0] if isinstance(sheets, list) else sheets)
+        return personnel.csv_bytes(sheets[0] if isinstance(sheets, list) else sheets)
 
 
 def filename_for(kind: str, **filters) -> str:
