@@ -140,12 +140,14 @@ def dashboard():
     if cycle is None:
         abort(404)
     with get_ctx().db.reading() as s:
-        d = dash.dashboard(s, get_ctx(), current_user.id, cycle["id"])
+        d = dash.dashboard(s, get_ctx(), current_user.id, cycle["id"], after=request.args.get("after"),
+                           limit=dash.DEPARTMENTS_SHOWN)
     states = [st.value for st in dash.STATES_SHOWN]
     titles = {st.value: st.title for st in State}
     rows = d.rows
     return render_template(
         "reports/dashboard.html", d=d, cycles=cycles, cycle=cycle, states=states, titles=titles,
+        first_page=not request.args.get("after"),
         percent=charts.percent, participation_chart=charts.participation(rows, d.target),
         initiatives_chart=charts.initiatives(rows), nominations_chart=charts.nominations(rows, states, titles))
 
