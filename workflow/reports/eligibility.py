@@ -1,7 +1,7 @@
 """Eligibility lookup for a cycle: who meets the criteria but is not nominated, and who is
 nominated but does not (yet) meet them, with the reason — so a department head sees whom to nominate.
 
-Paged: each list is read in keyset order in chunks, each chunk evaluated at once by
+Paged: each list is read in keyset order, a bounded window per page, evaluated at once by
 `criteria.evaluate_many` (the one implementation of the rules). People are first narrowed in SQL
 to those holding some evidence the rules could accept (a necessary condition, not the rule).
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import and_, exists, or_, select, true
+from sqlalchemy import and_, exists, or_, select, true, union_all
 from sqlalchemy.orm import Session, joinedload
 
 from states import State
@@ -23,8 +23,9 @@ from .scope import actor_and_scope
 # A nomination that ended without an award no longer stands for its nominee.
 CLOSED = (State.REJECTED.value, State.WITHDRAWN.value)
 PAGE = 50
-MAX_CHUNKS = 4  # chunks read per page before handing back a cursor, however few matched
-WINDOW = 500    # people examined per chunk (ids bound in one query)
+WINDOW = 1000   # people examined per page (ids bound in one query), however few of them qualify
+EXAMINED = 200  # standing nominations examined per page, however few of them fall short
+STANDING = [s.value for s in State if s.value not in CLOSED]
 
 
 def _reasons(checklist: criteria.Checklist) -> list[str]:
@@ -58,42 +59,41 @@ def _cursor(value: str | None) -> tuple[str, int] | None:
 
 
 def _eligible_people(s, ctx, cycle, scope, after: str | None, limit: int) -> tuple[list[dict], str | None]:
-    """Eligible people not nominated, examining at most MAX_CHUNKS windows of people per call.
+    """Eligible people not nominated among the next window of people in name order: a fixed set of
+    queries, whatever the size of the agency and however few qualify.
 
-    The window (the next people in name order) is cut before the selective filters, so a call reads a
-    bounded number of rows even when almost no one qualifies; the cursor then points past the window.
+    The window is cut before the selective filters, so a call reads a bounded number of rows even
+    when almost no one qualifies; the cursor then points past the window (or past the last one shown).
     """
-    nominated = exists().where(Nomination.cycle_id == cycle.id, Nomination.person_id == Person.id,
-                               Nomination.state.not_in(CLOSED))
     people = (select(Person.sort_key, Person.id).join(Department, Person.department_id == Department.id)
               .where(Person.active.is_(True), Department.active.is_(True)).order_by(Person.sort_key, Person.id))
     if scope is not None:
         people = people.where(Person.department_id.in_(sorted(scope)))
+    position = _cursor(after)
+    if position is not None:
+        people = people.where(or_(Person.sort_key > position[0],
+                                  and_(Person.sort_key == position[0], Person.id > position[1])))
     window_size = max(limit, WINDOW)
-    position, found = _cursor(after), []
-    for _ in range(MAX_CHUNKS):
-        page = people if position is None else people.where(
-            or_(Person.sort_key > position[0], and_(Person.sort_key == position[0], Person.id > position[1])))
-        window = s.execute(page.limit(window_size)).all()
-        if window:
-            candidates = s.scalars(select(Person).options(joinedload(Person.department))
-                                   .where(Person.id.in_([w.id for w in window]), ~nominated,
-                                          _may_meet(ctx.settings, cycle))
-                                   .order_by(Person.sort_key, Person.id)).all()
-            checks = criteria.evaluate_many(s, ctx.settings, cycle,
-                                            [criteria.Nominee("individual", person_id=p.id) for p in candidates])
-            for p in candidates:
-                c = checks[("individual", p.id)]
-                if c.met:
-                    found.append({"nominee_type": "individual", "name": p.full_name,
-                                  "department": p.department.name, "department_id": p.department_id,
-                                  "person_id": p.id, "met": _met_lines(c)})
-        if len(window) < window_size:
-            return found, None
-        position = (window[-1].sort_key, window[-1].id)
-        if len(found) >= limit:
-            break
-    return found, f"{position[0]}~{position[1]}"
+    window = s.execute(people.limit(window_size)).all()
+    ids = [w.id for w in window]
+    # read by person (their few nominations), never the whole cycle's
+    nominated = set(s.scalars(select(Nomination.person_id).where(
+        Nomination.person_id.in_(ids), Nomination.cycle_id == cycle.id, Nomination.state.not_in(CLOSED))))
+    candidates = s.scalars(select(Person).options(joinedload(Person.department))
+                           .where(Person.id.in_([i for i in ids if i not in nominated]),
+                                  _may_meet(ctx.settings, cycle))
+                           .order_by(Person.sort_key, Person.id)).all() if len(nominated) < len(ids) else []
+    checks = criteria.evaluate_many(s, ctx.settings, cycle,
+                                    [criteria.Nominee("individual", person_id=p.id) for p in candidates])
+    eligible = [p for p in candidates if checks[("individual", p.id)].met]
+    found = [{"nominee_type": "individual", "name": p.full_name, "department": p.department.name,
+              "department_id": p.department_id, "person_id": p.id, "met": _met_lines(checks[("individual", p.id)])}
+             for p in eligible[:limit]]
+    if len(eligible) > limit:
+        return found, f"{eligible[limit - 1].sort_key}~{eligible[limit - 1].id}"
+    if len(window) < window_size:
+        return found, None
+    return found, f"{window[-1].sort_key}~{window[-1].id}"
 
 
 def _eligible_departments(s, ctx, cycle, scope) -> list[dict]:
@@ -110,33 +110,42 @@ def _eligible_departments(s, ctx, cycle, scope) -> list[dict]:
             for d in depts if checks[("collective", d.id)].met]
 
 
+def _open_nominations(cycle_id: int, after: int | None, n: int):
+    """The ids of the cycle's next `n` standing nominations by id: one short scan of the
+    (cycle, state, id) index per standing state, merged, so the scan never walks other cycles' rows."""
+    scans = []
+    for state in STANDING:
+        q = select(Nomination.id).where(Nomination.cycle_id == cycle_id, Nomination.state == state)
+        if after is not None:
+            q = q.where(Nomination.id > after)
+        scans.append(q.order_by(Nomination.id).limit(n).subquery().select())
+    merged = union_all(*scans).subquery()
+    return select(merged.c.id).order_by(merged.c.id).limit(n)
+
+
 def _not_yet(s, ctx, cycle, scope, after: str | None, limit: int) -> tuple[list[dict], str | None]:
+    """Nominated but not eligible, among the next EXAMINED standing nominations by id (a fixed set of
+    queries); the cursor points past the last examined (or past the last one shown)."""
+    last = int(after) if after and after.isdigit() else None
+    examined = max(limit, EXAMINED)
+    ids = s.scalars(_open_nominations(cycle.id, last, examined)).all()
     q = (select(Nomination).join(Department, Nomination.department_id == Department.id)
          .options(joinedload(Nomination.person), joinedload(Nomination.department))
-         .where(Nomination.cycle_id == cycle.id, Nomination.state.not_in(CLOSED), Department.active.is_(True))
-         .order_by(Nomination.id))
+         .where(Nomination.id.in_(ids), Department.active.is_(True)).order_by(Nomination.id))
     if scope is not None:
         q = q.where(Nomination.department_id.in_(sorted(scope)))
-    last = int(after) if after and after.isdigit() else None
-    found = []
-    for _ in range(MAX_CHUNKS):
-        page = q if last is None else q.where(Nomination.id > last)
-        noms = s.scalars(page.limit(limit)).all()
-        checks = criteria.evaluate_many(s, ctx.settings, cycle, [
-            criteria.Nominee(n.nominee_type, n.person_id, n.department_id) for n in noms])
-        for n in noms:
-            c = checks[criteria.Nominee(n.nominee_type, n.person_id, n.department_id).key]
-            if not c.met:
-                found.append({"nomination_id": n.id, "nominee_type": n.nominee_type, "name": n.nominee_name,
-                              "department": n.department.name, "department_id": n.department_id,
-                              "person_id": n.person_id, "state": n.state, "state_title": State(n.state).title,
-                              "reasons": _reasons(c)})
-        if len(noms) < limit:
-            return found, None
-        last = noms[-1].id
-        if len(found) >= limit:
-            break
-    return found, str(last)
+    noms = s.scalars(q).all() if ids else []
+    checks = criteria.evaluate_many(s, ctx.settings, cycle, [
+        criteria.Nominee(n.nominee_type, n.person_id, n.department_id) for n in noms])
+    unmet = [(n, c) for n in noms if not (c := checks[criteria.Nominee(n.nominee_type, n.person_id,
+                                                                            n.department_id).key]).met]
+    found = [{"nomination_id": n.id, "nominee_type": n.nominee_type, "name": n.nominee_name,
+              "department": n.department.name, "department_id": n.department_id, "person_id": n.person_id,
+              "state": n.state, "state_title": State(n.state).title, "reasons": _reasons(c)}
+             for n, c in unmet[:limit]]
+    if len(unmet) > limit:
+        return found, str(unmet[limit - 1][0].id)
+    return (found, None) if len(ids) < examined else (found, str(ids[-1]))
 
 
 def eligibility(s: Session, ctx, user_id: int, cycle_id: int, *, after_eligible: str | None = None,
