@@ -10,17 +10,27 @@ Figures, for one review cycle (its period: the year, or the campaign's years for
 """
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, func, or_, select, union
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from states import State
 
 from ..errors import Invalid, Problem, not_found
-from ..models import ContestResult, Department, Initiative, InitiativeAuthor, Nomination, Person, ReviewCycle
+from ..models import (
+    AuditChainHead,
+    ContestResult,
+    Department,
+    Initiative,
+    InitiativeAuthor,
+    Nomination,
+    Person,
+    ReviewCycle,
+)
 from ..queries import cycle_dict
 from .scope import actor_and_scope
 
@@ -129,13 +139,17 @@ def _staff(s: Session, departments, per_department: bool) -> dict[tuple, int]:
                      [Person.active.is_(True), departments(Person.department_id)], per_department)
 
 
-def _participants(s: Session, departments, per_department: bool, first: int, last: int) -> dict[tuple, int]:
-    took_part = select(ContestResult.person_id).where(
-        ContestResult.contest_kind == "online_cchc", ContestResult.participated.is_(True),
-        ContestResult.year.between(first, last))
+def _participants(s: Session, departments, per_department: bool, first: int, last: int, few: bool
+                  ) -> dict[tuple, int]:
+    took_part = (ContestResult.contest_kind == "online_cchc", ContestResult.participated.is_(True),
+                 ContestResult.year.between(first, last))
+    if few:  # a page's few departments: probe each person's results by index, never the year's every result
+        one = select(ContestResult.id).where(ContestResult.person_id == Person.id, *took_part).limit(1)
+        condition = one.scalar_subquery().is_not(None)
+    else:
+        condition = Person.id.in_(select(ContestResult.person_id).where(*took_part))
     return _count_by(s, func.count(Person.id), Person.department_id,
-                     [Person.active.is_(True), departments(Person.department_id), Person.id.in_(took_part)],
-                     per_department)
+                     [Person.active.is_(True), departments(Person.department_id), condition], per_department)
 
 
 def _recognised_in(first: int, last: int):
@@ -159,11 +173,10 @@ def _initiatives(s: Session, departments, first: int, last: int) -> dict[int, di
 
 def _initiatives_total(s: Session, departments, first: int, last: int) -> tuple[int, int]:
     """(recognised, appraised) for the whole set: an initiative shared by two departments counts once."""
-    own = select(Initiative.id).where(departments(Initiative.department_id))
     authored = (select(InitiativeAuthor.initiative_id).join(Person, Person.id == InitiativeAuthor.person_id)
-                .where(departments(Person.department_id)))
+                .where(InitiativeAuthor.initiative_id == Initiative.id, departments(Person.department_id)))
     recognised, appraised = s.execute(select(func.count(), func.count(Initiative.appraisal_number)).where(
-        _recognised_in(first, last), Initiative.id.in_(union(own, authored)))).one()
+        _recognised_in(first, last), or_(departments(Initiative.department_id), exists(authored)))).one()
     return recognised, appraised
 
 
@@ -173,11 +186,12 @@ def _by_state(s: Session, cycle_id: int, departments, per_department: bool) -> d
                      per_department, Nomination.state)
 
 
-def _figures(s: Session, cycle: ReviewCycle, departments, per_department: bool, late: dict) -> dict:
+def _figures(s: Session, cycle: ReviewCycle, departments, per_department: bool, late: dict, few: bool = False
+             ) -> dict:
     """Figures keyed by department id (None: the whole set), each a constant number of queries."""
     first, last = cycle.period
-    staff, participants = _staff(s, departments, per_department), _participants(s, departments, per_department,
-                                                                                 first, last)
+    staff = _staff(s, departments, per_department)
+    participants = _participants(s, departments, per_department, first, last, few)
     found: dict = defaultdict(lambda: Figures(None, ""))
     for (dept,), n in staff.items():
         found[dept].active_staff = n
@@ -241,13 +255,34 @@ def dashboard(session: Session, ctx, user_id: int, cycle_id: int, overdue_limit:
     shown = [d.id for d in depts]
     # a page filters on its few ids; the whole list (an export) on the same semi-join as the total
     listed = visible if limit is None else (lambda column: column.in_(shown))
-    per_department = _figures(session, cycle, listed, True, late) if depts else {}
+    per_department = _figures(session, cycle, listed, True, late, few=limit is not None) if depts else {}
     rows = []
     for d in depts:
         fig = per_department.get(d.id) or Figures(None, "")
         fig.department_id, fig.name = d.id, d.name
         rows.append(fig)
-    total = _figures(session, cycle, visible, False, late)[None]
+    total = _total(session, cycle, scope, late)
     total.name = "Toàn cơ quan" if depts or after else "—"
     overdue = _overdue_items(session, cycle, scope, late, today, overdue_limit)
     return Dashboard(cycle_dict(cycle), cycle.period, today, rows, total, overdue, next_after=next_after)
+
+
+# The agency's totals read every person and every nomination of the cycle: kept per process, keyed by
+# the audit chain's head, which moves with every write (each is audited), so a total is recomputed
+# only after something changed, and is never stale.
+_TOTALS: dict[tuple, Figures] = {}
+_TOTALS_KEPT = 64
+
+
+def _total(s: Session, cycle: ReviewCycle, scope, late: dict) -> Figures:
+    head = s.execute(select(AuditChainHead.seq, AuditChainHead.row_hash)).first()
+    key = (str(s.get_bind().url), cycle.id, None if scope is None else tuple(sorted(scope)), tuple(sorted(late)),
+           tuple(head) if head else None)
+    if head is None or key not in _TOTALS:
+        figures = _figures(s, cycle, _visible(scope), False, late)[None]
+        if head is None:
+            return figures
+        if len(_TOTALS) >= _TOTALS_KEPT:
+            _TOTALS.clear()
+        _TOTALS[key] = figures
+    return copy.deepcopy(_TOTALS[key])
