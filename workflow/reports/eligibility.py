@@ -110,12 +110,17 @@ def _eligible_departments(s, ctx, cycle, scope) -> list[dict]:
             for d in depts if checks[("collective", d.id)].met]
 
 
-def _open_nominations(cycle_id: int, after: int | None, n: int):
-    """The ids of the cycle's next `n` standing nominations by id: one short scan of the
-    (cycle, state, id) index per standing state, merged, so the scan never walks other cycles' rows."""
+def _open_nominations(cycle_id: int, scope, after: int | None, n: int):
+    """The ids of the cycle's next `n` standing nominations by id, in active departments this user sees:
+    one short scan of the (cycle, state, id) index per standing state, merged, so the scan never walks
+    other cycles' rows."""
+    departments = select(Department.id).where(Department.active.is_(True))
+    if scope is not None:
+        departments = departments.where(Department.id.in_(sorted(scope)))
     scans = []
     for state in STANDING:
-        q = select(Nomination.id).where(Nomination.cycle_id == cycle_id, Nomination.state == state)
+        q = select(Nomination.id).where(Nomination.cycle_id == cycle_id, Nomination.state == state,
+                                        Nomination.department_id.in_(departments))
         if after is not None:
             q = q.where(Nomination.id > after)
         scans.append(q.order_by(Nomination.id).limit(n).subquery().select())
@@ -128,13 +133,9 @@ def _not_yet(s, ctx, cycle, scope, after: str | None, limit: int) -> tuple[list[
     queries); the cursor points past the last examined (or past the last one shown)."""
     last = int(after) if after and after.isdigit() else None
     examined = max(limit, EXAMINED)
-    ids = s.scalars(_open_nominations(cycle.id, last, examined)).all()
-    q = (select(Nomination).join(Department, Nomination.department_id == Department.id)
-         .options(joinedload(Nomination.person), joinedload(Nomination.department))
-         .where(Nomination.id.in_(ids), Department.active.is_(True)).order_by(Nomination.id))
-    if scope is not None:
-        q = q.where(Nomination.department_id.in_(sorted(scope)))
-    noms = s.scalars(q).all() if ids else []
+    ids = s.scalars(_open_nominations(cycle.id, scope, last, examined)).all()
+    noms = s.scalars(select(Nomination).options(joinedload(Nomination.person), joinedload(Nomination.department))
+                     .where(Nomination.id.in_(ids)).order_by(Nomination.id)).all() if ids else []
     checks = criteria.evaluate_many(s, ctx.settings, cycle, [
         criteria.Nominee(n.nominee_type, n.person_id, n.department_id) for n in noms])
     unmet = [(n, c) for n in noms if not (c := checks[criteria.Nominee(n.nominee_type, n.person_id,
