@@ -204,7 +204,8 @@ def eligibility():
     with get_ctx().db.reading() as s:
         e = elig.eligibility(s, get_ctx(), current_user.id, cycle["id"],
                              after_eligible=request.args.get("after_eligible"),
-                             after_nominated=request.args.get("after_nominated"))
+                             after_nominated=request.args.get("after_nominated"),
+                             after_collective=request.args.get("after_collective"))
     return render_template("reports/eligibility.html", e=e, cycles=cycles, cycle=cycle)
 
 
