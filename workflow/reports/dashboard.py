@@ -241,48 +241,51 @@ def dashboard(session: Session, ctx, user_id: int, cycle_id: int, overdue_limit:
     """The figures of one cycle for the departments this user may see (`limit` of them after the
     cursor `after`, or all), with the total of every one of them.
 
-    Aggregated in SQL (GROUP BY department and state): a constant number of queries, whose rows
-    follow the departments listed, not the nominations.
+    Aggregated in SQL (GROUP BY department and state): a constant number of queries. A page is kept
+    until the next write (see `_KEPT`); the exports (every row) are always read afresh.
     """
     _, _, scope = actor_and_scope(session, user_id)
     cycle = session.get(ReviewCycle, cycle_id)
     if cycle is None:
         raise not_found("kỳ xét")
     today = ctx.clock.today()
+    if limit is None or overdue_limit is None:
+        return _read(session, cycle, scope, today, overdue_limit, after, limit)
+    head = session.execute(select(AuditChainHead.seq, AuditChainHead.row_hash)).first()
+    key = (str(session.get_bind().url), cycle.id, None if scope is None else tuple(sorted(scope)), today,
+           overdue_limit, after, limit, tuple(head) if head else None)
+    kept = _KEPT.get(key) if head else None
+    if kept is None:
+        kept = _read(session, cycle, scope, today, overdue_limit, after, limit)
+        if head:
+            if len(_KEPT) >= _KEPT_AT_MOST:
+                _KEPT.clear()
+            _KEPT[key] = kept
+    return copy.deepcopy(kept)
+
+
+# A page of the dashboard reads every person and nomination of the cycle (for its total): kept per
+# process, keyed by the audit chain's head, which moves with every write (each one is audited), so a
+# page is read again only after something changed, and is never stale.
+_KEPT: dict[tuple, Dashboard] = {}
+_KEPT_AT_MOST = 64
+
+
+def _read(s: Session, cycle: ReviewCycle, scope, today: date, overdue_limit: int | None, after: str | None,
+          limit: int | None) -> Dashboard:
     late = _late_states(cycle, today)
     visible = _visible(scope)
-    depts, next_after = _departments(session, scope, after, limit)
+    depts, next_after = _departments(s, scope, after, limit)
     shown = [d.id for d in depts]
     # a page filters on its few ids; the whole list (an export) on the same semi-join as the total
     listed = visible if limit is None else (lambda column: column.in_(shown))
-    per_department = _figures(session, cycle, listed, True, late, few=limit is not None) if depts else {}
+    per_department = _figures(s, cycle, listed, True, late, few=limit is not None) if depts else {}
     rows = []
     for d in depts:
         fig = per_department.get(d.id) or Figures(None, "")
         fig.department_id, fig.name = d.id, d.name
         rows.append(fig)
-    total = _total(session, cycle, scope, late)
+    total = _figures(s, cycle, visible, False, late)[None]
     total.name = "Toàn cơ quan" if depts or after else "—"
-    overdue = _overdue_items(session, cycle, scope, late, today, overdue_limit)
+    overdue = _overdue_items(s, cycle, scope, late, today, overdue_limit)
     return Dashboard(cycle_dict(cycle), cycle.period, today, rows, total, overdue, next_after=next_after)
-
-
-# The agency's totals read every person and every nomination of the cycle: kept per process, keyed by
-# the audit chain's head, which moves with every write (each is audited), so a total is recomputed
-# only after something changed, and is never stale.
-_TOTALS: dict[tuple, Figures] = {}
-_TOTALS_KEPT = 64
-
-
-def _total(s: Session, cycle: ReviewCycle, scope, late: dict) -> Figures:
-    head = s.execute(select(AuditChainHead.seq, AuditChainHead.row_hash)).first()
-    key = (str(s.get_bind().url), cycle.id, None if scope is None else tuple(sorted(scope)), tuple(sorted(late)),
-           tuple(head) if head else None)
-    if head is None or key not in _TOTALS:
-        figures = _figures(s, cycle, _visible(scope), False, late)[None]
-        if head is None:
-            return figures
-        if len(_TOTALS) >= _TOTALS_KEPT:
-            _TOTALS.clear()
-        _TOTALS[key] = figures
-    return copy.deepcopy(_TOTALS[key])
