@@ -15,12 +15,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from states import State
 
-from ..errors import Invalid, Problem, not_found
+from ..errors import not_found
 from ..models import (
     AuditChainHead,
     ContestResult,
@@ -32,6 +32,7 @@ from ..models import (
     ReviewCycle,
 )
 from ..queries import cycle_dict
+from . import paging
 from .scope import actor_and_scope
 
 TARGET_RATE = 1.0
@@ -93,15 +94,6 @@ OVERDUE_SHOWN = 100  # overdue items listed on the page; the counts cover them a
 DEPARTMENTS_SHOWN = 25  # departments per page of the table and charts; the total covers them all
 
 
-def _cursor(value: str | None) -> tuple[str, int] | None:
-    if not value:
-        return None
-    key, _, ident = value.rpartition("~")
-    if not ident.isdigit():
-        raise Invalid(Problem("bad_cursor", "Tham số phân trang (cursor) không hợp lệ."))
-    return key, int(ident)
-
-
 def _visible(scope):
     """The active departments this user sees, as a filter on a department id column (a semi-join,
     never a list of every id)."""
@@ -115,15 +107,12 @@ def _departments(s: Session, scope, after: str | None, limit: int | None) -> tup
     """One page of those departments in name order after the cursor (all of them without a limit),
     and the next page's cursor."""
     q = select(Department).where(_visible(scope)(Department.id)).order_by(Department.sort_key, Department.id)
-    position = _cursor(after)
-    if position is not None:
-        q = q.where(or_(Department.sort_key > position[0],
-                        and_(Department.sort_key == position[0], Department.id > position[1])))
+    q = paging.after(q, Department.sort_key, Department.id, after)
     depts = list(s.scalars(q if limit is None else q.limit(limit + 1)))
     if limit is None or len(depts) <= limit:
         return depts, None
     depts = depts[:limit]
-    return depts, f"{depts[-1].sort_key}~{depts[-1].id}"
+    return depts, paging.cursor_of(depts[-1].sort_key, depts[-1].id)
 
 
 def _count_by(s: Session, value, department, where: list, per_department: bool, *keys) -> dict[tuple, int]:

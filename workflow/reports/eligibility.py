@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import and_, exists, or_, select, true, tuple_
+from sqlalchemy import exists, or_, select, true, tuple_
 from sqlalchemy.orm import Session, joinedload
 
 from states import State
 
 from .. import criteria
-from ..errors import Invalid, Problem, not_found
+from ..errors import not_found
 from ..models import ContestResult, Department, Initiative, InitiativeAuthor, Nomination, Person, ReviewCycle
 from ..queries import cycle_dict
+from . import paging
 from .scope import actor_and_scope
 
 # A nomination that ended without an award no longer stands for its nominee.
@@ -49,15 +50,6 @@ def _may_meet(settings, cycle: ReviewCycle):
     return exists(authored) if settings.many_initiatives > 0 else true()
 
 
-def _cursor(value: str | None) -> tuple[str, int] | None:
-    if not value:
-        return None
-    key, _, ident = value.rpartition("~")
-    if not ident.isdigit():
-        raise Invalid(Problem("bad_cursor", "Tham số phân trang (cursor) không hợp lệ."))
-    return key, int(ident)
-
-
 def _eligible_people(s, ctx, cycle, scope, after: str | None, limit: int) -> tuple[list[dict], str | None]:
     """Eligible people not nominated among the next window of people in name order: a fixed set of
     queries, whatever the size of the agency and however few qualify.
@@ -69,10 +61,7 @@ def _eligible_people(s, ctx, cycle, scope, after: str | None, limit: int) -> tup
               .where(Person.active.is_(True), Department.active.is_(True)).order_by(Person.sort_key, Person.id))
     if scope is not None:
         people = people.where(Person.department_id.in_(sorted(scope)))
-    position = _cursor(after)
-    if position is not None:
-        people = people.where(or_(Person.sort_key > position[0],
-                                  and_(Person.sort_key == position[0], Person.id > position[1])))
+    people = paging.after(people, Person.sort_key, Person.id, after)
     window_size = max(limit, WINDOW)
     window = s.execute(people.limit(window_size)).all()
     ids = [w.id for w in window]
@@ -90,10 +79,10 @@ def _eligible_people(s, ctx, cycle, scope, after: str | None, limit: int) -> tup
               "department_id": p.department_id, "person_id": p.id, "met": _met_lines(checks[("individual", p.id)])}
              for p in eligible[:limit]]
     if len(eligible) > limit:
-        return found, f"{eligible[limit - 1].sort_key}~{eligible[limit - 1].id}"
+        return found, paging.cursor_of(eligible[limit - 1].sort_key, eligible[limit - 1].id)
     if len(window) < window_size:
         return found, None
-    return found, f"{window[-1].sort_key}~{window[-1].id}"
+    return found, paging.cursor_of(window[-1].sort_key, window[-1].id)
 
 
 def _eligible_departments(s, ctx, cycle, scope, after: str | None, limit: int) -> tuple[list[dict], str | None]:
@@ -102,10 +91,7 @@ def _eligible_departments(s, ctx, cycle, scope, after: str | None, limit: int) -
     q = select(Department).where(Department.active.is_(True)).order_by(Department.sort_key, Department.id)
     if scope is not None:
         q = q.where(Department.id.in_(sorted(scope)))
-    position = _cursor(after)
-    if position is not None:
-        q = q.where(or_(Department.sort_key > position[0],
-                        and_(Department.sort_key == position[0], Department.id > position[1])))
+    q = paging.after(q, Department.sort_key, Department.id, after)
     size = max(limit, DEPARTMENT_WINDOW)
     window = s.scalars(q.limit(size)).all()
     nominated = set(s.scalars(select(Nomination.department_id).where(
@@ -118,8 +104,8 @@ def _eligible_departments(s, ctx, cycle, scope, after: str | None, limit: int) -
     found = [{"nominee_type": "collective", "name": d.name, "department": d.name, "department_id": d.id,
               "person_id": None, "met": _met_lines(checks[("collective", d.id)])} for d in eligible[:limit]]
     if len(eligible) > limit:
-        return found, f"{eligible[limit - 1].sort_key}~{eligible[limit - 1].id}"
-    return (found, None) if len(window) < size else (found, f"{window[-1].sort_key}~{window[-1].id}")
+        return found, paging.cursor_of(eligible[limit - 1].sort_key, eligible[limit - 1].id)
+    return (found, None) if len(window) < size else (found, paging.cursor_of(window[-1].sort_key, window[-1].id))
 
 
 def _standing_nominations(cycle_id: int, scope, after: tuple[str, int] | None, n: int):
@@ -140,7 +126,7 @@ def _not_yet(s, ctx, cycle, scope, after: str | None, limit: int) -> tuple[list[
     """Nominated but not eligible, among the next EXAMINED standing nominations (a fixed set of
     queries); the cursor points past the last examined (or past the last one shown)."""
     examined = max(limit, EXAMINED)
-    ids = s.scalars(_standing_nominations(cycle.id, scope, _cursor(after), examined)).all()
+    ids = s.scalars(_standing_nominations(cycle.id, scope, paging.parse_cursor(after), examined)).all()
     noms = s.scalars(select(Nomination).options(joinedload(Nomination.person), joinedload(Nomination.department))
                      .where(Nomination.id.in_(ids)).order_by(Nomination.state, Nomination.id)).all() if ids else []
     checks = criteria.evaluate_many(s, ctx.settings, cycle, [
@@ -152,8 +138,8 @@ def _not_yet(s, ctx, cycle, scope, after: str | None, limit: int) -> tuple[list[
               "state": n.state, "state_title": State(n.state).title, "reasons": _reasons(c)}
              for n, c in unmet[:limit]]
     if len(unmet) > limit:
-        return found, f"{unmet[limit - 1][0].state}~{unmet[limit - 1][0].id}"
-    return (found, None) if len(ids) < examined else (found, f"{noms[-1].state}~{noms[-1].id}")
+        return found, paging.cursor_of(unmet[limit - 1][0].state, unmet[limit - 1][0].id)
+    return (found, None) if len(ids) < examined else (found, paging.cursor_of(noms[-1].state, noms[-1].id))
 
 
 def eligibility(s: Session, ctx, user_id: int, cycle_id: int, *, after_eligible: str | None = None,
