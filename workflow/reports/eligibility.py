@@ -24,7 +24,7 @@ from .scope import actor_and_scope
 # A nomination that ended without an award no longer stands for its nominee.
 CLOSED = (State.REJECTED.value, State.WITHDRAWN.value)
 PAGE = 50
-WINDOW = 1000   # people examined per page (ids bound in one query), however few of them qualify
+WINDOW = 500    # people examined per page (ids bound in one query), however few of them qualify
 DEPARTMENT_WINDOW = 100  # departments examined per page of collectives
 EXAMINED = 200  # standing nominations examined per page, however few of them fall short
 
