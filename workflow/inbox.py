@@ -1,12 +1,12 @@
 """“Việc cần xử lý”: what waits for this user's own step, counted by group, the first few listed.
 
-Bounded whatever the size of the agency: one GROUP BY for the counts, one short query per
+Bounded whatever the size of the agency: one statement of capped counts, one short query per
 group for its first items (returned dossiers first), and their missing documents and
 send-back reasons for those items only.
 """
 from __future__ import annotations
 
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import and_, false, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session, joinedload
 
 from states import Actor, Role, State
@@ -17,6 +17,7 @@ from .queries import WAITING_ON, cycle_dict, nomination_summary
 
 FIRST_ITEMS = 10   # items shown per group; "xem tất cả" opens the full, paged list
 MAX_GROUPS = 12    # groups listed; older ones are still counted in the total
+COUNT_CAP = 1000   # a group's count is exact up to this, then shown as "hơn 1000"
 
 # The calendar date each waiting step is due by.
 STEP_DEADLINE = {
@@ -65,13 +66,12 @@ def _first_items(s: Session, where, n: int) -> list[Nomination]:
 def inbox_groups(s: Session, actor: Actor, first: int = FIRST_ITEMS) -> dict:
     """{"groups": [...], "total": n, "returned": n}: counts per (cycle, step) and the first items of each."""
     mine = my_steps(actor)
-    counts = s.execute(select(Nomination.cycle_id, Nomination.state, func.count(),
-                              func.count(Nomination.sent_back_at))
-                       .where(mine).group_by(Nomination.cycle_id, Nomination.state)).all()
+    counts = [r for r in s.execute(_capped_counts(mine)) if r[2]]
     order = list(WAITING_ON)
     counts = sorted(counts, key=lambda r: (r.cycle_id, order.index(State(r.state))))
-    total = sum(r[2] for r in counts)
-    returned = sum(r[3] for r in counts)
+    # a capped count stands for "more than COUNT_CAP": the total sums the caps (+1 to keep "more than")
+    total = sum(min(r[2], COUNT_CAP) for r in counts) + any(r[2] > COUNT_CAP for r in counts)
+    returned = sum(min(r[3], COUNT_CAP) for r in counts) + any(r[3] > COUNT_CAP for r in counts)
     shown = counts[:MAX_GROUPS]
     cycles = {c.id: c for c in s.scalars(select(ReviewCycle).options(joinedload(ReviewCycle.campaign))
                                          .where(ReviewCycle.id.in_({r.cycle_id for r in shown})))}
@@ -86,7 +86,8 @@ def inbox_groups(s: Session, actor: Actor, first: int = FIRST_ITEMS) -> dict:
         groups.append({"state": state.value, "state_title": state.title, "action": WAITING_ON[state].value,
                        "action_title": WAITING_ON[state].title, "cycle": cycle_dict(cycles[cycle_id]),
                        "deadline": getattr(cycles[cycle_id], STEP_DEADLINE[state]), "count": count,
-                       "returned_count": returned_count, "rows": rows})
+                       "count_label": _label(count, count > COUNT_CAP),
+                       "returned_count": returned_count, "returned_label": _label(returned_count, returned_count > COUNT_CAP), "rows": rows})
     every = [n for g in groups for n in g["rows"]]
     # the department's step is where dossiers get completed: say what is still missing
     missing = missing_documents_for(s, [n for n in every if n.state == State.REGISTERED.value])
@@ -94,7 +95,31 @@ def inbox_groups(s: Session, actor: Actor, first: int = FIRST_ITEMS) -> dict:
     for g in groups:
         g["items"] = [{**nomination_summary(n), "returned": reasons.get(n.id),
                        "missing_documents": missing.get(n.id, [])} for n in g.pop("rows")]
-    return {"groups": groups, "total": total, "returned": returned, "hidden_groups": len(counts) - len(groups)}
+    return {"groups": groups, "total": total, "total_label": _label(total, any(r[2] > COUNT_CAP for r in counts)),
+            "returned": returned, "returned_label": _label(returned, any(r[3] > COUNT_CAP for r in counts)),
+            "hidden_groups": len(counts) - len(groups)}
+
+
+def _capped(where):
+    """How many rows match `where`, counted up to COUNT_CAP + 1: a short index scan, never every row."""
+    some = select(literal(1).label("one")).where(where).correlate(ReviewCycle).limit(COUNT_CAP + 1).subquery()
+    return select(func.count()).select_from(some).scalar_subquery()
+
+
+def _capped_counts(mine):
+    """(cycle id, state, waiting, returned) for every cycle and waiting state, each count capped: one
+    statement whose work follows the number of cycles, not of dossiers."""
+    per_state = []
+    for state in WAITING_ON:
+        group = and_(mine, Nomination.cycle_id == ReviewCycle.id, Nomination.state == state.value)
+        per_state.append(select(ReviewCycle.id.label("cycle_id"), literal(state.value).label("state"),
+                                _capped(group), _capped(and_(group, Nomination.sent_back_at.is_not(None)))))
+    return union_all(*per_state)
+
+
+def _label(n: int, capped: bool) -> str:
+    """A count as shown: a capped one reads "hơn 1000" (the exact figure would cost a scan)."""
+    return f"hơn {n - 1}" if capped else str(n)
 
 
 def awaiting_registrations_count(s: Session) -> int:

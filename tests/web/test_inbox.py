@@ -59,3 +59,14 @@ def test_the_inbox_runs_the_same_number_of_queries_for_few_and_many_items(ctx, m
     for _ in range(inbox.FIRST_ITEMS + 3):
         make.nomination(a)
     assert count() == few
+
+
+def test_past_the_cap_a_count_reads_more_than_and_the_next_cycle_is_counted_apart(ctx, make, browser_for, monkeypatch):
+    monkeypatch.setattr(inbox, "COUNT_CAP", 2)  # counting stops there: never a scan of every dossier
+    a = make.agency()
+    for _ in range(3):
+        make.nomination(a)
+    make.nomination(a, cycle_id=make.cycle(year=2026, campaign="CCHC-2026-2030"))
+    page = text_of(browser_for(a.head).get("/"))
+    assert "Có hơn 3 hồ sơ đang chờ bạn xử lý" in page  # 2 capped (really 3) + 1 of the next cycle
+    assert "hơn 2" in page  # the capped group's badge

@@ -21,6 +21,7 @@ def index():
         votings = ballots.open_votings_for(s, current_user.id, get_ctx().settings.separation_of_duties)
         # a head of one department sees that department's list behind "xem tất cả"
         department_id = next(iter(actor.headed_department_ids)) if len(actor.headed_department_ids) == 1 else None
-    return render_template("inbox/index.html", groups=box["groups"], total=box["total"], returned=box["returned"],
+    return render_template("inbox/index.html", groups=box["groups"], total=box["total"], total_label=box["total_label"],
+                           returned=box["returned"], returned_label=box["returned_label"],
                            hidden_groups=box["hidden_groups"], registrations=registrations, votings=votings,
                            department_id=department_id, first=inbox.FIRST_ITEMS)

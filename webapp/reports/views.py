@@ -22,12 +22,14 @@ from workflow.reports import calendar, exports, history
 from workflow.reports import dashboard as dash
 from workflow.reports import eligibility as elig
 from workflow.search import people_matching
+from workflow.text import like_pattern
 
 from ..context import get_ctx
 from . import bp, charts, feed
 from .forms import ConfirmImportForm, ImportForm
 
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
+DEPARTMENTS_LISTED = 30  # department links on the history page; the search box finds the others
 
 
 def _is_importer() -> bool:
@@ -140,12 +142,14 @@ def dashboard():
     if cycle is None:
         abort(404)
     with get_ctx().db.reading() as s:
-        d = dash.dashboard(s, get_ctx(), current_user.id, cycle["id"])
+        d = dash.dashboard(s, get_ctx(), current_user.id, cycle["id"], after=request.args.get("after"),
+                           limit=dash.DEPARTMENTS_SHOWN)
     states = [st.value for st in dash.STATES_SHOWN]
     titles = {st.value: st.title for st in State}
     rows = d.rows
     return render_template(
         "reports/dashboard.html", d=d, cycles=cycles, cycle=cycle, states=states, titles=titles,
+        first_page=not request.args.get("after"),
         percent=charts.percent, participation_chart=charts.participation(rows, d.target),
         initiatives_chart=charts.initiatives(rows), nominations_chart=charts.nominations(rows, states, titles))
 
@@ -162,9 +166,14 @@ def history_index():
                            .order_by(Person.sort_key).limit(50)).all() if q else []
         people = [{"id": p.id, "full_name": p.full_name, "department": p.department.name if p.department else ""}
                   for p in people]
-        departments = [{"id": d.id, "name": d.name} for d in s.scalars(select(Department).order_by(Department.sort_key))]
+        # a bounded list: the departments matching the search, else the first ones by name
+        found = select(Department).where(Department.search_name.like(like_pattern(q), escape="\\")) if q else select(
+            Department)
+        departments = [{"id": d.id, "name": d.name} for d in s.scalars(
+            found.order_by(Department.sort_key).limit(DEPARTMENTS_LISTED + 1))]
         awards = history.all_awards(s, current_user.id, limit=200)
-    return render_template("reports/history.html", q=q, people=people, departments=departments, awards=awards)
+    return render_template("reports/history.html", q=q, people=people, departments=departments[:DEPARTMENTS_LISTED],
+                           more_departments=len(departments) > DEPARTMENTS_LISTED, awards=awards)
 
 
 @bp.get("/history/person/<int:person_id>")
@@ -195,7 +204,8 @@ def eligibility():
     with get_ctx().db.reading() as s:
         e = elig.eligibility(s, get_ctx(), current_user.id, cycle["id"],
                              after_eligible=request.args.get("after_eligible"),
-                             after_nominated=request.args.get("after_nominated"))
+                             after_nominated=request.args.get("after_nominated"),
+                             after_collective=request.args.get("after_collective"))
     return render_template("reports/eligibility.html", e=e, cycles=cycles, cycle=cycle)
 
 

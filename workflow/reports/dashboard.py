@@ -10,18 +10,29 @@ Figures, for one review cycle (its period: the year, or the campaign's years for
 """
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import copy
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, func, select, true
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from states import State
 
 from ..errors import not_found
-from ..models import ContestResult, Department, Initiative, InitiativeAuthor, Nomination, Person, ReviewCycle
+from ..models import (
+    AuditChainHead,
+    ContestResult,
+    Department,
+    Initiative,
+    InitiativeAuthor,
+    Nomination,
+    Person,
+    ReviewCycle,
+)
 from ..queries import cycle_dict
+from . import paging
 from .scope import actor_and_scope
 
 TARGET_RATE = 1.0
@@ -71,6 +82,7 @@ class Dashboard:
     total: Figures
     overdue_items: list[dict]   # the longest-waiting first; at most `overdue_limit` of them
     target: float = TARGET_RATE
+    next_after: str | None = None  # the next page of departments, if any
 
     @property
     def period_label(self) -> str:
@@ -79,49 +91,109 @@ class Dashboard:
 
 
 OVERDUE_SHOWN = 100  # overdue items listed on the page; the counts cover them all
+DEPARTMENTS_SHOWN = 25  # departments per page of the table and charts; the total covers them all
 
 
-def _departments(s: Session, scope) -> list[Department]:
-    q = select(Department).where(Department.active.is_(True))
+def _visible(scope):
+    """The active departments this user sees, as a filter on a department id column (a semi-join,
+    never a list of every id)."""
+    ids = select(Department.id).where(Department.active.is_(True))
     if scope is not None:
-        q = q.where(Department.id.in_(scope))
-    return list(s.scalars(q.order_by(Department.sort_key)))
+        ids = ids.where(Department.id.in_(sorted(scope)))
+    return lambda column: column.in_(ids)
 
 
-def _in_scope(column, scope):
-    # every department: no filter (never a list of all ids); else the few the user heads
-    return true() if scope is None else column.in_(sorted(scope))
+def _departments(s: Session, scope, after: str | None, limit: int | None) -> tuple[list[Department], str | None]:
+    """One page of those departments in name order after the cursor (all of them without a limit),
+    and the next page's cursor."""
+    q = select(Department).where(_visible(scope)(Department.id)).order_by(Department.sort_key, Department.id)
+    q = paging.after(q, Department.sort_key, Department.id, after)
+    depts = list(s.scalars(q if limit is None else q.limit(limit + 1)))
+    if limit is None or len(depts) <= limit:
+        return depts, None
+    depts = depts[:limit]
+    return depts, paging.cursor_of(depts[-1].sort_key, depts[-1].id)
 
 
-def _staff(s: Session, scope) -> Counter:
-    rows = s.execute(select(Person.department_id, func.count(Person.id)).where(
-        Person.active.is_(True), _in_scope(Person.department_id, scope)).group_by(Person.department_id))
-    return Counter(dict(rows.all()))
+def _count_by(s: Session, value, department, where: list, per_department: bool, *keys) -> dict[tuple, int]:
+    """(department id, or None for the whole set, *keys) -> value, aggregated in SQL."""
+    cols = ([department] if per_department else []) + list(keys)
+    q = select(*cols, value).where(*where)
+    rows = s.execute(q.group_by(*cols) if cols else q)
+    return {(tuple(row[:-1]) if per_department else (None, *row[:-1])): row[-1] or 0 for row in rows}
 
 
-def _participants(s: Session, scope, first: int, last: int) -> Counter:
-    rows = s.execute(select(Person.department_id, func.count(func.distinct(ContestResult.person_id)))
-                     .join(Person, ContestResult.person_id == Person.id)
-                     .where(Person.active.is_(True), _in_scope(Person.department_id, scope),
-                            ContestResult.contest_kind == "online_cchc", ContestResult.participated.is_(True),
-                            ContestResult.year.between(first, last))
-                     .group_by(Person.department_id))
-    return Counter(dict(rows.all()))
+def _staff(s: Session, departments, per_department: bool) -> dict[tuple, int]:
+    return _count_by(s, func.count(Person.id), Person.department_id,
+                     [Person.active.is_(True), departments(Person.department_id)], per_department)
 
 
-def _initiatives(s: Session, scope, first: int, last: int) -> dict[int, dict[int, bool]]:
+def _participants(s: Session, departments, per_department: bool, first: int, last: int, few: bool
+                  ) -> dict[tuple, int]:
+    took_part = (ContestResult.contest_kind == "online_cchc", ContestResult.participated.is_(True),
+                 ContestResult.year.between(first, last))
+    if few:  # a page's few departments: probe each person's results by index, never the year's every result
+        one = select(ContestResult.id).where(ContestResult.person_id == Person.id, *took_part).limit(1)
+        condition = one.scalar_subquery().is_not(None)
+    else:
+        condition = Person.id.in_(select(ContestResult.person_id).where(*took_part))
+    return _count_by(s, func.count(Person.id), Person.department_id,
+                     [Person.active.is_(True), departments(Person.department_id), condition], per_department)
+
+
+def _recognised_in(first: int, last: int):
+    return Initiative.recognition_date.between(date(first, 1, 1), date(last, 12, 31))
+
+
+def _initiatives(s: Session, departments, first: int, last: int) -> dict[int, dict[int, bool]]:
     """department id -> {initiative id: appraised?} for initiatives recognised in the period."""
-    in_period = and_(Initiative.recognition_date >= date(first, 1, 1), Initiative.recognition_date <= date(last, 12, 31))
     own = select(Initiative.department_id, Initiative.id, Initiative.appraisal_number).where(
-        in_period, _in_scope(Initiative.department_id, scope))
+        _recognised_in(first, last), departments(Initiative.department_id))
     authored = (select(Person.department_id, Initiative.id, Initiative.appraisal_number)
                 .join(InitiativeAuthor, InitiativeAuthor.initiative_id == Initiative.id)
                 .join(Person, Person.id == InitiativeAuthor.person_id)
-                .where(in_period, _in_scope(Person.department_id, scope)))
+                .where(_recognised_in(first, last), departments(Person.department_id)))
     found: dict[int, dict[int, bool]] = defaultdict(dict)
     for query in (own, authored):
         for dept, iid, appraisal in s.execute(query):
             found[dept][iid] = appraisal is not None
+    return found
+
+
+def _initiatives_total(s: Session, departments, first: int, last: int) -> tuple[int, int]:
+    """(recognised, appraised) for the whole set: an initiative shared by two departments counts once."""
+    authored = (select(InitiativeAuthor.initiative_id).join(Person, Person.id == InitiativeAuthor.person_id)
+                .where(InitiativeAuthor.initiative_id == Initiative.id, departments(Person.department_id)))
+    recognised, appraised = s.execute(select(func.count(), func.count(Initiative.appraisal_number)).where(
+        _recognised_in(first, last), or_(departments(Initiative.department_id), exists(authored)))).one()
+    return recognised, appraised
+
+
+def _by_state(s: Session, cycle_id: int, departments, per_department: bool) -> dict[tuple, int]:
+    return _count_by(s, func.count(), Nomination.department_id,
+                     [Nomination.cycle_id == cycle_id, departments(Nomination.department_id)],
+                     per_department, Nomination.state)
+
+
+def _figures(s: Session, cycle: ReviewCycle, departments, per_department: bool, late: dict, few: bool = False
+             ) -> dict:
+    """Figures keyed by department id (None: the whole set), each a constant number of queries."""
+    first, last = cycle.period
+    staff = _staff(s, departments, per_department)
+    participants = _participants(s, departments, per_department, first, last, few)
+    found: dict = defaultdict(lambda: Figures(None, ""))
+    for (dept,), n in staff.items():
+        found[dept].active_staff = n
+    for (dept,), n in participants.items():
+        found[dept].participants = n
+    for (dept, state), n in _by_state(s, cycle.id, departments, per_department).items():
+        found[dept].by_state[state] = n
+        found[dept].overdue += n if state in late else 0
+    if per_department:
+        for dept, ids in _initiatives(s, departments, first, last).items():
+            found[dept].recognised, found[dept].appraised = len(ids), sum(ids.values())
+    else:
+        found[None].recognised, found[None].appraised = _initiatives_total(s, departments, first, last)
     return found
 
 
@@ -142,9 +214,8 @@ def _overdue_items(s: Session, cycle: ReviewCycle, scope, late: dict, today: dat
         if limit is not None and len(items) >= limit:
             break
         q = (select(Nomination).options(joinedload(Nomination.person), joinedload(Nomination.department))
-             .join(Department, Nomination.department_id == Department.id)
-             .where(Nomination.cycle_id == cycle.id, Nomination.state == state, Department.active.is_(True),
-                    _in_scope(Nomination.department_id, scope)).order_by(Nomination.id))
+             .where(Nomination.cycle_id == cycle.id, Nomination.state == state,
+                    _visible(scope)(Nomination.department_id)).order_by(Nomination.id))
         if limit is not None:
             q = q.limit(limit - len(items))
         items += [{"nomination_id": n.id, "nominee": n.nominee_name, "department_id": n.department_id,
@@ -154,46 +225,56 @@ def _overdue_items(s: Session, cycle: ReviewCycle, scope, late: dict, today: dat
     return items
 
 
-def dashboard(session: Session, ctx, user_id: int, cycle_id: int, overdue_limit: int | None = OVERDUE_SHOWN
-              ) -> Dashboard:
-    """The figures of one cycle for the departments this user may see, with their total.
+def dashboard(session: Session, ctx, user_id: int, cycle_id: int, overdue_limit: int | None = OVERDUE_SHOWN,
+              *, after: str | None = None, limit: int | None = None) -> Dashboard:
+    """The figures of one cycle for the departments this user may see (`limit` of them after the
+    cursor `after`, or all), with the total of every one of them.
 
-    Aggregated in SQL (GROUP BY department and state): its cost follows the departments, not the nominations.
+    Aggregated in SQL (GROUP BY department and state): a constant number of queries. A page is kept
+    until the next write (see `_KEPT`); the exports (every row) are always read afresh.
     """
     _, _, scope = actor_and_scope(session, user_id)
     cycle = session.get(ReviewCycle, cycle_id)
     if cycle is None:
         raise not_found("kỳ xét")
-    first, last = cycle.period
     today = ctx.clock.today()
-    depts = _departments(session, scope)
-    staff, participants = _staff(session, scope), _participants(session, scope, first, last)
-    initiatives = _initiatives(session, scope, first, last)
-    rows = {d.id: Figures(d.id, d.name, staff[d.id], participants[d.id],
-                          len(initiatives[d.id]), sum(initiatives[d.id].values())) for d in depts}
+    if limit is None or overdue_limit is None:
+        return _read(session, cycle, scope, today, overdue_limit, after, limit)
+    head = session.execute(select(AuditChainHead.seq, AuditChainHead.row_hash)).first()
+    key = (str(session.get_bind().url), cycle.id, None if scope is None else tuple(sorted(scope)), today,
+           overdue_limit, after, limit, tuple(head) if head else None)
+    kept = _KEPT.get(key) if head else None
+    if kept is None:
+        kept = _read(session, cycle, scope, today, overdue_limit, after, limit)
+        if head:
+            if len(_KEPT) >= _KEPT_AT_MOST:
+                _KEPT.clear()
+            _KEPT[key] = kept
+    return copy.deepcopy(kept)
+
+
+# A page of the dashboard reads every person and nomination of the cycle (for its total): kept per
+# process, keyed by the audit chain's head, which moves with every write (each one is audited), so a
+# page is read again only after something changed, and is never stale.
+_KEPT: dict[tuple, Dashboard] = {}
+_KEPT_AT_MOST = 64
+
+
+def _read(s: Session, cycle: ReviewCycle, scope, today: date, overdue_limit: int | None, after: str | None,
+          limit: int | None) -> Dashboard:
     late = _late_states(cycle, today)
-    counts = session.execute(select(Nomination.department_id, Nomination.state, func.count())
-                             .where(Nomination.cycle_id == cycle_id, _in_scope(Nomination.department_id, scope))
-                             .group_by(Nomination.department_id, Nomination.state))
-    for department_id, state, n in counts:
-        fig = rows.get(department_id)
-        if fig is None:  # an inactive department's nominations are not shown, as before
-            continue
-        fig.by_state[state] = n
-        if state in late:
-            fig.overdue += n
-    initiatives = {d: v for d, v in initiatives.items() if d in rows}
-    total = _total(list(rows.values()), initiatives)
-    overdue = _overdue_items(session, cycle, scope, late, today, overdue_limit)
-    return Dashboard(cycle_dict(cycle), (first, last), today, list(rows.values()), total, overdue)
-
-
-def _total(rows: list[Figures], initiatives: dict[int, dict[int, bool]]) -> Figures:
-    # An initiative shared by two departments is one initiative of the agency.
-    distinct = {iid: appraised for per_dept in initiatives.values() for iid, appraised in per_dept.items()}
-    by_state: Counter = Counter()
-    for r in rows:
-        by_state.update(r.by_state)
-    return Figures(None, "Toàn cơ quan" if rows else "—", sum(r.active_staff for r in rows),
-                   sum(r.participants for r in rows), len(distinct), sum(distinct.values()), dict(by_state),
-                   sum(r.overdue for r in rows))
+    visible = _visible(scope)
+    depts, next_after = _departments(s, scope, after, limit)
+    shown = [d.id for d in depts]
+    # a page filters on its few ids; the whole list (an export) on the same semi-join as the total
+    listed = visible if limit is None else (lambda column: column.in_(shown))
+    per_department = _figures(s, cycle, listed, True, late, few=limit is not None) if depts else {}
+    rows = []
+    for d in depts:
+        fig = per_department.get(d.id) or Figures(None, "")
+        fig.department_id, fig.name = d.id, d.name
+        rows.append(fig)
+    total = _figures(s, cycle, visible, False, late)[None]
+    total.name = "Toàn cơ quan" if depts or after else "—"
+    overdue = _overdue_items(s, cycle, scope, late, today, overdue_limit)
+    return Dashboard(cycle_dict(cycle), cycle.period, today, rows, total, overdue, next_after=next_after)
