@@ -126,9 +126,11 @@ def build(ctx: Context, progress=lambda n: None) -> None:
         if year == 2025:
             _reorganisation_2025(demo)
         code = _campaign_for(demo, year)
-        _annual_history(demo, year, code)
+        # The five-year review's ceremony comes before the year's (early December): its decision is
+        # registered first, so the register's numbers follow its dates as an inspector expects.
         if _is_last_year(demo, code, year):
             _final_review(demo, code, year)
+        _annual_history(demo, year, code)
         progress(step)
     # The cycle in progress is built with the real subscribers, so the mail page has mail.
     demo.ctx = Context(db=ctx.db, settings=ctx.settings, clock=clock, subscribers=ctx.subscribers)

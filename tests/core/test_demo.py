@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from itertools import pairwise
 
 import pytest
 from docx import Document as open_docx
@@ -22,6 +23,7 @@ from workflow.models import (
     CouncilVoting,
     Document,
     Nomination,
+    RegisterEntry,
     ReviewCycle,
     User,
 )
@@ -93,3 +95,16 @@ def test_the_demo_has_this_years_cycle_in_progress_with_its_next_deadline_ahead(
             Campaign.code == "CCHC-2021-2025", ReviewCycle.kind == "final")).one()
         assert s.scalar(select(func.count()).where(Nomination.cycle_id == final.id,
                                                    Nomination.state == State.AWARDED)) > 0
+        _register_numbers_follow_dates(s)
+
+
+def _register_numbers_follow_dates(s):
+    """In every book of the register, a later number never carries an earlier date (an inspector reads
+    a number issued before an earlier-numbered one as back-dating)."""
+    entries = s.execute(select(RegisterEntry.doc_type, RegisterEntry.year, RegisterEntry.seq, RegisterEntry.number,
+                               RegisterEntry.issued_on).order_by(RegisterEntry.doc_type, RegisterEntry.year,
+                                                                 RegisterEntry.seq)).all()
+    assert entries
+    for before, after in pairwise(entries):
+        if (before.doc_type, before.year) == (after.doc_type, after.year):
+            assert before.issued_on <= after.issued_on, (before, after)
