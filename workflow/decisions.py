@@ -62,6 +62,25 @@ def _find(s: Session, doc_type: str, year: int, *, number: str | None = None, se
     return s.scalars(q).first()
 
 
+def _check_in_date_order(s: Session, seq: int | None, on: date) -> None:
+    """A decision's number follows its date in the book: no number before one dated later, none after one
+    dated earlier (an inspector reads that as back-dating). Certificates are numbered as they are handed
+    out, so only decisions are held to it."""
+    if seq is None:
+        return
+    book = (RegisterEntry.doc_type == "decision", RegisterEntry.year == on.year)
+    later = s.scalars(select(RegisterEntry).where(*book, RegisterEntry.seq < seq, RegisterEntry.issued_on > on)
+                      .order_by(RegisterEntry.seq).limit(1)).first()
+    earlier = s.scalars(select(RegisterEntry).where(*book, RegisterEntry.seq > seq, RegisterEntry.issued_on < on)
+                        .order_by(RegisterEntry.seq).limit(1)).first()
+    clash = later or earlier
+    if clash is not None:
+        raise Conflict("register_date_order",
+                       f"Số {seq:02d} ngày {on:%d/%m/%Y} không theo thứ tự ngày trong sổ: quyết định số {clash.number}"
+                       f" ngày {clash.issued_on:%d/%m/%Y} đã vào sổ. Số quyết định phải tăng theo ngày ban hành;"
+                       " hãy kiểm tra lại ngày hoặc số.")
+
+
 def register(s: Session, ctx, doc_type: str, *, on: date, user_id: int | None, number: str | None = None,
              summary: str = "", signer_name: str = "", nomination_id: int | None = None) -> RegisterEntry:
     """Enter a document in the register, with the proposed number or the one typed (refused if taken)."""
@@ -80,6 +99,8 @@ def register(s: Session, ctx, doc_type: str, *, on: date, user_id: int | None, n
             raise Conflict("duplicate_number",
                            f"Số {seq:02d} của năm {on.year} đã được cấp cho {taken.type_title.lower()} số"
                            f" {taken.number} ngày {taken.issued_on:%d/%m/%Y}; mỗi số chỉ dùng một lần trong năm.")
+    if doc_type == "decision":
+        _check_in_date_order(s, seq, on)
     entry = RegisterEntry(doc_type=doc_type, year=on.year, seq=seq, number=number, issued_on=on,
                           summary=nfc(summary) or "", signer_name=signer_name, nomination_id=nomination_id,
                           created_by_id=user_id, created_at=ctx.clock.now(), verification_code=new_code())

@@ -70,6 +70,30 @@ def test_the_next_number_is_proposed_and_restarts_on_the_first_of_january(ctx, m
         assert decisions.format_number(s, "decision", 7, date(2024, 5, 2)) == "07/QĐ-BDT"
 
 
+def test_decision_numbers_follow_their_dates_in_the_book(ctx, make, clock):
+    a = make.agency()
+    clock.set(date(2025, 12, 20))
+
+    def decide(day: int, number: str | None = None) -> int:
+        return decisions.create_decision(ctx, a.secretary, signed_on=date(2025, 12, day),
+                                         signer_user_id=a.agency_head, number=number)
+
+    decide(10)                                   # 01 of 10/12
+    with pytest.raises(Conflict) as err:
+        decide(3)                                # 02 dated before 01
+    assert err.value.code == "register_date_order" and "01/QĐ-SDTTG" in err.value.message
+    decide(12, "05/QĐ-SDTTG")                    # a number typed further on, dated after 01
+    with pytest.raises(Conflict) as err:
+        decide(15, "03/QĐ-SDTTG")                # 03 dated after 05
+    assert err.value.code == "register_date_order"
+    decide(11, "03/QĐ-SDTTG")                    # fits between 01 (10/12) and 05 (12/12)
+    decide(12)                                   # 06, the same day as 05
+    with ctx.db.reading() as s:
+        book = s.execute(select(RegisterEntry.seq, RegisterEntry.issued_on).where(
+            RegisterEntry.doc_type == "decision").order_by(RegisterEntry.seq)).all()
+    assert [(seq, on.day) for seq, on in book] == [(1, 10), (3, 11), (5, 12), (6, 12)]
+
+
 def test_a_number_already_given_in_the_year_is_refused(ctx, make, clock):
     a = make.agency()
     today = ctx.clock.today()
