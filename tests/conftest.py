@@ -14,6 +14,7 @@ from pathlib import Path
 
 import hypothesis
 import pytest
+from hypothesis.configuration import set_hypothesis_home_dir
 from hypothesis.database import DirectoryBasedExampleDatabase
 from sqlalchemy import create_engine, text
 
@@ -28,7 +29,9 @@ from .factories import Factory
 PG_ADMIN_URL = os.environ.get("THIDUA_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 TODAY = date(2025, 11, 20)
 auth.use_cheap_hashing()
-# Hypothesis keeps its example database with the tests, not at the top of the repository.
+# Hypothesis keeps its example database and its other caches with the tests, not at the top of
+# the repository (newer versions write a `.hypothesis/constants` cache wherever pytest runs).
+set_hypothesis_home_dir(Path(__file__).parent / "artifacts" / "hypothesis-home")
 hypothesis.settings.register_profile(
     "thidua", database=DirectoryBasedExampleDatabase(str(Path(__file__).parent / "artifacts" / "hypothesis")))
 hypothesis.settings.load_profile("thidua")
