@@ -21,14 +21,20 @@ def demo_data_present(session: Session) -> bool:
 
 def identity_on(session: Session, on: date) -> AgencyIdentity:
     """The identity whose valid_from is the latest not after `on`."""
-    row = session.scalars(
-        select(AgencyIdentity).where(AgencyIdentity.valid_from <= on).order_by(AgencyIdentity.valid_from.desc())
-    ).first()
-    if row is None:
-        row = session.scalars(select(AgencyIdentity).order_by(AgencyIdentity.valid_from)).first()
-    if row is None:
+    return identity_among(identities(session), on)
+
+
+def identities(session: Session) -> list[AgencyIdentity]:
+    """Every identity the agency has had, oldest first (a handful of rows)."""
+    return list(session.scalars(select(AgencyIdentity).order_by(AgencyIdentity.valid_from)))
+
+
+def identity_among(rows: list[AgencyIdentity], on: date) -> AgencyIdentity:
+    """Of `rows` (oldest first), the one in force on `on`; before the first, the first. For a long list
+    of dates (an export), read the rows once with `identities` and pick here."""
+    if not rows:
         raise NotFound("no_agency_identity", "Chưa khai báo thông tin cơ quan.")
-    return row
+    return next((row for row in reversed(rows) if row.valid_from <= on), rows[0])
 
 
 @dataclass(frozen=True)

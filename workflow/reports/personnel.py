@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session, aliased, contains_eager, joinedload
 
 from .. import access_log
 from ..actors import load_actor
+from ..agency import identities, identity_among
 from ..documents import facts
-from ..errors import Forbidden, NotFound
-from ..models import AWARD_FORMS, AgencyIdentity, AwardDecision, Nomination, Person, RegisterEntry
+from ..errors import Forbidden
+from ..models import AWARD_FORMS, AwardDecision, Nomination, Person, RegisterEntry
 from ..verification import decision_line
 from .xlsx import Col, Sheet
 
@@ -53,12 +54,12 @@ def awards_sheet(s: Session, ctx, user_id: int, *, year: int | None = None, **_)
          .execution_options(yield_per=1000))
     if year is not None:
         q = q.where(Nomination.decision_date.between(date(year, 1, 1), date(year, 12, 31)))
-    identities = list(s.scalars(select(AgencyIdentity).order_by(AgencyIdentity.valid_from)))
+    known = identities(s)
 
     def rows():
         readers = set()
         for n, cert_number, cert_code, decision_code, revoked_by in s.execute(q):
-            identity = _in_force(identities, n.decision_date)  # the agency as named on the decision's date
+            identity = identity_among(known, n.decision_date)  # the agency as named on the decision's date
             readers.add(n.person_id)
             yield [n.person_id, n.person.full_name, n.person.birth_date, n.person.gender or "",
                    n.person.position or "", n.department.name,
@@ -68,14 +69,6 @@ def awards_sheet(s: Session, ctx, user_id: int, *, year: int | None = None, **_)
                    decision_line(revoked_by) if revoked_by is not None else ""]
         access_log.record_reads(ctx, user_id, readers, "profile", "Xuất khen thưởng cho CSDL CBCCVC")
     return Sheet("Khen thưởng cá nhân", COLUMNS, rows(), TITLE)
-
-
-def _in_force(identities: list[AgencyIdentity], on: date) -> AgencyIdentity:
-    """The identity whose valid_from is the latest not after `on` (the earliest before any), as
-    workflow.agency.identity_on answers it, from the few rows read once."""
-    if not identities:
-        raise NotFound("no_agency_identity", "Chưa khai báo thông tin cơ quan.")
-    return next((i for i in reversed(identities) if i.valid_from <= on), identities[0])
 
 
 def csv_bytes(sheet: Sheet) -> bytes:
