@@ -38,6 +38,7 @@ from .registers import (
     InitiativeAuthor,
     TaskRating,
 )
+from .summaries import NominationTally, RegisterStamp
 from .webhooks import WebhookDelivery, WebhookSubscription
 
 __all__ = [
@@ -89,10 +90,12 @@ __all__ = [
     "LoginThrottle",
     "MeetingAttendance",
     "Nomination",
+    "NominationTally",
     "OutboxMessage",
     "Person",
     "PersonalDataAccess",
     "RegisterEntry",
+    "RegisterStamp",
     "Registration",
     "RegistrationLine",
     "ReminderSent",

@@ -10,7 +10,6 @@ Figures, for one review cycle (its period: the year, or the campaign's years for
 """
 from __future__ import annotations
 
-import copy
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,13 +21,14 @@ from states import State
 
 from ..errors import not_found
 from ..models import (
-    AuditChainHead,
     ContestResult,
     Department,
     Initiative,
     InitiativeAuthor,
     Nomination,
+    NominationTally,
     Person,
+    RegisterStamp,
     ReviewCycle,
 )
 from ..queries import cycle_dict
@@ -170,30 +170,42 @@ def _initiatives_total(s: Session, departments, first: int, last: int) -> tuple[
 
 
 def _by_state(s: Session, cycle_id: int, departments, per_department: bool) -> dict[tuple, int]:
-    return _count_by(s, func.count(), Nomination.department_id,
-                     [Nomination.cycle_id == cycle_id, departments(Nomination.department_id)],
-                     per_department, Nomination.state)
+    """Read from the tally the triggers keep (migration 0014): a cycle's rows per department and
+    state, never its nominations."""
+    t = NominationTally
+    return _count_by(s, func.sum(t.count), t.department_id,
+                     [t.cycle_id == cycle_id, t.count > 0, departments(t.department_id)], per_department, t.state)
 
 
-def _figures(s: Session, cycle: ReviewCycle, departments, per_department: bool, late: dict, few: bool = False
-             ) -> dict:
-    """Figures keyed by department id (None: the whole set), each a constant number of queries."""
-    first, last = cycle.period
-    staff = _staff(s, departments, per_department)
-    participants = _participants(s, departments, per_department, first, last, few)
-    found: dict = defaultdict(lambda: Figures(None, ""))
-    for (dept,), n in staff.items():
-        found[dept].active_staff = n
-    for (dept,), n in participants.items():
-        found[dept].participants = n
-    for (dept, state), n in _by_state(s, cycle.id, departments, per_department).items():
-        found[dept].by_state[state] = n
-        found[dept].overdue += n if state in late else 0
+# (active staff, participants, recognised, appraised)
+People = tuple[int, int, int, int]
+
+
+def _people(s: Session, departments, per_department: bool, first: int, last: int, few: bool = False
+            ) -> dict[int | None, People]:
+    """The people and initiative figures keyed by department id (None: the whole set), each a
+    constant number of queries."""
+    found: dict = defaultdict(lambda: [0, 0, 0, 0])
+    for (dept,), n in _staff(s, departments, per_department).items():
+        found[dept][0] = n
+    for (dept,), n in _participants(s, departments, per_department, first, last, few).items():
+        found[dept][1] = n
     if per_department:
         for dept, ids in _initiatives(s, departments, first, last).items():
-            found[dept].recognised, found[dept].appraised = len(ids), sum(ids.values())
+            found[dept][2:] = [len(ids), sum(ids.values())]
     else:
-        found[None].recognised, found[None].appraised = _initiatives_total(s, departments, first, last)
+        found[None][2:] = _initiatives_total(s, departments, first, last)
+    return {dept: tuple(figures) for dept, figures in found.items()}
+
+
+def _figures(people: dict[int | None, People], by_state: dict[tuple, int], late: dict) -> dict:
+    found: dict = defaultdict(lambda: Figures(None, ""))
+    for dept, (staff, participants, recognised, appraised) in people.items():
+        fig = found[dept]
+        fig.active_staff, fig.participants, fig.recognised, fig.appraised = staff, participants, recognised, appraised
+    for (dept, state), n in by_state.items():
+        found[dept].by_state[state] = n
+        found[dept].overdue += n if state in late else 0
     return found
 
 
@@ -230,51 +242,67 @@ def dashboard(session: Session, ctx, user_id: int, cycle_id: int, overdue_limit:
     """The figures of one cycle for the departments this user may see (`limit` of them after the
     cursor `after`, or all), with the total of every one of them.
 
-    Aggregated in SQL (GROUP BY department and state): a constant number of queries. A page is kept
-    until the next write (see `_KEPT`); the exports (every row) are always read afresh.
+    A constant number of queries, none of which reads every nomination or person: the counts by
+    state come from the tally the database keeps; the people and initiative figures of a page are
+    kept per process until those registers change (see `_PEOPLE`). The exports (every row) read
+    the people afresh.
     """
     _, _, scope = actor_and_scope(session, user_id)
     cycle = session.get(ReviewCycle, cycle_id)
     if cycle is None:
         raise not_found("kỳ xét")
-    today = ctx.clock.today()
-    if limit is None or overdue_limit is None:
-        return _read(session, cycle, scope, today, overdue_limit, after, limit)
-    head = session.execute(select(AuditChainHead.seq, AuditChainHead.row_hash)).first()
-    key = (str(session.get_bind().url), cycle.id, None if scope is None else tuple(sorted(scope)), today,
-           overdue_limit, after, limit, tuple(head) if head else None)
-    kept = _KEPT.get(key) if head else None
-    if kept is None:
-        kept = _read(session, cycle, scope, today, overdue_limit, after, limit)
-        if head:
-            if len(_KEPT) >= _KEPT_AT_MOST:
-                _KEPT.clear()
-            _KEPT[key] = kept
-    return copy.deepcopy(kept)
+    keep = limit is not None and overdue_limit is not None
+    return _read(session, cycle, scope, ctx.clock.today(), overdue_limit, after, limit, keep)
 
 
-# A page of the dashboard reads every person and nomination of the cycle (for its total): kept per
-# process, keyed by the audit chain's head, which moves with every write (each one is audited), so a
-# page is read again only after something changed, and is never stale.
-_KEPT: dict[tuple, Dashboard] = {}
-_KEPT_AT_MOST = 64
+# The people and initiative figures of a page (active staff, participants, initiatives; 1M
+# nominations: 200k people, 1M contest results) change only with the registers, not with a workflow
+# step: kept per process under the registers' stamp (migration 0014), which every write to them
+# changes. The stamp is read before the figures, so a figure is never older than its stamp (READ
+# COMMITTED reads each statement afresh; a write committed in between makes the kept figure newer
+# than its key, and the next view reads the new stamp and reads afresh). Never stale.
+_PEOPLE: dict[tuple, dict[int | None, People]] = {}
+_PEOPLE_AT_MOST = 256
+
+
+def _kept_people(s: Session, stamp: str | None, key: tuple, read) -> dict[int | None, People]:
+    if stamp is None:  # no stamp (an emptied database): nothing to key on, read afresh
+        return read()
+    key = (str(s.get_bind().url), stamp, *key)
+    found = _PEOPLE.get(key)
+    if found is None:
+        found = read()
+        if len(_PEOPLE) >= _PEOPLE_AT_MOST:
+            _PEOPLE.clear()
+        _PEOPLE[key] = found
+    return found
 
 
 def _read(s: Session, cycle: ReviewCycle, scope, today: date, overdue_limit: int | None, after: str | None,
-          limit: int | None) -> Dashboard:
+          limit: int | None, keep: bool = False) -> Dashboard:
+    # first, before any figure it stands for (see _PEOPLE)
+    stamp = s.scalar(select(RegisterStamp.token).where(RegisterStamp.id == 1)) if keep else None
     late = _late_states(cycle, today)
+    first, last = cycle.period
     visible = _visible(scope)
     depts, next_after = _departments(s, scope, after, limit)
     shown = [d.id for d in depts]
     # a page filters on its few ids; the whole list (an export) on the same semi-join as the total
     listed = visible if limit is None else (lambda column: column.in_(shown))
-    per_department = _figures(s, cycle, listed, True, late, few=limit is not None) if depts else {}
+    per_department = {}
+    if depts:
+        people = _kept_people(s, stamp, ("rows", tuple(shown), first, last),
+                              lambda: _people(s, listed, True, first, last, few=limit is not None))
+        per_department = _figures(people, _by_state(s, cycle.id, listed, True), late)
     rows = []
     for d in depts:
         fig = per_department.get(d.id) or Figures(None, "")
         fig.department_id, fig.name = d.id, d.name
         rows.append(fig)
-    total = _figures(s, cycle, visible, False, late)[None]
+    scope_key = None if scope is None else tuple(sorted(scope))
+    people = _kept_people(s, stamp, ("total", scope_key, first, last),
+                          lambda: _people(s, visible, False, first, last))
+    total = _figures(people, _by_state(s, cycle.id, visible, False), late)[None]
     total.name = "Toàn cơ quan" if depts or after else "—"
     overdue = _overdue_items(s, cycle, scope, late, today, overdue_limit)
     return Dashboard(cycle_dict(cycle), cycle.period, today, rows, total, overdue, next_after=next_after)

@@ -1,0 +1,36 @@
+"""Summaries the database keeps in step by triggers (migration 0014), read by the head's dashboard.
+
+Triggers, not the ORM, keep them: every path that writes nominations or the registers (the use cases,
+Core bulk updates, imports, COPY) passes through them, and a summary is never stale.
+"""
+from __future__ import annotations
+
+from sqlalchemy import CheckConstraint, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base
+
+
+class NominationTally(Base):
+    """How many nominations a cycle has per department and state.
+
+    No foreign keys: a derived figure must not stop a department or a cycle from being removed; a
+    row may fall to 0 and stay (readers skip it)."""
+
+    __tablename__ = "nomination_tally"
+    cycle_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    department_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    state: Mapped[str] = mapped_column(String(30), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class RegisterStamp(Base):
+    """One row whose token changes with every write to person, department, contest_result, initiative or
+    initiative_author: what a process keeps computed from those tables is valid while the token is the same.
+    A random token, not a counter, so that an emptied or restored database never repeats an old one."""
+
+    __tablename__ = "register_stamp"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(36))
+
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
