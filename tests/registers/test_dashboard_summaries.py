@@ -3,6 +3,8 @@ over nomination after any mix of writes, the people figures are read again exact
 change, and the figures equal a direct count on the demo data."""
 from __future__ import annotations
 
+import threading
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -126,6 +128,43 @@ def test_the_tally_follows_the_use_cases(ctx, make):
     make.act(a.secretary, nid, "hold", comment="Đang xác minh")
     tally, truth = _tally_and_truth(ctx)
     assert tally == truth == {(cycle, a.department_id, "on_hold"): 1, (cycle, a.department_id, "department_reviewed"): 1}
+
+
+def test_two_writers_moving_nominations_in_opposite_orders_do_not_deadlock(ctx, ground):
+    """T1 moves a nomination A -> B, T2 one C -> D then one A -> B, T1 then one C -> D: with each
+    transaction locking the tally rows it touches, T1 and T2 would wait on each other. The triggers
+    take the audit chain head first, so T2 waits for T1 at its first move instead."""
+    if ctx.db.is_sqlite:
+        pytest.skip("SQLite has one writer at a time")
+    _, departments, _, cycles = ground
+    _apply(ctx, ("insert", [(i, 0, 0, 0 if i in (0, 3) else 2, "registered") for i in range(4)]), *ground)
+    with ctx.db.reading() as s:
+        n1, n2, n3, n4 = s.scalars(select(Nomination.id).order_by(Nomination.id))
+    _, B, _, D = departments
+
+    def move(conn, nid, dept):
+        conn.execute(update(Nomination).where(Nomination.id == nid).values(department_id=dept))
+
+    failures = []
+
+    def other():
+        try:
+            with ctx.db.engine.begin() as conn:
+                move(conn, n2, D)
+                move(conn, n4, B)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            failures.append(exc)
+
+    with ctx.db.engine.begin() as conn:
+        move(conn, n1, B)
+        t2 = threading.Thread(target=other)
+        t2.start()
+        time.sleep(0.5)  # T2 is under way (or waiting)
+        move(conn, n3, D)
+    t2.join(10)
+    assert not t2.is_alive() and failures == []
+    tally, truth = _tally_and_truth(ctx)
+    assert tally == truth and truth[(cycles[0], B, "registered")] == 2 and truth[(cycles[0], D, "registered")] == 2
 
 
 # --- the people figures: read again after a register write, not after a step ------------------------
