@@ -1,4 +1,5 @@
-"""The subscriber: each domain event becomes outbox rows for whoever must hear of it, in the same transaction.
+"""The subscriber: each domain event becomes outbox rows for whoever must hear of it, once the change has
+committed (workflow/audit.py `fan_out`), in the fan-out's transaction.
 
 One table (HANDLERS) maps event names to the function that picks recipients and the template.
 """
@@ -44,13 +45,13 @@ def next_actors(s: Session, nom: Nomination, state: State, standing: StandIns) -
     return []
 
 
-def nomination_view(s: Session, settings, nom: Nomination) -> dict:
-    """What every nomination email shows about the nomination."""
+def nomination_view(s: Session, settings, nom: Nomination, state: State | None = None) -> dict:
+    """What every nomination email shows about the nomination (in `state`: the one its event left it in)."""
     cycle = nom.cycle
     return {
         "id": nom.id, "nominee": nom.nominee_name, "kind": NOMINEE_TYPES[nom.nominee_type],
         "kind_is_individual": nom.nominee_type == "individual", "department": nom.department.name,
-        "cycle": cycle.title, "award_form": AWARD_FORMS[nom.award_form], "state": State(nom.state).title,
+        "cycle": cycle.title, "award_form": AWARD_FORMS[nom.award_form], "state": (state or State(nom.state)).title,
         "link": nomination_url(settings, nom.id), "dossier_deadline": cycle.dossier_deadline,
         "council_meeting_on": cycle.council_meeting_on, "ceremony_on": cycle.ceremony_on,
     }
@@ -65,17 +66,19 @@ def _nomination_mails(s: Session, ctx, event: DomainEvent) -> list[tuple[str, Re
     if nom is None:
         return []
     payload = event.payload or {}
-    base = {"n": nomination_view(s, ctx.settings, nom), "reason": payload.get("comment"),
+    # the state the event left it in: by the time the event is fanned out, the nomination may have moved on
+    state = State(payload.get("to") or nom.state)
+    base = {"n": nomination_view(s, ctx.settings, nom, state), "reason": payload.get("comment"),
             "from_state": _state_title(payload.get("from")), "on_behalf_of": payload.get("on_behalf_of")}
     name = event.name
-    standing = stand_ins.on_day(s, ctx, ctx.clock.today())
+    standing = stand_ins.on_day(s, ctx, event.at.astimezone(ctx.clock.tz).date())  # who stood in on the event's day
     if name in FORWARD:
-        return [(FORWARD[name], r, base) for r in next_actors(s, nom, State(nom.state), standing)]
+        return [(FORWARD[name], r, base) for r in next_actors(s, nom, state, standing)]
     if name in TO_DEPARTMENT_HEAD:
         return [(TO_DEPARTMENT_HEAD[name], r, base) for r in department_heads(s, nom.department_id, standing)]
     if name == "nomination_resumed":
-        todo = {**base, "todo": TODO.get(State(nom.state), "")}
-        return [("nomination_resumed__next_actor", r, todo) for r in next_actors(s, nom, State(nom.state), standing)]
+        todo = {**base, "todo": TODO.get(state, "")}
+        return [("nomination_resumed__next_actor", r, todo) for r in next_actors(s, nom, state, standing)]
     if name == "nomination_withdrawn" and payload.get("from") not in (None, State.REGISTERED.value):
         # Only the council's side had it in its queue once the department had reviewed it.
         return [("nomination_withdrawn__secretary", r, base) for r in users_with_roles(s, "council_secretary")]

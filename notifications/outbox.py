@@ -23,7 +23,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from workflow.actors import load_actor
-from workflow.audit import audit
+from workflow.audit import audit, fan_out
 from workflow.email_address import parse_email
 from workflow.errors import Conflict, Forbidden, not_found
 from workflow.models import OutboxMessage
@@ -326,6 +326,7 @@ def _keep_in_sink(ctx, m: Claimed, lease: str, report: DrainReport) -> None:
 
 def drain(ctx, *, limit: int = 100, max_batches: int = 20) -> DrainReport:
     """Send what is due, one message at a time (at most limit × max_batches), over SMTP or into the sink."""
+    fan_out(ctx)  # events not yet turned into mail (a web worker stopped before it could, the CLI's steps)
     mail = mail_settings(ctx.settings)
     report = DrainReport(recovered=recover_stuck(ctx))
     lease = uuid.uuid4().hex

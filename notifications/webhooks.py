@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from states import State
+from workflow.audit import fan_out
 from workflow.models import AWARD_FORMS, DomainEvent, Nomination, WebhookDelivery, WebhookSubscription
 from workflow.webhooks import EVENT_TYPES
 
@@ -47,9 +48,10 @@ def _data(s: Session, event: DomainEvent) -> dict:
     if event.nomination_id is None:
         return payload
     nom = s.get(Nomination, event.nomination_id)
+    state = payload.get("to") or nom.state  # as the event left it, whatever happened since
     return {
-        "nomination_id": nom.id, "event": event.name, "from_state": payload.get("from"), "to_state": nom.state,
-        "to_state_title": State(nom.state).title, "nominee": nom.nominee_name, "nominee_type": nom.nominee_type,
+        "nomination_id": nom.id, "event": event.name, "from_state": payload.get("from"), "to_state": state,
+        "to_state_title": State(state).title, "nominee": nom.nominee_name, "nominee_type": nom.nominee_type,
         "award_form": nom.award_form, "award_form_title": AWARD_FORMS[nom.award_form],
         "department": nom.department.name, "cycle_id": nom.cycle_id,
         "decision_number": nom.decision_number,
@@ -206,6 +208,7 @@ def _snapshot(row: WebhookDelivery) -> Leased:
 
 def drain_webhooks(ctx, *, limit: int = 500) -> DrainReport:
     """Post what is due, one delivery at a time, each under its own lease."""
+    fan_out(ctx)  # events not yet turned into deliveries
     conf = webhook_settings(ctx.settings)
     report = DrainReport(recovered=recover_stale(ctx, WebhookDelivery, conf.stale_sending_minutes))
     lease = uuid.uuid4().hex

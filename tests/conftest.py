@@ -14,6 +14,8 @@ from pathlib import Path
 
 import hypothesis
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 from hypothesis.configuration import set_hypothesis_home_dir
 from hypothesis.database import DirectoryBasedExampleDatabase
 from sqlalchemy import create_engine, text
@@ -35,6 +37,17 @@ set_hypothesis_home_dir(Path(__file__).parent / "artifacts" / "hypothesis-home")
 hypothesis.settings.register_profile(
     "thidua", database=DirectoryBasedExampleDatabase(str(Path(__file__).parent / "artifacts" / "hypothesis")))
 hypothesis.settings.load_profile("thidua")
+
+
+class ServerLikeClient(FlaskClient):
+    """Flask's test client, closing each response as every WSGI server does: what the app runs on close
+    (a write request's events fanned out into mail and webhooks, webapp/__init__.py) runs here too."""
+
+    def open(self, *args, buffered: bool = True, **kwargs):
+        return super().open(*args, buffered=buffered, **kwargs)
+
+
+Flask.test_client_class = ServerLikeClient
 
 
 def _pg_available() -> str | None:

@@ -1,11 +1,14 @@
 """The Flask app factory: HTTP only. Each view parses input, calls one use case, renders."""
 from __future__ import annotations
 
-from flask import Flask
+import logging
+
+from flask import Flask, request
 from sqlalchemy.orm import configure_mappers
 from werkzeug.routing import IntegerConverter
 
 import notifications
+from workflow.audit import fan_out
 from workflow.config import Settings
 from workflow.context import Context
 
@@ -21,6 +24,27 @@ def _key_list(value) -> list[str]:
     if not value:
         return []
     return [value] if isinstance(value, str) else [str(v) for v in value if v]
+
+
+WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+log = logging.getLogger(__name__)
+
+
+def _fan_out_after_writes(app: Flask, context: Context) -> None:
+    """After a write request's response is sent (the WSGI server closes it), turn the events it recorded
+    into emails and webhook deliveries: the user does not wait for them, the relay does not either."""
+
+    def fan_out_quietly():
+        try:
+            fan_out(context)
+        except Exception:  # the response is gone; the relay's next run fans out what is left
+            log.exception("fan-out after a request failed")
+
+    @app.after_request
+    def _after(response):
+        if request.method in WRITES:
+            response.call_on_close(fan_out_quietly)
+        return response
 
 
 def create_app(settings: Settings | None = None, context: Context | None = None) -> Flask:
@@ -55,7 +79,8 @@ def create_app(settings: Settings | None = None, context: Context | None = None)
         from werkzeug.middleware.proxy_fix import ProxyFix
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
     app.extensions["thidua"] = context
-    notifications.subscribe(context)  # idempotent: events become emails in their transaction
+    notifications.subscribe(context)  # idempotent: events become emails once their transaction commits
+    _fan_out_after_writes(app, context)
 
     from .api import bp as api_bp
     app.register_blueprint(api_bp)

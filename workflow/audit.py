@@ -6,12 +6,15 @@ IMMEDIATE), so two transactions can never both extend the same link.
 """
 from __future__ import annotations
 
-from sqlalchemy import insert, select, update
+import logging
+
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from .audit_chain import FIELDS, GENESIS, Break, chain_hash, first_break
 from .models import AuditChainHead, AuditEntry, DomainEvent
+from .models.audit import IS_PENDING_EVENT
 
 # The step's writes go through Core, not the unit of work: one row each, nothing to track afterwards, and
 # the ORM's per-object bookkeeping was most of a step's CPU. Built once; the compiled form is cached.
@@ -64,11 +67,45 @@ def verify_chain(session: Session) -> tuple[int, Break | None]:
 
 def record_event(session: Session, ctx, name: str, *, nomination_id: int | None = None,
                  actor_id: int | None = None, payload: dict | None = None) -> DomainEvent:
-    """Record a domain event and let subscribers react in the same transaction (the event they get is not
-    in the session: it is only read)."""
-    row = {"at": ctx.clock.now(), "name": name, "nomination_id": nomination_id, "actor_id": actor_id,
-           "payload": payload or {}}
-    event = DomainEvent(id=session.execute(_INSERT_EVENT, row).inserted_primary_key[0], **row)
-    for subscriber in ctx.subscribers:
-        subscriber(session, ctx, event)
-    return event
+    """Record a domain event in the caller's transaction. Its subscribers hear of it after the commit
+    (`fan_out`): a change that rolls back has no event and so no email, and a step does not hold its
+    write locks while recipients are looked up. With no subscribers (the demo's history) it is done."""
+    now = ctx.clock.now()
+    row = {"at": now, "name": name, "nomination_id": nomination_id, "actor_id": actor_id,
+           "payload": payload or {}, "fanned_out_at": None if ctx.subscribers else now}
+    return DomainEvent(id=session.execute(_INSERT_EVENT, row).inserted_primary_key[0], **row)
+
+
+_PENDING = (select(DomainEvent).where(text(IS_PENDING_EVENT)).order_by(DomainEvent.id)
+            .with_for_update(skip_locked=True))
+log = logging.getLogger(__name__)
+
+
+def fan_out(ctx, *, batch: int = 200) -> int:
+    """Let the subscribers turn every event not yet fanned out into outbox rows, oldest first; returns how many.
+
+    Run by the relay before it sends, by the web app once a write request's response is out, and at the
+    end of the CLI's writing commands. Each batch is one transaction (its rows are locked, SKIP LOCKED, so
+    two workers never fan out one event twice); an event whose subscriber fails is logged and set aside
+    (in a savepoint) rather than blocking every later one.
+    """
+    if not ctx.subscribers:
+        return 0
+    done = 0
+    while True:
+        with ctx.db.reading() as s:  # most calls find nothing: no write transaction for them
+            if s.scalar(select(DomainEvent.id).where(text(IS_PENDING_EVENT)).limit(1)) is None:
+                return done
+        with ctx.db.transaction() as s:
+            events = list(s.scalars(_PENDING.limit(batch)))
+            for event in events:
+                try:
+                    with s.begin_nested():
+                        for subscriber in ctx.subscribers:
+                            subscriber(s, ctx, event)
+                except Exception:
+                    log.exception("fanning out event #%s (%s) failed; set aside", event.id, event.name)
+                event.fanned_out_at = ctx.clock.now()
+            done += len(events)
+        if len(events) < batch:
+            return done

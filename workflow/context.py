@@ -14,8 +14,8 @@ class Context:
     db: Database
     settings: Settings
     clock: Clock
-    # Called inside the transaction that records each domain event (notifications
-    # turn events into outbox rows there, so no email exists for a rolled-back change).
+    # Hear of each domain event once its transaction has committed (workflow/audit.py `fan_out`):
+    # notifications turn events into outbox rows. A context without any records its events as done.
     subscribers: list[Callable] = field(default_factory=list)
     # Per-process memo of slow-changing reads (the agency identity of the day): see agency.identity_today.
     memo: dict = field(default_factory=dict)

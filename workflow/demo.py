@@ -32,7 +32,7 @@ from . import (
     registers,
     units,
 )
-from .audit import audit
+from .audit import audit, fan_out
 from .clock import FixedClock
 from .context import Context
 from .errors import DomainError
@@ -102,6 +102,7 @@ class Demo:
     excellence: dict[int, float] = field(default_factory=dict)
 
     def at(self, day: date) -> None:
+        fan_out(self.ctx)  # the day's events become that day's mail, as a running server's would
         self.clock.set(day)
 
 
@@ -135,6 +136,7 @@ def build(ctx: Context, progress=lambda n: None) -> None:
     # The cycle in progress is built with the real subscribers, so the mail page has mail.
     demo.ctx = Context(db=ctx.db, settings=ctx.settings, clock=clock, subscribers=ctx.subscribers)
     _cycle_in_progress(demo, today)
+    fan_out(demo.ctx)
     progress(100 - 15 - 2 * step * len(history))
 
 

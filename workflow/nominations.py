@@ -110,7 +110,8 @@ def create_nomination(ctx, user_id: int, *, cycle_id: int, nominee_type: str, aw
               nomination_id=nomination.id, to_state=State.REGISTERED.value,
               payload={"cycle_id": cycle.id, "nominee_type": nominee_type, "person_id": person_id,
                        "department_id": department_id, "award_form": award_form})
-        record_event(s, ctx, "nomination_registered", nomination_id=nomination.id, actor_id=user.id)
+        record_event(s, ctx, "nomination_registered", nomination_id=nomination.id, actor_id=user.id,
+                     payload={"to": State.REGISTERED.value})
         return nomination.id
 
 

@@ -1,4 +1,4 @@
-"""Each step of a nomination emails whoever must act next, in the transaction of the step."""
+"""Each step of a nomination emails whoever must act next, once the step has committed (the fan-out)."""
 from __future__ import annotations
 
 import pytest
@@ -7,6 +7,7 @@ from sqlalchemy import select
 from notifications.outbox import list_messages
 from states import State
 from workflow import nominations, registers
+from workflow.audit import fan_out
 from workflow.errors import Invalid
 from workflow.models import Campaign, OutboxMessage, User
 from workflow.nominations import ActionInput
@@ -15,6 +16,8 @@ from .helpers import with_bodies
 
 
 def mails(ctx, **where) -> list[OutboxMessage]:
+    """The mail queued so far, after the fan-out the relay (or the web request) runs."""
+    fan_out(ctx)
     with ctx.db.reading() as s:
         q = select(OutboxMessage).order_by(OutboxMessage.id)
         for name, value in where.items():

@@ -9,19 +9,23 @@ from sqlalchemy import select
 from notifications import outbox
 from notifications.outbox import drain, list_messages
 from workflow import nominations
+from workflow.audit import fan_out
 from workflow.models import OutboxMessage
 
 from .conftest import free_port, use_smtp
 
 
 def registered_by_staff(ctx, make) -> int:
-    """One pending email (to the department head) for a nomination the staff member registered."""
+    """One pending email (to the department head) for a nomination the staff member registered, fanned out."""
     a = make.agency()
-    return nominations.create_nomination(ctx, a.staff_user, cycle_id=make.cycle(), nominee_type="individual",
-                                         person_id=a.staff_person, award_form="agency_certificate")
+    nid = nominations.create_nomination(ctx, a.staff_user, cycle_id=make.cycle(), nominee_type="individual",
+                                        person_id=a.staff_person, award_form="agency_certificate")
+    fan_out(ctx)
+    return nid
 
 
 def rows(ctx) -> list[OutboxMessage]:
+    fan_out(ctx)  # what a relay would find
     with ctx.db.reading() as s:
         return list(s.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
 

@@ -10,6 +10,7 @@ from notifications.outbox import lease_next
 from notifications.webhooks import drain_webhooks, verify
 from states import State
 from workflow import webhooks
+from workflow.audit import fan_out
 from workflow.errors import Forbidden, Invalid
 from workflow.models import WebhookDelivery
 
@@ -25,6 +26,8 @@ def subscribe(ctx, make, receiver, types=("nomination.state_changed", "decision.
 
 
 def deliveries(ctx) -> list[WebhookDelivery]:
+    """The deliveries queued so far, after the fan-out the relay (or the web request) runs."""
+    fan_out(ctx)
     with ctx.db.reading() as s:
         return list(s.scalars(select(WebhookDelivery).order_by(WebhookDelivery.id)))
 
@@ -115,6 +118,7 @@ def test_a_4xx_fails_without_retry_and_can_be_replayed(ctx, make, receiver, cloc
 def test_a_relay_that_crashed_after_claiming_leaves_one_delivery(ctx, make, receiver, clock):
     a = subscribe(ctx, make, receiver)
     make.nomination(a)
+    fan_out(ctx)
     assert lease_next(ctx, WebhookDelivery, "crashed-relay", lambda row: row.id) is not None
     drain_webhooks(ctx)
     assert receiver.received == []  # the lease is still held

@@ -55,8 +55,16 @@ class AuditChainHead(Base):
     __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
 
 
+# written out, not bound, for the same reason as IS_DEMO_MARK
+IS_PENDING_EVENT = "fanned_out_at IS NULL"
+
+
 class DomainEvent(Base):
-    """A past-tense fact recorded in the same transaction as the change it describes."""
+    """A past-tense fact recorded in the same transaction as the change it describes.
+
+    It is also the outbox of its consequences: `fanned_out_at` stays empty until the subscribers (emails,
+    webhooks) have turned it into outbox rows, after the change committed (workflow/audit.py `fan_out`).
+    """
 
     __tablename__ = "domain_event"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -65,6 +73,13 @@ class DomainEvent(Base):
     nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nomination.id"), index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    fanned_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        # the few events not yet fanned out, found without reading the others
+        Index("ix_domain_event_pending", "id", sqlite_where=text(IS_PENDING_EVENT),
+              postgresql_where=text(IS_PENDING_EVENT)),
+    )
 
 
 OUTBOX_STATES = ("pending", "sending", "sent", "failed")
