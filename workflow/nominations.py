@@ -8,9 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from states import (
     FORWARD_ACTION,
@@ -147,17 +149,33 @@ def _stale_message(s: Session, nom: Nomination, user_id: int) -> str:
     return f"Hồ sơ vừa được {who} cập nhật ({what}). Vui lòng tải lại trang và thực hiện lại."
 
 
-# What a step and its subscribers read of a nomination (emails and webhooks name the nominee, the
-# department and the cycle): loaded with the row lock, not lazily one statement each afterwards.
+# The row alone: the emails and webhooks that name the nominee, department and cycle are made after the
+# commit (workflow/audit.py fan_out), and the one guard that reads the cycle loads it when it runs.
 # Built once: its SQL is compiled and its cache key computed a single time, not per step.
-_LOCK = (select(Nomination).where(Nomination.id == bindparam("id")).with_for_update(of=Nomination)
-         .options(joinedload(Nomination.cycle), joinedload(Nomination.department), joinedload(Nomination.person))
+_LOCK = (select(Nomination).where(Nomination.id == bindparam("id")).with_for_update()
          .execution_options(populate_existing=True))
 
 
+_WRITE_STEP = update(Nomination.__table__).where(Nomination.__table__.c.id == bindparam("step_of"))
+_COLUMNS = frozenset(attr.key for attr in sa_inspect(Nomination).column_attrs)
+
+
+def _write_step(s: Session, nom: Nomination, **step) -> None:
+    """The step's change of the row in one Core UPDATE: the columns its effects set, with the new state (the
+    CHECKs want them together), without the unit of work's per-object bookkeeping, which was a large part
+    of a step's CPU. The loaded object is left as the row now is."""
+    changed = {attr.key: attr.value for attr in sa_inspect(nom).attrs
+               if attr.key in _COLUMNS and attr.history.has_changes()}
+    values = {**changed, **step}
+    with s.no_autoflush:  # the effects' changes go in this statement, not in a flush of their own before it
+        s.execute(_WRITE_STEP, {"step_of": nom.id, **values})
+    for key, value in values.items():
+        set_committed_value(nom, key, value)
+
+
 def lock_nomination(s: Session, nomination_id: int) -> Nomination | None:
-    """The nomination locked for this transaction (FOR UPDATE of its own row only), with what a step reads."""
-    return s.execute(_LOCK, {"id": nomination_id}).unique().scalar_one_or_none()
+    """The nomination locked for this transaction (FOR UPDATE of its row)."""
+    return s.execute(_LOCK, {"id": nomination_id}).scalar_one_or_none()
 
 
 def take_action(ctx, user_id: int, nomination_id: int, action: str, data: ActionInput) -> int:
@@ -195,11 +213,9 @@ def take_action(ctx, user_id: int, nomination_id: int, action: str, data: Action
         # Effects change the row together with the state below: no query may run in between,
         # or an autoflush would write a half-moved nomination that the CHECKs refuse.
         GUARDS_AND_EFFECTS[action](s, ctx, nom, data, user)
-        nom.held_from = before.value if action == Action.HOLD else None
-        nom.sent_back_at = ctx.clock.now() if action == Action.SEND_BACK else None
-        nom.state = after.value
-        nom.version += 1
-        nom.updated_at = ctx.clock.now()
+        _write_step(s, nom, held_from=before.value if action == Action.HOLD else None,
+                    sent_back_at=ctx.clock.now() if action == Action.SEND_BACK else None,
+                    state=after.value, version=nom.version + 1, updated_at=ctx.clock.now())
         audit(s, ctx, actor_id=user.id, action=action.value, entity_type="nomination", entity_id=nom.id,
               nomination_id=nom.id, from_state=before.value, to_state=after.value, comment=comment,
               on_behalf_of=on_behalf, payload=_payload(action, data, nom))
