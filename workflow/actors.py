@@ -8,11 +8,18 @@ from states import Actor, State, Subject
 from states.permissions import sees_every_record
 
 from .errors import Forbidden
-from .models import Department, Nomination, User
+from .models import Authorisation, Department, Nomination, User
 from .stand_ins import with_stand_ins
 
-# Built once (every request and step asks): compiled and cache-keyed a single time.
-_USER = select(User).where(User.id == bindparam("id")).options(joinedload(User.person), joinedload(User.role_rows))
+# Built once (every request and step asks): compiled and cache-keyed a single time. With the user, whether
+# any authorisation names them as delegate today (revoked or not): most users hold none, and then the
+# authorisations in force need not be read at all.
+_NAMED_TODAY = (select(Authorisation.id).where(Authorisation.delegate_id == User.id,
+                                                Authorisation.valid_from <= bindparam("today"),
+                                                Authorisation.valid_to >= bindparam("today"))
+                .exists().label("named_today"))
+_USER = (select(User, _NAMED_TODAY).where(User.id == bindparam("id"))
+         .options(joinedload(User.person), joinedload(User.role_rows)))
 
 
 def load_actor(session: Session, user_id: int, ctx=None) -> tuple[User, Actor]:
@@ -22,11 +29,13 @@ def load_actor(session: Session, user_id: int, ctx=None) -> tuple[User, Actor]:
     One statement for the user with person and roles (joined: a user has a handful of roles), one more
     for the departments the person heads when the user is someone.
     """
-    user = session.execute(_USER, {"id": user_id}).unique().scalar_one_or_none()
-    if user is None or not user.active:
+    today = ctx.clock.today() if ctx is not None else None
+    row = session.execute(_USER, {"id": user_id, "today": today}).unique().one_or_none()
+    if row is None or not row.User.active:
         raise Forbidden("inactive_user", "Tài khoản không tồn tại hoặc đã bị khóa.")
+    user = row.User
     actor = actor_of(session, user)
-    return user, (with_stand_ins(session, ctx, actor) if ctx is not None else actor)
+    return user, (with_stand_ins(session, ctx, actor, named=row.named_today) if ctx is not None else actor)
 
 
 def actor_of(session: Session, user: User) -> Actor:

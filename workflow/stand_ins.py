@@ -77,11 +77,12 @@ def on_day(s: Session, ctx, on: date) -> StandIns:
     return StandIns(head, {d: frozenset(ids) for d, ids in departments.items()})
 
 
-def with_stand_ins(s: Session, ctx, actor: Actor) -> Actor:
+def with_stand_ins(s: Session, ctx, actor: Actor, named: bool = True) -> Actor:
     """The actor as of today: an acting head holds the department head's part for that department (the
-    audit says in whose name); a deputy named while the head is away has the head's work waiting."""
+    audit says in whose name); a deputy named while the head is away has the head's work waiting.
+    `named=False`: the caller knows no authorisation names them today, so none is read."""
     today = ctx.clock.today()
-    mine = [a for a in _in_force_memo(s, today) if a.delegate_id == actor.user_id]
+    mine = [a for a in _in_force_memo(s, today) if a.delegate_id == actor.user_id] if named else []
     acting = frozenset(a.department_id for a in mine if a.department_id is not None)
     acting -= actor.headed_department_ids if actor.has(Role.DEPARTMENT_HEAD) else frozenset()
     stands = actor.has(Role.DEPUTY_HEAD) and (not ctx.settings.deputy_needs_authorisation or bool(_for_head(mine)))
