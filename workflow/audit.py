@@ -10,10 +10,10 @@ import logging
 
 from sqlalchemy import insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from .audit_chain import FIELDS, GENESIS, Break, chain_hash, first_break
-from .models import AuditChainHead, AuditEntry, DomainEvent
+from .models import AuditChainHead, AuditEntry, DomainEvent, Nomination, User
 from .models.audit import IS_PENDING_EVENT
 
 # The step's writes go through Core, not the unit of work: one row each, nothing to track afterwards, and
@@ -25,13 +25,20 @@ _INSERT_AUDIT = insert(AuditEntry.__table__)
 _INSERT_EVENT = insert(DomainEvent.__table__)
 
 
-def _locked_head(session: Session) -> tuple[int, str]:
+def _core(session: Session):
+    """The session's connection, for Core statements: first what an autoflush would have written (a row
+    may refer to it), then none of the ORM's per-statement work."""
+    session.flush()
+    return session.connection()
+
+
+def _locked_head(conn) -> tuple[int, str]:
     """The chain head's (seq, hash), locked until commit (FOR UPDATE; SQLite's BEGIN IMMEDIATE already is)."""
-    head = session.execute(_READ_HEAD).first()
+    head = conn.execute(_READ_HEAD).first()
     if head is None:  # a database emptied by hand (tests truncate): start a new chain
-        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-        session.execute(dialect.insert(_HEAD).values(id=1, seq=0, row_hash=GENESIS).on_conflict_do_nothing())
-        head = session.execute(_READ_HEAD).first()
+        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+        conn.execute(dialect.insert(_HEAD).values(id=1, seq=0, row_hash=GENESIS).on_conflict_do_nothing())
+        head = conn.execute(_READ_HEAD).first()
     return head.seq, head.row_hash
 
 
@@ -40,13 +47,14 @@ def audit(session: Session, ctx, *, actor_id: int | None, action: str, entity_ty
           to_state: str | None = None, comment: str | None = None, payload: dict | None = None,
           on_behalf_of: str | None = None) -> None:
     """Append one audit row, chained to the one before it."""
-    seq, prev_hash = _locked_head(session)
+    conn = _core(session)
+    seq, prev_hash = _locked_head(conn)
     row = {"at": ctx.clock.now(), "actor_id": actor_id, "action": action, "entity_type": entity_type,
            "entity_id": entity_id, "nomination_id": nomination_id, "from_state": from_state, "to_state": to_state,
            "comment": comment, "payload": payload, "on_behalf_of": on_behalf_of, "seq": seq + 1}
     row_hash = chain_hash(row, prev_hash)
-    session.execute(_INSERT_AUDIT, {**row, "prev_hash": prev_hash, "row_hash": row_hash})
-    session.execute(_MOVE_HEAD, {"seq": row["seq"], "row_hash": row_hash})
+    conn.execute(_INSERT_AUDIT, {**row, "prev_hash": prev_hash, "row_hash": row_hash})
+    conn.execute(_MOVE_HEAD, {"seq": row["seq"], "row_hash": row_hash})
 
 
 def verify_chain(session: Session) -> tuple[int, Break | None]:
@@ -73,7 +81,22 @@ def record_event(session: Session, ctx, name: str, *, nomination_id: int | None 
     now = ctx.clock.now()
     row = {"at": now, "name": name, "nomination_id": nomination_id, "actor_id": actor_id,
            "payload": payload or {}, "fanned_out_at": None if ctx.subscribers else now}
-    return DomainEvent(id=session.execute(_INSERT_EVENT, row).inserted_primary_key[0], **row)
+    return DomainEvent(id=_core(session).execute(_INSERT_EVENT, row).inserted_primary_key[0], **row)
+
+
+def _preload(s: Session, events: list[DomainEvent]) -> list:
+    """What the subscribers look up for a batch, in two queries, not several statements an event: the
+    nominations with the cycle, department and person their emails and webhooks name, and the actors.
+    Returned to be held: the session keeps objects only while something refers to them."""
+    nomination_ids = sorted({e.nomination_id for e in events if e.nomination_id is not None})
+    actor_ids = sorted({e.actor_id for e in events if e.actor_id is not None})
+    held = []
+    if nomination_ids:
+        held += s.scalars(select(Nomination).where(Nomination.id.in_(nomination_ids)).options(
+            joinedload(Nomination.cycle), joinedload(Nomination.department), joinedload(Nomination.person))).all()
+    if actor_ids:
+        held += s.scalars(select(User).where(User.id.in_(actor_ids)).options(joinedload(User.person))).all()
+    return held
 
 
 _PENDING = (select(DomainEvent).where(text(IS_PENDING_EVENT)).order_by(DomainEvent.id)
@@ -98,6 +121,7 @@ def fan_out(ctx, *, batch: int = 200) -> int:
                 return done
         with ctx.db.transaction() as s:
             events = list(s.scalars(_PENDING.limit(batch)))
+            held = _preload(s, events)  # noqa: F841 - held for the loop below
             for event in events:
                 try:
                     with s.begin_nested():

@@ -167,8 +167,8 @@ def _write_step(s: Session, nom: Nomination, **step) -> None:
     changed = {attr.key: attr.value for attr in sa_inspect(nom).attrs
                if attr.key in _COLUMNS and attr.history.has_changes()}
     values = {**changed, **step}
-    with s.no_autoflush:  # the effects' changes go in this statement, not in a flush of their own before it
-        s.execute(_WRITE_STEP, {"step_of": nom.id, **values})
+    # on the connection: no autoflush, so the effects' changes go in this statement, not in one of their own
+    s.connection().execute(_WRITE_STEP, {"step_of": nom.id, **values})
     for key, value in values.items():
         set_committed_value(nom, key, value)
 
