@@ -115,10 +115,12 @@ def cases(ctx, seeded: data.Seeded) -> dict:
     """Each case a callable to time, or (an untimed callable to run before each, the callable to time)."""
     from notifications.reminders import run_reminders
     from webapp import create_app
+    from webapp.server import settle_for_requests
     from workflow import directory
 
     app = create_app(context=ctx)
     app.config.update(TESTING=True)
+    settle_for_requests()  # as each gunicorn worker does once it has built the app (webapp/server.py)
     secretary = _client(app, seeded.secretary_id)
     head = _client(app, seeded.department_head_id)
     api = app.test_client()
