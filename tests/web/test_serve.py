@@ -8,6 +8,7 @@ API, login and page requests at it at once: every answer must come, and none may
 from __future__ import annotations
 
 import http.cookiejar
+import json
 import os
 import re
 import signal
@@ -213,6 +214,34 @@ def test_the_scheduler_child_sweeps_at_start_and_links_point_at_the_served_port(
         server.stop()
     assert bodies, "the start-up sweep sent no reminder"
     assert any(f"http://127.0.0.1:{port}/" in body for body in bodies), bodies[0][:500]
+
+
+def test_a_step_over_the_api_has_its_mail_queued_as_soon_as_the_response_is_sent(served, settings, ctx, tmp_path):
+    # The step's transaction records its event only; the gunicorn worker fans it out into mail once the
+    # response is out (webapp/__init__.py), well before the scheduler's next minute.
+    _agency, token, _usernames = served
+    with ctx.db.reading() as s:
+        nid, version = s.execute(select(Nomination.id, Nomination.version)).one()
+    ctx.db.dispose()
+    server = Server(settings, free_port(), tmp_path / "serve.log")
+    try:
+        server.wait_until_listening()
+        request = urllib.request.Request(
+            f"{server.base}/api/v1/nominations/{nid}/actions", method="POST",
+            data=json.dumps({"action": "hold", "version": version, "comment": "Đang thanh tra"}).encode(),
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT) as response:
+            assert response.status == 200
+        answered = time.monotonic()
+        held = []
+        while time.monotonic() < answered + 10 and not held:
+            with ctx.db.reading() as s:
+                held = list(s.scalars(select(OutboxMessage).where(OutboxMessage.situation == "nomination_held")))
+            time.sleep(0.1)
+    finally:
+        server.stop()
+        ctx.db.dispose()
+    assert len(held) == 1, "the step's email was not queued within 10 s of the response"
 
 
 def test_a_crashed_scheduler_is_restarted_and_the_event_logged(served, settings, tmp_path):
