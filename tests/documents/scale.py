@@ -3,7 +3,8 @@
     python -m tests.documents.scale --nominees 200 [--pdf] [--database-url URL] [--keep DIR]
 
 Builds a fresh agency (10 departments) in a temporary instance, carries every nominee to
-the award through the real use cases, then times the whole-cycle build.
+the award through the real use cases, then times the whole-cycle build and prints its peak RSS
+(measured from the build's start: each file is written as it is rendered, so it stays flat).
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from workflow.context import Context
 from workflow.documents import build_cycle
 from workflow.nominations import ActionInput
 
+from ..bench.scale import peak_rss_kib, reset_peak_rss
 from ..factories import Factory
 
 GIVEN = ["An", "Bình", "Chi", "Dũng", "Đào", "Giang", "Hà", "Hải", "Hoà", "Khánh", "Lan", "Long", "Minh",
@@ -90,10 +92,14 @@ def main() -> None:
         secretary, cycle = populate(ctx, args.nominees)
         print(f"populated {args.nominees} nominees in {time.monotonic() - started:.1f}s ({ctx.db.engine.dialect.name})")
         out = args.keep or Path(tmp) / "out"
+        reset_peak_rss()  # from here the peak is the build's, not the population's
+        before = peak_rss_kib()  # the process's size as the build starts
         started = time.monotonic()
         result = build_cycle(ctx, secretary, cycle, out, pdf=args.pdf)
         elapsed = time.monotonic() - started
-        print(f"build_cycle pdf={args.pdf}: {len(result.files)} files in {elapsed:.1f}s; problems: {result.problems}")
+        print(f"build_cycle pdf={args.pdf}: {len(result.files)} files in {elapsed:.1f}s, peak RSS"
+              f" {peak_rss_kib() / 1024:.0f} MiB (at its start: {before / 1024:.0f} MiB);"
+              f" {len(result.problems)} problems, e.g. {result.problems[:2]}")
 
 
 if __name__ == "__main__":
