@@ -1,0 +1,84 @@
+"""A cycle build streams its drafts (flat memory) yet writes exactly what the whole plan made."""
+from __future__ import annotations
+
+import io
+
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from workflow import documents
+from workflow.actors import load_actor
+from workflow.documents import drafts, facts, service
+from workflow.errors import Invalid
+from workflow.models import CouncilMeeting, Nomination
+
+
+def _reference(ctx, user_id: int, cycle_id: int):
+    """The build as it was when the whole plan was made up front, in one session: (files, problems)."""
+    plan, problems = [], []
+    with ctx.db.reading() as s:
+        _user, actor = load_actor(s, user_id)
+
+        def attempt(make, label):
+            try:
+                draft = make()
+            except Invalid as exc:
+                problems.append(f"{label}: {exc.message}")
+                return
+            plan.append(draft)
+            problems.extend(p for p in draft.problems if p not in problems)
+
+        noms = sorted(s.scalars(select(Nomination).where(Nomination.cycle_id == cycle_id,
+                                                         Nomination.state.in_(facts.LIVE_STATES))),
+                      key=lambda n: (n.department.sort_key, facts.nominee_sort_key(n)))
+        attempt(lambda: drafts.cycle_list(s, ctx, actor, cycle_id), "Danh sách toàn cơ quan")
+        for d in dict.fromkeys(n.department_id for n in noms):
+            attempt(lambda d=d: drafts.department_list(s, ctx, actor, cycle_id, d), "Danh sách của phòng")
+        for n in noms:
+            attempt(lambda n=n: drafts.achievement_report(s, ctx, actor, n.id), f"Báo cáo thành tích #{n.id}")
+        for m in s.scalars(select(CouncilMeeting).where(CouncilMeeting.cycle_id == cycle_id)
+                           .order_by(CouncilMeeting.held_on, CouncilMeeting.id)):
+            label = f"Cuộc họp Hội đồng ngày {m.held_on:%d/%m/%Y}"
+            attempt(lambda m=m: drafts.council_minutes(s, ctx, actor, m.id, None), label)
+            attempt(lambda m=m: drafts.request_letter(s, ctx, actor, m.id, None), label)
+            if any(n.council_meeting_id == m.id and n.state in facts.APPROVED_STATES for n in noms):
+                attempt(lambda m=m: drafts.award_decision(s, ctx, actor, m.id, None), label)
+        for n in noms:
+            if n.state == "awarded" and n.award_form == "agency_certificate":
+                attempt(lambda n=n: drafts.certificate(s, ctx, actor, n.id), f"Giấy khen #{n.id}")
+    files = {f"{d.folder}/{d.stem}.{d.extension}".lstrip("/"): service.render_draft(ctx, d) for d in plan}
+    return files, problems
+
+
+def _cells(content: bytes) -> dict:
+    """A workbook as what a reader sees: every sheet's values, fonts, formats, merges, panes, widths."""
+    wb = load_workbook(io.BytesIO(content))
+    out = {}
+    for ws in wb:
+        out[ws.title] = {
+            "cells": [[(c.value, c.font.name, c.font.sz, bool(c.font.b), bool(c.font.i), c.number_format,
+                        c.border.left.style, c.fill.fgColor.rgb if c.fill.fill_type else None,
+                        c.alignment.horizontal, bool(c.alignment.wrap_text)) for c in row] for row in ws.iter_rows()],
+            "merged": sorted(str(r) for r in ws.merged_cells.ranges), "freeze": ws.freeze_panes,
+            "filter": ws.auto_filter.ref, "titles": ws.print_title_rows,
+            "widths": {k: v.width for k, v in ws.column_dimensions.items() if v.width},
+            "orientation": ws.page_setup.orientation, "fit": ws.sheet_properties.pageSetUpPr.fitToPage,
+        }
+    return out
+
+
+def test_a_streamed_build_writes_the_same_files_and_problems_as_the_whole_plan(ctx, scene, tmp_path):
+    ctx.settings.raw["documents"] = {"soffice": "/khong/co/soffice"}  # .docx only; PDFs are LibreOffice's
+    expected, problems = _reference(ctx, scene.a.secretary, scene.cycle_id)
+    result = documents.build_cycle(ctx, scene.a.secretary, scene.cycle_id, tmp_path / "out")
+    written = [str(f.relative_to(tmp_path / "out")) for f in result.files]
+    # the certificates come last: the .docx kept because no PDF could be made
+    assert written == [*expected][:len(written)] and len(written) == len(expected)
+    for name, content in expected.items():
+        got = (tmp_path / "out" / name).read_bytes()
+        if name.endswith(".xlsx"):  # openpyxl stamps its save time; compare what a reader sees
+            assert _cells(got) == _cells(content), name
+        else:
+            assert got == content, name
+    assert result.problems == [*problems, "Chưa cài LibreOffice (soffice): không tạo được bản PDF; 5 Giấy khen"
+                                          " được ghi dạng .docx."]
