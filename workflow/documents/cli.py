@@ -43,6 +43,7 @@ class _Bar:
             self.bar = click.progressbar(length=total, label="Đang tạo tài liệu", show_pos=True,
                                          item_show_func=lambda item: item)
             self.bar.__enter__()
+        self.bar.length = total  # a document that cannot be made lowers it
         self.bar.update(done - self.bar.pos, label)
 
     def close(self) -> None:

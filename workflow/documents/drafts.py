@@ -178,7 +178,18 @@ def _unit_facts(s: Session, dept: Department, on) -> dict:
 
 def award_kind(nom: Nomination) -> str:
     """'thematic' for the Giấy khen of a thematic movement, else 'merit' (DOMAIN.md §3)."""
-    return "thematic" if nom.cycle.campaign.thematic and nom.award_form == "agency_certificate" else "merit"
+    return _award_kind(nom.cycle, nom.award_form)
+
+
+def _award_kind(cycle: ReviewCycle, award_form: str) -> str:
+    return "thematic" if cycle.campaign.thematic and award_form == "agency_certificate" else "merit"
+
+
+def report_form(ctx, cycle: ReviewCycle, award_form: str, collective: bool) -> dict:
+    """The report form a nominee's achievement report uses: by the dossier's date, the kind of award and
+    of nominee. A whole-cycle build reads it from columns to check each form's template once."""
+    on = facts.dossier_date(ctx, cycle)
+    return report_form_on(ctx.settings, on, _award_kind(cycle, award_form), "collective" if collective else "individual")
 
 
 def achievement_report(s: Session, ctx, actor, nomination_id) -> Draft:
@@ -187,7 +198,7 @@ def achievement_report(s: Session, ctx, actor, nomination_id) -> Draft:
     on = facts.dossier_date(ctx, nom.cycle)
     collective = nom.person_id is None
     kind = award_kind(nom)
-    form = report_form_on(ctx.settings, on, kind, "collective" if collective else "individual")
+    form = report_form(ctx, nom.cycle, nom.award_form, collective)
     h = facts.header(s, on)
     a = h["agency"]
     unit = unit_on(nom.department, on)

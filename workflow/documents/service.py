@@ -5,7 +5,9 @@ import hashlib
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +17,7 @@ from ..actors import load_actor
 from ..audit import audit
 from ..dossier import add_document
 from ..errors import Invalid, Problem
-from ..models import DOCUMENT_KINDS, CouncilMeeting, Nomination
+from ..models import DOCUMENT_KINDS, CouncilMeeting, Department, Nomination, Person
 from . import drafts, facts, render, vn
 from .drafts import Draft
 from .pdf import converter, docx_to_pdf
@@ -106,40 +108,134 @@ class BuildResult:
                 "problems": self.problems}
 
 
-def cycle_drafts(s, ctx, actor, cycle) -> tuple[list[Draft], list[str]]:
-    """Every document of a cycle: the agency list, each department's list, each report, each meeting's
-    minutes, request letter and decision, each certificate. Unavailable ones come back as reasons."""
-    plan, problems = [], []
+CHUNK = 100  # nominees whose drafts are made in one reading session, then rendered and dropped
 
-    def attempt(make, label: str):
+
+def _nominees(s, cycle_id: int) -> list:
+    """The cycle's live nominations as columns, in list order (department, collective first, by name):
+    the plan's skeleton, a few hundred bytes a nominee where the ORM objects were a hundred kilobytes."""
+    rows = s.execute(
+        select(Nomination.id, Nomination.department_id, Nomination.person_id, Nomination.state,
+               Nomination.award_form, Nomination.council_meeting_id, Department.sort_key.label("department_key"),
+               Person.sort_key.label("person_key"))
+        .join(Department, Department.id == Nomination.department_id)
+        .outerjoin(Person, Person.id == Nomination.person_id)
+        .where(Nomination.cycle_id == cycle_id, Nomination.state.in_(facts.LIVE_STATES))).all()
+    # the same order as facts.nominee_sort_key on the loaded objects
+    return sorted(rows, key=lambda r: (r.department_key, (0, r.department_key, r.id) if r.person_id is None
+                                       else (1, r.person_key, r.id)))
+
+
+def _chunks(items: list, size: int):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def iter_cycle_drafts(sessions, ctx, actor, cycle_id: int, problems: list[str], *, skipped=None,
+                      first_of_each_template: bool = False) -> Iterator[Draft]:
+    """Every document of a cycle, made lazily: the agency list, each department's list, each report,
+    each meeting's minutes, request letter and decision, each certificate. Unavailable ones are added
+    to `problems` with their reason (and `skipped(kind)` is called).
+
+    `sessions()` opens a reading session; each department, meeting and chunk of CHUNK nominees has its
+    own, closed before its drafts are handed out, so neither the session nor the caller holds more than
+    one chunk. With first_of_each_template, only the drafts that first use each template are made:
+    what checking the templates needs."""
+    seen_problems = set(problems)
+    seen_templates: set[str] = set()
+    seen_kinds: set[str] = set()
+
+    def attempt(kind: str, label: str, make, *args) -> Draft | None:
         try:
-            draft = make()
+            draft = make(*args)
         except Invalid as exc:  # e.g. a meeting whose votes did not pass: nothing to request
             problems.append(f"{label}: {exc.message}")
-            return
-        plan.append(draft)
-        problems.extend(p for p in draft.problems if p not in problems)
+            if skipped is not None:
+                skipped(kind)
+            return None
+        for p in draft.problems:
+            if p not in seen_problems:
+                seen_problems.add(p)
+                problems.append(p)
+        seen_kinds.add(kind)
+        seen_templates.add(draft.template)
+        return draft
 
-    noms = sorted(s.scalars(select(Nomination).where(Nomination.cycle_id == cycle.id,
-                                                     Nomination.state.in_(facts.LIVE_STATES))),
-                  key=lambda n: (n.department.sort_key, facts.nominee_sort_key(n)))
-    attempt(lambda: drafts.cycle_list(s, ctx, actor, cycle.id), "Danh sách toàn cơ quan")
+    def wanted(kind: str, template: str | None = None) -> bool:
+        # a department list's and a certificate's template is the same for all; a report's is its form's
+        if not first_of_each_template:
+            return True
+        return template not in seen_templates if template else kind not in seen_kinds
+
+    with sessions() as s:
+        cycle = drafts.load_cycle(s, cycle_id)
+        noms = _nominees(s, cycle.id)
+        meetings = s.execute(select(CouncilMeeting.id, CouncilMeeting.held_on)
+                             .where(CouncilMeeting.cycle_id == cycle.id)
+                             .order_by(CouncilMeeting.held_on, CouncilMeeting.id)).all()
+        report_templates = {}
+        if first_of_each_template:
+            for n in noms:
+                key = (n.award_form, n.person_id is None)
+                if key not in report_templates:
+                    report_templates[key] = drafts.report_form(ctx, cycle, *key)["template"]
+        # the workbook has no template to check
+        draft = None if first_of_each_template else attempt("cycle_list", "Danh sách toàn cơ quan",
+                                                             drafts.cycle_list, s, ctx, actor, cycle.id)
+    if draft is not None:
+        yield draft
     for dept_id in dict.fromkeys(n.department_id for n in noms):
-        attempt(lambda d=dept_id: drafts.department_list(s, ctx, actor, cycle.id, d), "Danh sách của phòng")
-    for n in noms:
-        attempt(lambda n=n: drafts.achievement_report(s, ctx, actor, n.id), f"Báo cáo thành tích #{n.id}")
-    meetings = s.scalars(select(CouncilMeeting).where(CouncilMeeting.cycle_id == cycle.id)
-                         .order_by(CouncilMeeting.held_on, CouncilMeeting.id)).all()
-    for m in meetings:
-        label = f"Cuộc họp Hội đồng ngày {m.held_on:%d/%m/%Y}"
-        attempt(lambda m=m: drafts.council_minutes(s, ctx, actor, m.id, None), label)
-        attempt(lambda m=m: drafts.request_letter(s, ctx, actor, m.id, None), label)
-        if any(n.council_meeting_id == m.id and n.state in facts.APPROVED_STATES for n in noms):
-            attempt(lambda m=m: drafts.award_decision(s, ctx, actor, m.id, None), label)
-    for n in noms:
-        if n.state == "awarded" and n.award_form == "agency_certificate":
-            attempt(lambda n=n: drafts.certificate(s, ctx, actor, n.id), f"Giấy khen #{n.id}")
+        if wanted("department_list"):
+            with sessions() as s:
+                draft = attempt("department_list", "Danh sách của phòng", drafts.department_list, s, ctx, actor,
+                                cycle_id, dept_id)
+            if draft is not None:
+                yield draft
+
+    def per_nominee(rows, kind: str, make, label: str, template=lambda n: None):
+        for chunk in _chunks(rows, CHUNK):
+            chunk = [n for n in chunk if wanted(kind, template(n))]
+            if not chunk:
+                continue
+            with sessions() as s:
+                made = [attempt(kind, f"{label} #{n.id}", make, s, ctx, actor, n.id) for n in chunk
+                        if wanted(kind, template(n))]
+            yield from (d for d in made if d is not None)
+            made = None
+
+    yield from per_nominee(noms, "achievement_report", drafts.achievement_report, "Báo cáo thành tích",
+                           lambda n: report_templates.get((n.award_form, n.person_id is None)))
+    for meeting_id, held_on in meetings:
+        label = f"Cuộc họp Hội đồng ngày {held_on:%d/%m/%Y}"
+        approved = any(n.council_meeting_id == meeting_id and n.state in facts.APPROVED_STATES for n in noms)
+        with sessions() as s:
+            made = [attempt(kind, label, make, s, ctx, actor, meeting_id, None)
+                    for kind, make in (("council_minutes", drafts.council_minutes),
+                                       ("request_letter", drafts.request_letter),
+                                       ("award_decision", drafts.award_decision))
+                    if kind != "award_decision" or approved]
+        yield from (d for d in made if d is not None)
+    awarded = [n for n in noms if n.state == "awarded" and n.award_form == "agency_certificate"]
+    yield from per_nominee(awarded, "certificate", drafts.certificate, "Giấy khen")
+
+
+def cycle_drafts(s, ctx, actor, cycle) -> tuple[list[Draft], list[str]]:
+    """Every document of a cycle as one list, in the given session (for checks over a small cycle)."""
+    problems: list[str] = []
+    plan = list(iter_cycle_drafts(lambda: nullcontext(s), ctx, actor, cycle.id, problems))
     return plan, problems
+
+
+def _planned(ctx, cycle_id: int, pdf: bool) -> tuple[int, int]:
+    """How many files a build attempts (and of them, how many go to PDF): a few counts, for the progress bar."""
+    with ctx.db.reading() as s:
+        noms = _nominees(s, cycle_id)
+        meetings = s.scalars(select(CouncilMeeting.id).where(CouncilMeeting.cycle_id == cycle_id)).all()
+    approved = {n.council_meeting_id for n in noms if n.state in facts.APPROVED_STATES}
+    certificates = sum(n.state == "awarded" and n.award_form == "agency_certificate" for n in noms)
+    files = (1 + len({n.department_id for n in noms}) + len(noms)
+             + sum(2 + (m in approved) for m in meetings) + certificates)
+    return files, (files - 1 if pdf else certificates)  # every .docx but the workbook, or the certificates
 
 
 class _Progress:
@@ -163,33 +259,43 @@ PDF_WORKERS = max(1, min(4, os.cpu_count() or 1))
 
 
 def build_cycle(ctx, user_id: int, cycle_id: int, out_dir: Path, pdf: bool = False, progress=None) -> BuildResult:
-    """Write every document of a cycle into out_dir (with PDFs too if asked); secretary only."""
+    """Write every document of a cycle into out_dir (with PDFs too if asked); secretary only.
+
+    The drafts are made lazily, a chunk of nominees at a time, and each file is written as soon as it
+    is rendered, then dropped: memory stays flat whatever the number of nominees."""
     out_dir = Path(out_dir)
     with ctx.db.reading() as s:
         _user, actor = load_actor(s, user_id)
         drafts.require_secretary(actor, "bộ tài liệu của kỳ xét")
-        cycle = drafts.load_cycle(s, cycle_id)
-        plan, problems = cycle_drafts(s, ctx, actor, cycle)
-    # Every template is checked before anything is written: a bad edit stops the build whole.
-    render.validate_templates(ctx.settings, [(template_of(ctx, d)[2], d.context) for d in plan if d.template])
-    result = BuildResult(out_dir, problems=problems)
-    to_pdf = [d for d in plan if d.pdf_only or (pdf and d.extension == "docx")]
-    bar = _Progress(progress, len(plan) + len(to_pdf))
-    wanted = {id(d) for d in to_pdf}
-    # Each file is written as soon as it is rendered and only its path is kept: memory stays flat
-    # whatever the number of nominees. PDF-only drafts wait in a staging folder for the converter.
+        drafts.load_cycle(s, cycle_id)
+    # Every template is checked before anything is written: a bad edit stops the build whole. Each
+    # distinct template is checked against the context of the first draft that uses it, as before, so
+    # only those few drafts are made now.
+    render.validate_templates(ctx.settings, (
+        (template_of(ctx, d)[2], d.context)
+        for d in iter_cycle_drafts(ctx.db.reading, ctx, actor, cycle_id, [], first_of_each_template=True)
+        if d.template))
+    result = BuildResult(out_dir)
+    files, pdfs = _planned(ctx, cycle_id, pdf)
+    bar = _Progress(progress, files + pdfs)
+
+    def skipped(kind: str) -> None:  # a draft that could not be made: neither its file nor its PDF comes
+        bar.total -= 1 + (kind == "certificate" or (pdf and kind != "cycle_list"))
+
+    # PDF-only drafts wait in a staging folder for the converter; only paths are kept.
     with tempfile.TemporaryDirectory(prefix="thidua-build-") as staging:
-        rendered: list[tuple[Draft, Path, Path]] = []
+        rendered: list[tuple[bool, Path, Path]] = []
+        plan = iter_cycle_drafts(ctx.db.reading, ctx, actor, cycle_id, result.problems, skipped=skipped)
         for i, draft in enumerate(plan):
             target = out_dir / draft.folder / f"{draft.stem}.{draft.extension}"
             source = Path(staging) / f"{i}.{draft.extension}" if draft.pdf_only else target
             _write(source, render_draft(ctx, draft))
             if not draft.pdf_only:
                 result.files.append(target)
-            if id(draft) in wanted:
-                rendered.append((draft, target, source))
+            if draft.pdf_only or (pdf and draft.extension == "docx"):
+                rendered.append((draft.pdf_only, target, source))
             bar.step(1, target.name)
-        plan = None  # the drafts' contexts are no longer needed
+        draft = None
         _convert(ctx, rendered, result, bar)
     with ctx.db.transaction() as s:
         audit(s, ctx, actor_id=user_id, action="build_cycle_documents", entity_type="review_cycle",
@@ -202,12 +308,12 @@ def _write(path: Path, content: bytes) -> None:
     path.write_bytes(content)
 
 
-def _convert(ctx, items: list[tuple[Draft, Path, Path]], result: BuildResult, bar: _Progress) -> None:
+def _convert(ctx, items: list[tuple[bool, Path, Path]], result: BuildResult, bar: _Progress) -> None:
     """PDFs in batches (one LibreOffice start per batch), each written next to its .docx."""
     if not items:
         return
     if converter(ctx.settings) is None:
-        certificates = [(d, t, c) for d, t, c in items if d.pdf_only]
+        certificates = [(only, t, c) for only, t, c in items if only]
         result.problems.append("Chưa cài LibreOffice (soffice): không tạo được bản PDF"
                                + (f"; {len(certificates)} Giấy khen được ghi dạng .docx." if certificates else "."))
         for _d, target, source in certificates:
@@ -231,7 +337,7 @@ def _convert(ctx, items: list[tuple[Draft, Path, Path]], result: BuildResult, ba
             bar.step(len(batch), f"PDF {done}/{len(items)}")
 
 
-def _batch_to_pdf(settings, batch: list[tuple[Draft, Path, Path]]) -> list[bytes]:
+def _batch_to_pdf(settings, batch: list[tuple[bool, Path, Path]]) -> list[bytes]:
     return docx_to_pdf(settings, [(target.name, source.read_bytes()) for _d, target, source in batch])
 
 
