@@ -62,7 +62,9 @@ def _cells(content: bytes) -> dict:
             "merged": sorted(str(r) for r in ws.merged_cells.ranges), "freeze": ws.freeze_panes,
             "filter": ws.auto_filter.ref, "titles": ws.print_title_rows,
             "widths": {k: v.width for k, v in ws.column_dimensions.items() if v.width},
-            "orientation": ws.page_setup.orientation, "fit": ws.sheet_properties.pageSetUpPr.fitToPage,
+            "heights": {k: v.height for k, v in ws.row_dimensions.items() if v.height},
+            "page": (ws.page_setup.orientation, ws.page_setup.paperSize, ws.page_setup.fitToWidth,
+                     ws.page_setup.fitToHeight, ws.sheet_properties.pageSetUpPr.fitToPage),
         }
     return out
 

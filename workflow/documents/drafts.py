@@ -426,10 +426,11 @@ def cycle_list(s: Session, ctx, actor, cycle_id) -> Draft:
     require_secretary(actor, "danh sách toàn cơ quan")
     cycle = load_cycle(s, cycle_id)
     on = facts.dossier_date(ctx, cycle)  # the workbook names units as they stood in the cycle
-    rows = xlsx.cycle_rows(s, ctx, cycle, on)
     h = facts.header(s, on)
     title = f"DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG - {vn.upper(cycle.title)}"
     meta = {"agency": h["agency"]["name"], "title": title, "subtitle": cycle.campaign.name,
             "date_line": h["date_line"]}
     return Draft("cycle_list", None, {}, f"danh-sach-toan-co-quan_{vn.slug(cycle.title)}", {"cycle_id": cycle.id},
-                 make=lambda: xlsx.workbook_bytes(meta, rows), extension="xlsx", meta=meta)
+                 # the rows are read as the workbook is written, a chunk at a time
+                 make=lambda: xlsx.workbook_bytes(meta, xlsx.iter_cycle_rows(ctx.db.reading, ctx, cycle_id, on)),
+                 extension="xlsx", meta=meta)

@@ -171,6 +171,27 @@ def nominee_sort_key(nom: Nomination):
     return (1, nom.person.sort_key, nom.id)
 
 
+def ordered_nominations(s: Session, cycle_id: int, *, live: bool) -> list:
+    """A cycle's nominations (only those on lists if `live`) as columns, in list order: department, then
+    collectives before individuals, by name (nominee_sort_key's order without loading the objects).
+    A few hundred bytes a nominee, for a whole-cycle build or workbook that loads them a chunk at a time."""
+    q = (select(Nomination.id, Nomination.department_id, Nomination.person_id, Nomination.state,
+                Nomination.award_form, Nomination.council_meeting_id, Department.sort_key.label("department_key"),
+                Person.sort_key.label("person_key"))
+         .join(Department, Department.id == Nomination.department_id)
+         .outerjoin(Person, Person.id == Nomination.person_id)
+         .where(Nomination.cycle_id == cycle_id))
+    if live:
+        q = q.where(Nomination.state.in_(LIVE_STATES))
+    return sorted(s.execute(q).all(), key=lambda r: (r.department_key, (0, r.department_key, r.id)
+                                                     if r.person_id is None else (1, r.person_key, r.id)))
+
+
+def chunks(items: list, size: int):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
 def award_title(nom: Nomination, authority: str) -> str:
     """'Giấy khen của Giám đốc Sở Dân tộc và Tôn giáo' (authority as in force), or the proposal upwards."""
     if nom.award_form == "agency_certificate":

@@ -17,7 +17,7 @@ from ..actors import load_actor
 from ..audit import audit
 from ..dossier import add_document
 from ..errors import Invalid, Problem
-from ..models import DOCUMENT_KINDS, CouncilMeeting, Department, Nomination, Person
+from ..models import DOCUMENT_KINDS, CouncilMeeting
 from . import drafts, facts, render, vn
 from .drafts import Draft
 from .pdf import converter, docx_to_pdf
@@ -111,26 +111,6 @@ class BuildResult:
 CHUNK = 100  # nominees whose drafts are made in one reading session, then rendered and dropped
 
 
-def _nominees(s, cycle_id: int) -> list:
-    """The cycle's live nominations as columns, in list order (department, collective first, by name):
-    the plan's skeleton, a few hundred bytes a nominee where the ORM objects were a hundred kilobytes."""
-    rows = s.execute(
-        select(Nomination.id, Nomination.department_id, Nomination.person_id, Nomination.state,
-               Nomination.award_form, Nomination.council_meeting_id, Department.sort_key.label("department_key"),
-               Person.sort_key.label("person_key"))
-        .join(Department, Department.id == Nomination.department_id)
-        .outerjoin(Person, Person.id == Nomination.person_id)
-        .where(Nomination.cycle_id == cycle_id, Nomination.state.in_(facts.LIVE_STATES))).all()
-    # the same order as facts.nominee_sort_key on the loaded objects
-    return sorted(rows, key=lambda r: (r.department_key, (0, r.department_key, r.id) if r.person_id is None
-                                       else (1, r.person_key, r.id)))
-
-
-def _chunks(items: list, size: int):
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
-
-
 def iter_cycle_drafts(sessions, ctx, actor, cycle_id: int, problems: list[str], *, skipped=None,
                       first_of_each_template: bool = False) -> Iterator[Draft]:
     """Every document of a cycle, made lazily: the agency list, each department's list, each report,
@@ -169,7 +149,7 @@ def iter_cycle_drafts(sessions, ctx, actor, cycle_id: int, problems: list[str], 
 
     with sessions() as s:
         cycle = drafts.load_cycle(s, cycle_id)
-        noms = _nominees(s, cycle.id)
+        noms = facts.ordered_nominations(s, cycle.id, live=True)
         meetings = s.execute(select(CouncilMeeting.id, CouncilMeeting.held_on)
                              .where(CouncilMeeting.cycle_id == cycle.id)
                              .order_by(CouncilMeeting.held_on, CouncilMeeting.id)).all()
@@ -193,7 +173,7 @@ def iter_cycle_drafts(sessions, ctx, actor, cycle_id: int, problems: list[str], 
                 yield draft
 
     def per_nominee(rows, kind: str, make, label: str, template=lambda n: None):
-        for chunk in _chunks(rows, CHUNK):
+        for chunk in facts.chunks(rows, CHUNK):
             chunk = [n for n in chunk if wanted(kind, template(n))]
             if not chunk:
                 continue
@@ -229,7 +209,7 @@ def cycle_drafts(s, ctx, actor, cycle) -> tuple[list[Draft], list[str]]:
 def _planned(ctx, cycle_id: int, pdf: bool) -> tuple[int, int]:
     """How many files a build attempts (and of them, how many go to PDF): a few counts, for the progress bar."""
     with ctx.db.reading() as s:
-        noms = _nominees(s, cycle_id)
+        noms = facts.ordered_nominations(s, cycle_id, live=True)
         meetings = s.scalars(select(CouncilMeeting.id).where(CouncilMeeting.cycle_id == cycle_id)).all()
     approved = {n.council_meeting_id for n in noms if n.state in facts.APPROVED_STATES}
     certificates = sum(n.state == "awarded" and n.award_form == "agency_certificate" for n in noms)
