@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import io
+from contextlib import contextmanager
+from types import GeneratorType
 
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from workflow import documents
 from workflow.actors import load_actor
@@ -84,3 +86,35 @@ def test_a_streamed_build_writes_the_same_files_and_problems_as_the_whole_plan(c
             assert got == content, name
     no_pdf = "Chưa cài LibreOffice (soffice): không tạo được bản PDF; 5 Giấy khen được ghi dạng .docx."
     assert result.problems == [*problems, no_pdf]
+
+
+def test_the_drafts_come_lazily_a_chunk_of_nominees_per_session(ctx, scene, monkeypatch):
+    monkeypatch.setattr(service, "CHUNK", 2)
+    opened, open_now = [], []
+
+    @contextmanager
+    def sessions():
+        loaded = []
+        with ctx.db.reading() as s:
+            event.listen(s, "loaded_as_persistent",
+                         lambda _s, obj: loaded.append(obj.id) if isinstance(obj, Nomination)
+                         and obj.cycle_id == scene.cycle_id else None)  # not a nominee's past awards
+            opened.append(loaded)
+            open_now.append(s)
+            yield s
+            open_now.remove(s)
+
+    with ctx.db.reading() as s:
+        _user, actor = load_actor(s, scene.a.secretary)
+    problems = []
+    plan = service.iter_cycle_drafts(sessions, ctx, actor, scene.cycle_id, problems)
+    assert isinstance(plan, GeneratorType)
+    assert next(plan).kind == "cycle_list" and len(opened) == 1  # nothing else is made before it is asked for
+    reports = 0
+    for draft in plan:
+        assert not open_now  # a session is closed before its drafts are handed out
+        if draft.kind in ("achievement_report", "certificate"):
+            reports += 1
+            assert len(set(opened[-1])) <= 2, opened[-1]  # the session that made it read one chunk of the cycle's
+    # the cycle, 2 departments, 4 chunks of the 7 reports, 2 meetings, 3 chunks of the 5 certificates
+    assert reports == 7 + 5 and len(opened) == 1 + 2 + 4 + 2 + 3
