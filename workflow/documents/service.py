@@ -308,8 +308,9 @@ def _convert(ctx, items: list[tuple[bool, Path, Path]], result: BuildResult, bar
         futures = {pool.submit(_batch_to_pdf, ctx.settings, batch): batch for batch in batches}
         done = 0
         for future in as_completed(futures):
-            batch = futures[future]
-            for (_d, target, _c), data in zip(batch, future.result()):
+            # popped: a finished future holds its batch's PDFs, which would otherwise stay to the end
+            batch = futures.pop(future)
+            for (_only, target, _c), data in zip(batch, future.result()):
                 out = target.with_suffix(".pdf")
                 _write(out, data)
                 result.files.append(out)
