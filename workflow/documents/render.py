@@ -88,6 +88,10 @@ def render_docx(path: Path, context: dict) -> bytes:
                                                 f" ({exc}).")) from exc
     buf = io.BytesIO()
     tpl.save(buf)
+    # The template's objects form reference cycles, freed only at a full garbage collection: empty the
+    # rendered body now, so a list of a thousand rows (~20 MiB of XML tree) is not kept until then and
+    # a cycle build's memory does not stack one long document on another.
+    tpl.docx.element.body.clear()
     return normalise_docx(buf.getvalue())
 
 
