@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload
 
 from .audit_chain import FIELDS, GENESIS, Break, chain_hash, first_break
+from .errors import Conflict, Forbidden, not_found
 from .models import AuditChainHead, AuditEntry, DomainEvent, Nomination, User
 from .models.audit import IS_PENDING_EVENT
 
@@ -110,7 +111,7 @@ def fan_out(ctx, *, batch: int = 200) -> int:
     Run by the relay before it sends, by the web app once a write request's response is out, and at the
     end of the CLI's writing commands. Each batch is one transaction (its rows are locked, SKIP LOCKED, so
     two workers never fan out one event twice); an event whose subscriber fails is logged and set aside
-    (in a savepoint) rather than blocking every later one.
+    (in a savepoint, its error kept: `set_aside`, `fan_out_again`) rather than blocking every later one.
     """
     if not ctx.subscribers:
         return 0
@@ -127,9 +128,37 @@ def fan_out(ctx, *, batch: int = 200) -> int:
                     with s.begin_nested():
                         for subscriber in ctx.subscribers:
                             subscriber(s, ctx, event)
-                except Exception:
+                except Exception as exc:
                     log.exception("fanning out event #%s (%s) failed; set aside", event.id, event.name)
+                    event.fan_out_error = f"{type(exc).__name__}: {exc}"[:500]
                 event.fanned_out_at = ctx.clock.now()
             done += len(events)
         if len(events) < batch:
             return done
+
+
+def set_aside(session: Session, *, limit: int = 20) -> tuple[int, list[DomainEvent]]:
+    """Events a subscriber failed on (their emails or webhooks were not made): how many, and the latest."""
+    failed = DomainEvent.fan_out_error.is_not(None)
+    count = session.scalar(select(func.count()).where(failed)) or 0
+    latest = list(session.scalars(select(DomainEvent).where(failed).order_by(DomainEvent.id.desc()).limit(limit)))
+    return count, latest
+
+
+def fan_out_again(ctx, user_id: int, event_id: int) -> None:
+    """An administrator, once the cause is fixed, has an event that was set aside fanned out again."""
+    from .actors import load_actor
+
+    with ctx.db.transaction() as s:
+        user, actor = load_actor(s, user_id)
+        if not actor.has("admin"):
+            raise Forbidden("not_allowed", "Chỉ quản trị hệ thống được tạo lại thư của một sự kiện.")
+        event = s.get(DomainEvent, event_id, with_for_update=True)
+        if event is None:
+            raise not_found("sự kiện")
+        if event.fan_out_error is None:
+            raise Conflict("not_set_aside", "Sự kiện này không bị lỗi khi tạo thư.")
+        audit(s, ctx, actor_id=user.id, action="fan_out_again", entity_type="domain_event", entity_id=event.id,
+              nomination_id=event.nomination_id, payload={"event": event.name, "error": event.fan_out_error})
+        event.fanned_out_at = event.fan_out_error = None
+    fan_out(ctx)

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from sqlalchemy import func, select
 
 from states import State
 from workflow import nominations
-from workflow.audit import fan_out
+from workflow.audit import fan_out, fan_out_again, set_aside
 from workflow.context import Context
+from workflow.errors import Conflict, Forbidden
 from workflow.models import DomainEvent, OutboxMessage, User
 
 from ..web.conftest import Browser
@@ -80,6 +82,49 @@ def test_a_failing_subscriber_sets_its_event_aside_and_the_others_go_on(ctx, mak
         held = [m.nomination_id for m in s.scalars(select(OutboxMessage).where(
             OutboxMessage.situation == "nomination_held"))]
     assert held == [second] and outbox_count(ctx) == before + 1
+    with ctx.db.reading() as s:  # kept, with why, for the mail page
+        count, [event] = set_aside(s)
+    assert count == 1 and event.nomination_id == first and event.fan_out_error == "RuntimeError: a bug in a template"
+    # the bug fixed (the failing subscriber is gone), an administrator has it fanned out again
+    with pytest.raises(Forbidden):
+        fan_out_again(ctx, a.secretary, event.id)
+    fan_out_again(ctx, a.admin, event.id)
+    with ctx.db.reading() as s:
+        assert set_aside(s) == (0, [])
+        held = sorted(m.nomination_id for m in s.scalars(select(OutboxMessage).where(
+            OutboxMessage.situation == "nomination_held")))
+    assert held == sorted([first, second])
+    with pytest.raises(Conflict):  # only an event set aside can be
+        fan_out_again(ctx, a.admin, event.id)
+
+
+def test_the_mail_page_lists_an_event_set_aside_and_makes_its_mail_again(ctx, make):
+    from webapp import create_app
+
+    app = create_app(context=ctx)
+    app.config.update(TESTING=True)
+    a = make.agency()
+    nid = make.nomination(a, person_id=a.staff_person, state=State.DEPARTMENT_REVIEWED)
+    fan_out(ctx)
+
+    def broken(s, ctx_, event):
+        raise KeyError("nominee_title")
+
+    ctx.subscribers.insert(0, broken)
+    make.act(a.secretary, nid, "hold", comment="Đang thanh tra")
+    fan_out(ctx)
+    ctx.subscribers.remove(broken)
+    admin = Browser(app.test_client()).login(make.username(a.admin))
+    page = admin.get("/mail").get_data(as_text=True)
+    assert 'data-testid="events-set-aside"' in page and "KeyError: &#39;nominee_title&#39;" in page
+    with ctx.db.reading() as s:
+        _count, [event] = set_aside(s)
+    response = admin.post(f"/mail/events/{event.id}/again", follow_redirects=True)
+    assert "Đã tạo lại thư và webhook của sự kiện." in response.get_data(as_text=True)
+    assert 'data-testid="events-set-aside"' not in response.get_data(as_text=True)
+    with ctx.db.reading() as s:
+        assert [m.nomination_id for m in s.scalars(select(OutboxMessage).where(
+            OutboxMessage.situation == "nomination_held"))] == [nid]
 
 
 def test_a_context_nobody_listens_to_records_its_events_as_done(ctx, make):

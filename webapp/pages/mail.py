@@ -5,6 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from workflow import audit
 from workflow.errors import DomainError
 
 from ..auth import roles_required
@@ -35,11 +36,13 @@ def index():
         rows = outbox.list_messages(s, limit=min(int_arg("limit") or 200, 1000), state=state)
         counts = outbox.count_by_state(s) if hasattr(outbox, "count_by_state") else {}
         failed, reasons = outbox.failure_summary(s)
+        set_aside_count, set_aside_events = audit.set_aside(s)
         # Bodies not rendered yet (still queued) are shown as the relay will send them.
         bodies = {m.id: m.body_text if m.body_text is not None else outbox.preview(m).text for m in rows}
         # rendered inside the session: the rows are ORM objects
         return render_template("mail/index.html", rows=rows, counts=counts, state=state, bodies=bodies,
                                failed=failed, reasons=reasons, titles=getattr(outbox, "STATE_TITLES", {}),
+                               set_aside_count=set_aside_count, set_aside_events=set_aside_events,
                                smtp_configured=bool(get_ctx().settings.section("mail").get("smtp_host")))
 
 
@@ -54,4 +57,17 @@ def retry(message_id: int):
             flash(m, "danger")
     else:
         flash(_("Đã đưa thư vào hàng chờ gửi lại."), "success")
+    return redirect(url_for(".index"))
+
+
+@bp.post("/mail/events/<int:event_id>/again")
+@roles_required("admin")
+def fan_out_again(event_id: int):
+    try:
+        audit.fan_out_again(get_ctx(), current_user.id, event_id)
+    except DomainError as exc:
+        for m in messages(exc):
+            flash(m, "danger")
+    else:
+        flash(_("Đã tạo lại thư và webhook của sự kiện."), "success")
     return redirect(url_for(".index"))

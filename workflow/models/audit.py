@@ -74,6 +74,8 @@ class DomainEvent(Base):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     payload: Mapped[dict] = mapped_column(JSON, default=dict)
     fanned_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # why a subscriber failed on it (a bug, not bad input): shown on the mail page, which can fan it out again
+    fan_out_error: Mapped[str | None] = mapped_column(String(500))
 
     __table_args__ = (
         # the few events not yet fanned out, found without reading the others
