@@ -12,6 +12,7 @@ from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload
 
+from .actors import load_actor
 from .audit_chain import FIELDS, GENESIS, Break, chain_hash, first_break
 from .errors import Conflict, Forbidden, not_found
 from .models import AuditChainHead, AuditEntry, DomainEvent, Nomination, User
@@ -108,8 +109,8 @@ log = logging.getLogger(__name__)
 def fan_out(ctx, *, batch: int = 200) -> int:
     """Let the subscribers turn every event not yet fanned out into outbox rows, oldest first; returns how many.
 
-    Run by the relay before it sends, by the web app once a write request's response is out, and at the
-    end of the CLI's writing commands. Each batch is one transaction (its rows are locked, SKIP LOCKED, so
+    Run by the relay before it sends, by the web app once a write request's response is out, and by the
+    demo as its days pass. Each batch is one transaction (its rows are locked, SKIP LOCKED, so
     two workers never fan out one event twice); an event whose subscriber fails is logged and set aside
     (in a savepoint, its error kept: `set_aside`, `fan_out_again`) rather than blocking every later one.
     """
@@ -147,8 +148,6 @@ def set_aside(session: Session, *, limit: int = 20) -> tuple[int, list[DomainEve
 
 def fan_out_again(ctx, user_id: int, event_id: int) -> None:
     """An administrator, once the cause is fixed, has an event that was set aside fanned out again."""
-    from .actors import load_actor
-
     with ctx.db.transaction() as s:
         user, actor = load_actor(s, user_id)
         if not actor.has("admin"):

@@ -6,6 +6,7 @@ request's response is out, and in the demo; these tests call it where a server w
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import func, select
@@ -29,6 +30,36 @@ def pending_events(ctx) -> list[str]:
     with ctx.db.reading() as s:
         return list(s.scalars(select(DomainEvent.name).where(DomainEvent.fanned_out_at.is_(None))
                               .order_by(DomainEvent.id)))
+
+
+def held_mail(ctx) -> list[int]:
+    """The nominations that have a "held" email queued, one entry per email."""
+    with ctx.db.reading() as s:
+        return sorted(m.nomination_id for m in s.scalars(select(OutboxMessage).where(
+            OutboxMessage.situation == "nomination_held")))
+
+
+@contextmanager
+def failing_on(ctx, nomination_id: int, exc: Exception):
+    """A subscriber with a bug that shows on one nomination's events, installed first, while the block runs."""
+
+    def broken(s, ctx_, event):
+        if event.nomination_id == nomination_id:
+            raise exc
+
+    ctx.subscribers.insert(0, broken)
+    try:
+        yield
+    finally:
+        ctx.subscribers.remove(broken)
+
+
+def page_app(ctx):
+    from webapp import create_app
+
+    app = create_app(context=ctx)
+    app.config.update(TESTING=True)
+    return app
 
 
 def test_a_step_commits_its_event_and_the_fan_out_makes_its_mail_once(ctx, make):
@@ -62,26 +93,15 @@ def test_a_failing_subscriber_sets_its_event_aside_and_the_others_go_on(ctx, mak
     first = make.nomination(a, person_id=a.staff_person, state=State.DEPARTMENT_REVIEWED)
     second = make.nomination(a, state=State.DEPARTMENT_REVIEWED)
     fan_out(ctx)
-    broken = first
-
-    def fails_on_one(s, ctx_, event):
-        if event.nomination_id == broken:
-            raise RuntimeError("a bug in a template")
-
-    ctx.subscribers.insert(0, fails_on_one)
-    try:
+    with failing_on(ctx, first, RuntimeError("a bug in a template")):
         make.act(a.secretary, first, "hold", comment="Đang thanh tra")
         make.act(a.secretary, second, "hold", comment="Đang thanh tra")
         before = outbox_count(ctx)
         assert fan_out(ctx) == 2
-    finally:
-        ctx.subscribers.remove(fails_on_one)
     assert "a bug in a template" in caplog.text
     assert pending_events(ctx) == []  # set aside, not retried forever ahead of every later event
-    with ctx.db.reading() as s:  # the broken one's savepoint was rolled back whole; the other's mail is there
-        held = [m.nomination_id for m in s.scalars(select(OutboxMessage).where(
-            OutboxMessage.situation == "nomination_held"))]
-    assert held == [second] and outbox_count(ctx) == before + 1
+    # the broken one's savepoint was rolled back whole; the other's mail is there
+    assert held_mail(ctx) == [second] and outbox_count(ctx) == before + 1
     with ctx.db.reading() as s:  # kept, with why, for the mail page
         count, [event] = set_aside(s)
     assert count == 1 and event.nomination_id == first and event.fan_out_error == "RuntimeError: a bug in a template"
@@ -91,29 +111,19 @@ def test_a_failing_subscriber_sets_its_event_aside_and_the_others_go_on(ctx, mak
     fan_out_again(ctx, a.admin, event.id)
     with ctx.db.reading() as s:
         assert set_aside(s) == (0, [])
-        held = sorted(m.nomination_id for m in s.scalars(select(OutboxMessage).where(
-            OutboxMessage.situation == "nomination_held")))
-    assert held == sorted([first, second])
+    assert held_mail(ctx) == sorted([first, second])
     with pytest.raises(Conflict):  # only an event set aside can be
         fan_out_again(ctx, a.admin, event.id)
 
 
 def test_the_mail_page_lists_an_event_set_aside_and_makes_its_mail_again(ctx, make):
-    from webapp import create_app
-
-    app = create_app(context=ctx)
-    app.config.update(TESTING=True)
+    app = page_app(ctx)
     a = make.agency()
     nid = make.nomination(a, person_id=a.staff_person, state=State.DEPARTMENT_REVIEWED)
     fan_out(ctx)
-
-    def broken(s, ctx_, event):
-        raise KeyError("nominee_title")
-
-    ctx.subscribers.insert(0, broken)
-    make.act(a.secretary, nid, "hold", comment="Đang thanh tra")
-    fan_out(ctx)
-    ctx.subscribers.remove(broken)
+    with failing_on(ctx, nid, KeyError("nominee_title")):
+        make.act(a.secretary, nid, "hold", comment="Đang thanh tra")
+        fan_out(ctx)
     admin = Browser(app.test_client()).login(make.username(a.admin))
     page = admin.get("/mail").get_data(as_text=True)
     assert 'data-testid="events-set-aside"' in page and "KeyError: &#39;nominee_title&#39;" in page
@@ -122,9 +132,7 @@ def test_the_mail_page_lists_an_event_set_aside_and_makes_its_mail_again(ctx, ma
     response = admin.post(f"/mail/events/{event.id}/again", follow_redirects=True)
     assert "Đã tạo lại thư và webhook của sự kiện." in response.get_data(as_text=True)
     assert 'data-testid="events-set-aside"' not in response.get_data(as_text=True)
-    with ctx.db.reading() as s:
-        assert [m.nomination_id for m in s.scalars(select(OutboxMessage).where(
-            OutboxMessage.situation == "nomination_held"))] == [nid]
+    assert held_mail(ctx) == [nid]
 
 
 def test_a_context_nobody_listens_to_records_its_events_as_done(ctx, make):
@@ -162,10 +170,7 @@ def test_two_workers_fanning_out_at_once_make_each_mail_once(ctx, make):
 
 
 def test_a_step_taken_on_the_page_has_its_mail_once_the_response_is_sent(ctx, make):
-    from webapp import create_app
-
-    app = create_app(context=ctx)
-    app.config.update(TESTING=True)
+    app = page_app(ctx)
     a = make.agency()
     nid = make.nomination(a, person_id=a.staff_person, state=State.DEPARTMENT_REVIEWED)
     fan_out(ctx)
