@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from enum import StrEnum
+from functools import cache
 
 from transitions import Machine, MachineError
 
@@ -158,18 +159,27 @@ class IllegalMove(Exception):
 
 def fire(state: State | str, action: Action | str, held_from: State | str | None = None) -> State:
     """Return the state `action` leads to from `state`; raise IllegalMove if it cannot be taken."""
-    token = _Token(State(state), State(held_from) if held_from else None)
+    after = _destination(State(state), str(action), State(held_from) if held_from else None)
+    if after is None:
+        raise IllegalMove(str(action), str(state))
+    return after
+
+
+@cache
+def _destination(state: State, action: str, held_from: State | None) -> State | None:
+    """Where the machine takes a token from `state` by `action` (None: it cannot). The answer depends on
+    these three alone, so each distinct move runs the machine once per process; every step and every
+    page that lists the possible actions asked it again, at a few hundred function calls each."""
+    token = _Token(state, held_from)
     with _FIRE_LOCK:
         MACHINE.add_model(token, initial=str(token.state))
         try:
-            moved = token.trigger(str(action))
+            moved = token.trigger(action)
         except (MachineError, AttributeError):
             moved = False
         finally:
             MACHINE.remove_model(token)
-    if not moved:
-        raise IllegalMove(str(action), str(state))
-    return State(token.state)
+    return State(token.state) if moved else None
 
 
 def actions_from(state: State | str, held_from: State | str | None = None) -> list[Action]:
