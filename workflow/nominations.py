@@ -164,8 +164,10 @@ def _write_step(s: Session, nom: Nomination, **step) -> None:
     """The step's change of the row in one Core UPDATE: the columns its effects set, with the new state (the
     CHECKs want them together), without the unit of work's per-object bookkeeping, which was a large part
     of a step's CPU. The loaded object is left as the row now is."""
-    changed = {attr.key: attr.value for attr in sa_inspect(nom).attrs
-               if attr.key in _COLUMNS and attr.history.has_changes()}
+    state = sa_inspect(nom)
+    # the attributes set since the load (their old values are kept in committed_state), not every
+    # attribute's history
+    changed = {key: state.dict[key] for key in state.committed_state if key in _COLUMNS and key in state.dict}
     values = {**changed, **step}
     # on the connection: no autoflush, so the effects' changes go in this statement, not in one of their own
     s.connection().execute(_WRITE_STEP, {"step_of": nom.id, **values})
