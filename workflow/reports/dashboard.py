@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from states import State
@@ -163,11 +163,16 @@ def _initiatives(s: Session, departments, first: int, last: int) -> dict[int, di
 
 
 def _initiatives_total(s: Session, departments, first: int, last: int) -> tuple[int, int]:
-    """(recognised, appraised) for the whole set: an initiative shared by two departments counts once."""
+    """(recognised, appraised) for the whole set: an initiative shared by two departments counts once.
+
+    The authors' side is an uncorrelated IN, not a correlated EXISTS: PostgreSQL charges a correlated
+    subquery to every initiative scanned, an estimate that passes `jit_above_cost` at 1M nominations
+    (compiling took 15-45 ms for a 3 ms query); the IN's set is built once, and only when an
+    initiative's own department does not already count it."""
     authored = (select(InitiativeAuthor.initiative_id).join(Person, Person.id == InitiativeAuthor.person_id)
-                .where(InitiativeAuthor.initiative_id == Initiative.id, departments(Person.department_id)))
+                .where(departments(Person.department_id)))
     recognised, appraised = s.execute(select(func.count(), func.count(Initiative.appraisal_number)).where(
-        _recognised_in(first, last), or_(departments(Initiative.department_id), exists(authored)))).one()
+        _recognised_in(first, last), or_(departments(Initiative.department_id), Initiative.id.in_(authored)))).one()
     return recognised, appraised
 
 
