@@ -63,7 +63,8 @@ def people_counted(s) -> dict:
 
 
 def people_tallies(s) -> dict:
-    """The same figures from the tallies and person.online_contest_years (no negative count allowed)."""
+    """The same figures from the tallies and person.online_contest_years (no negative count, and no
+    participation row left at 0)."""
     staff = {d: n for d, n in s.execute(select(StaffTally.department_id, StaffTally.count)) if n}
     t = ParticipationTally
     participants = {}
@@ -74,6 +75,5 @@ def people_tallies(s) -> dict:
     years = {pid: {int(y) for y in text_.strip(",").split(",")}
              for pid, text_ in s.execute(select(Person.id, Person.online_contest_years)) if text_}
     negative = s.scalar(select(func.count()).select_from(StaffTally).where(StaffTally.count < 0))
-    negative += s.scalar(select(func.count()).select_from(t).where(t.count < 0))
-    assert negative == 0
+    assert negative == 0 and s.scalar(select(func.count()).select_from(t).where(t.count <= 0)) == 0
     return {"staff": staff, "participants": participants, "years": years}

@@ -48,7 +48,8 @@ class StaffTally(Base):
 class ParticipationTally(Base):
     """How many active people of a department took part in the online CCHC contest in exactly the set
     of years `years` (",2021,2023,", as person.online_contest_years; migration 0016). A person is in one
-    row, so the participants of a period are the sum of the rows whose set meets the period."""
+    row, so the participants of a period are the sum of the rows whose set meets the period. A row that
+    falls to 0 is deleted (sets are left behind as people take part again)."""
 
     __tablename__ = "participation_tally"
     department_id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -17,8 +17,9 @@ the registers). Kept by triggers instead, in the style of migration 0014, so tha
 - participation_tally (department_id, years, count): the active people of each department per distinct
   set of contest years (non-empty sets only). A person counts once in the row of their set, so the
   participants of a period are the sum of the rows whose set meets the period, however many years or
-  rounds each took part in. A department has as many rows as distinct sets among its staff (a few
-  dozen at most for a decade of contests), whatever the number of results.
+  rounds each took part in. A department has as many rows as distinct sets among its staff (~30 for
+  five years of contests with 70% taking part each year), whatever the number of results; a row that
+  falls to 0 is deleted, since sets are left behind every year (",2021," once everyone has ",2021,2022,").
 
 Both tallies are moved by the person triggers from each row's old and new (department, active, years);
 the contest_result triggers only rewrite the column, and that update moves the tallies. PostgreSQL:
@@ -114,6 +115,8 @@ def _pg_tallies(verb: str) -> str:
             ON CONFLICT (department_id) DO UPDATE SET count = t.count + excluded.count;
             INSERT INTO participation_tally AS t (department_id, years, count) {joined} ORDER BY 1, 2
             ON CONFLICT (department_id, years) DO UPDATE SET count = t.count + excluded.count;
+            DELETE FROM participation_tally AS t USING ({joined}) AS moved (department_id, years, n)
+            WHERE t.department_id = moved.department_id AND t.years = moved.years AND t.count = 0;
         END IF;"""
 
 
@@ -176,7 +179,9 @@ def _sqlite_add(row: str) -> str:
 def _sqlite_remove(row: str) -> str:
     return (f"UPDATE staff_tally SET count = count - 1 WHERE {row}.active AND department_id = {row}.department_id;"
             f" UPDATE participation_tally SET count = count - 1 WHERE {row}.active"
-            f" AND department_id = {row}.department_id AND years = {row}.online_contest_years;")
+            f" AND department_id = {row}.department_id AND years = {row}.online_contest_years;"
+            f" DELETE FROM participation_tally WHERE department_id = {row}.department_id"
+            f" AND years = {row}.online_contest_years AND count = 0;")
 
 
 SQLITE_TALLIES = [
