@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, literal, or_, select, union_all
 from sqlalchemy.orm import Session, joinedload
 
 from states import State
@@ -128,19 +128,23 @@ def _count_by(s: Session, value, department, where: list, per_department: bool, 
     return {(tuple(row[:-1]) if per_department else (None, *row[:-1])): row[-1] or 0 for row in rows}
 
 
-def _staff(s: Session, departments, per_department: bool) -> dict[tuple, int]:
-    """Active staff, from the tally the triggers keep (migration 0016)."""
-    t = StaffTally
-    return _count_by(s, func.sum(t.count), t.department_id, [departments(t.department_id)], per_department)
-
-
-def _participants(s: Session, departments, per_department: bool, first: int, last: int) -> dict[tuple, int]:
-    """Active staff who took part in the online contest in [first, last], each once however many years
-    or rounds: the tally keeps them per set of years (migration 0016); the rows whose set meets the
-    period add up to the people."""
-    t = ParticipationTally
-    return _count_by(s, func.sum(t.count), t.department_id, [departments(t.department_id), t.meets(first, last)],
-                     per_department)
+def _staff_and_participants(s: Session, departments, per_department: bool, first: int, last: int
+                            ) -> dict[int | None, tuple[int, int]]:
+    """(active staff, contest participants in [first, last]) keyed by department id (None: the whole
+    set), in one query over the tallies the triggers keep (migration 0016). A participant counts once
+    however many years or rounds they took part in: the tally keeps people per set of years, and the
+    rows whose set meets the period add up to them."""
+    staff, joined = StaffTally, ParticipationTally
+    rows = union_all(
+        select(staff.department_id, staff.count.label("staff"), literal(0).label("participants"))
+        .where(departments(staff.department_id)),
+        select(joined.department_id, literal(0), joined.count)
+        .where(departments(joined.department_id), joined.meets(first, last)),
+    ).subquery()
+    keys = [rows.c.department_id] if per_department else []
+    q = select(*keys, func.sum(rows.c.staff), func.sum(rows.c.participants))
+    return {(row[0] if per_department else None): (row[-2] or 0, row[-1] or 0)
+            for row in s.execute(q.group_by(*keys) if keys else q)}
 
 
 def _recognised_in(first: int, last: int):
@@ -204,10 +208,8 @@ def _people(s: Session, departments, per_department: bool, first: int, last: int
     """The people figures from the tallies and the initiative figures given, keyed by department id
     (None: the whole set)."""
     found: dict = defaultdict(lambda: [0, 0, 0, 0])
-    for (dept,), n in _staff(s, departments, per_department).items():
-        found[dept][0] = n
-    for (dept,), n in _participants(s, departments, per_department, first, last).items():
-        found[dept][1] = n
+    for dept, figures in _staff_and_participants(s, departments, per_department, first, last).items():
+        found[dept][:2] = figures
     for dept, figures in initiatives.items():
         found[dept][2:] = figures
     return {dept: tuple(figures) for dept, figures in found.items()}
