@@ -9,8 +9,9 @@ Figures, for one review cycle (its period: the year, or the campaign's years for
 - overdue steps: nominations still waiting on a step whose deadline in the cycle calendar has passed.
 
 Where they come from: the counts by state, the active staff and the contest participants from the
-tallies the database's triggers keep (migrations 0014, 0016; read at every view, exact after any
-write); the initiatives live, kept per process until the registers change (`_INITIATIVES`).
+tallies the database's triggers keep (migrations 0014, 0016: exact after any write, a few rows per
+department); the initiatives live. The people and initiative figures are kept per process until the
+registers change (`_PEOPLE`).
 """
 from __future__ import annotations
 
@@ -190,28 +191,19 @@ def _by_state(s: Session, cycle_id: int, departments, per_department: bool) -> d
 
 # (active staff, participants, recognised, appraised)
 People = tuple[int, int, int, int]
-# (recognised, appraised)
-Initiatives = tuple[int, int]
 
 
-def _initiative_figures(s: Session, departments, per_department: bool, first: int, last: int
-                        ) -> dict[int | None, Initiatives]:
-    """The initiative figures keyed by department id (None: the whole set), read live: an initiative
-    counts once per department however many of its authors work there, and once in the total."""
-    if per_department:
-        return {dept: (len(ids), sum(ids.values())) for dept, ids in _initiatives(s, departments, first, last).items()}
-    return {None: _initiatives_total(s, departments, first, last)}
-
-
-def _people(s: Session, departments, per_department: bool, first: int, last: int,
-            initiatives: dict[int | None, Initiatives]) -> dict[int | None, People]:
-    """The people figures from the tallies and the initiative figures given, keyed by department id
-    (None: the whole set)."""
+def _people(s: Session, departments, per_department: bool, first: int, last: int) -> dict[int | None, People]:
+    """The people figures from the tallies and the initiative figures read live, keyed by department
+    id (None: the whole set), each a constant number of queries."""
     found: dict = defaultdict(lambda: [0, 0, 0, 0])
     for dept, figures in _staff_and_participants(s, departments, per_department, first, last).items():
         found[dept][:2] = figures
-    for dept, figures in initiatives.items():
-        found[dept][2:] = figures
+    if per_department:
+        for dept, ids in _initiatives(s, departments, first, last).items():
+            found[dept][2:] = [len(ids), sum(ids.values())]
+    else:
+        found[None][2:] = _initiatives_total(s, departments, first, last)
     return {dept: tuple(figures) for dept, figures in found.items()}
 
 
@@ -260,9 +252,10 @@ def dashboard(session: Session, ctx, user_id: int, cycle_id: int, overdue_limit:
     cursor `after`, or all), with the total of every one of them.
 
     A constant number of queries, none of which reads every nomination or person: the counts by
-    state, the active staff and the contest participants come from the tallies the database keeps
-    (migrations 0014, 0016), read at every view; the initiative figures of a page are kept per process
-    until the registers change (see `_INITIATIVES`). The exports (every row) read the initiatives afresh.
+    state come from the tally the database keeps (migration 0014); the people and initiative figures
+    of a page (staff and participants from the tallies of migration 0016, initiatives live) are kept
+    per process until those registers change (see `_PEOPLE`). The exports (every row) read the people
+    afresh.
     """
     _, _, scope = actor_and_scope(session, user_id)
     cycle = session.get(ReviewCycle, cycle_id)
@@ -272,32 +265,34 @@ def dashboard(session: Session, ctx, user_id: int, cycle_id: int, overdue_limit:
     return _read(session, cycle, scope, ctx.clock.today(), overdue_limit, after, limit, keep)
 
 
-# The initiative figures of a page (each initiative for its department and its authors' departments;
-# 1M nominations: 20k initiatives, ~18 ms) change only with the registers, not with a workflow step:
-# kept per process under the registers' stamp (migration 0014), which every write to them changes.
-# The stamp is read before the figures, so a figure is never older than its stamp (READ COMMITTED
-# reads each statement afresh; a write committed in between makes the kept figure newer than its key,
-# and the next view reads the new stamp and reads afresh). Never stale.
-_INITIATIVES: dict[tuple, dict[int | None, Initiatives]] = {}
-_INITIATIVES_AT_MOST = 256
+# The people and initiative figures of a page change only with the registers, not with a workflow
+# step: kept per process under the registers' stamp (migration 0014), which every write to them
+# changes. Since migration 0016 the staff and participants are two cheap reads of the tallies; what
+# the keeping still saves is the initiatives (each for its department and its authors' departments;
+# 1M nominations: ~10 ms, three statements) and those two reads. The stamp is read before the figures,
+# so a figure is never older than its stamp (READ COMMITTED reads each statement afresh; a write
+# committed in between makes the kept figure newer than its key, and the next view reads the new
+# stamp and reads afresh). Never stale.
+_PEOPLE: dict[tuple, dict[int | None, People]] = {}
+_PEOPLE_AT_MOST = 256
 
 
-def _kept_initiatives(s: Session, stamp: str | None, key: tuple, read) -> dict[int | None, Initiatives]:
+def _kept_people(s: Session, stamp: str | None, key: tuple, read) -> dict[int | None, People]:
     if stamp is None:  # no stamp (an emptied database): nothing to key on, read afresh
         return read()
     key = (str(s.get_bind().url), stamp, *key)
-    found = _INITIATIVES.get(key)
+    found = _PEOPLE.get(key)
     if found is None:
         found = read()
-        if len(_INITIATIVES) >= _INITIATIVES_AT_MOST:
-            _INITIATIVES.clear()
-        _INITIATIVES[key] = found
+        if len(_PEOPLE) >= _PEOPLE_AT_MOST:
+            _PEOPLE.clear()
+        _PEOPLE[key] = found
     return found
 
 
 def _read(s: Session, cycle: ReviewCycle, scope, today: date, overdue_limit: int | None, after: str | None,
           limit: int | None, keep: bool = False) -> Dashboard:
-    # first, before any figure it stands for (see _INITIATIVES)
+    # first, before any figure it stands for (see _PEOPLE)
     stamp = s.scalar(select(RegisterStamp.token).where(RegisterStamp.id == 1)) if keep else None
     late = _late_states(cycle, today)
     first, last = cycle.period
@@ -308,9 +303,8 @@ def _read(s: Session, cycle: ReviewCycle, scope, today: date, overdue_limit: int
     listed = visible if limit is None else (lambda column: column.in_(shown))
     per_department = {}
     if depts:
-        initiatives = _kept_initiatives(s, stamp, ("rows", tuple(shown), first, last),
-                                        lambda: _initiative_figures(s, listed, True, first, last))
-        people = _people(s, listed, True, first, last, initiatives)
+        people = _kept_people(s, stamp, ("rows", tuple(shown), first, last),
+                              lambda: _people(s, listed, True, first, last))
         per_department = _figures(people, _by_state(s, cycle.id, listed, True), late)
     rows = []
     for d in depts:
@@ -318,10 +312,9 @@ def _read(s: Session, cycle: ReviewCycle, scope, today: date, overdue_limit: int
         fig.department_id, fig.name = d.id, d.name
         rows.append(fig)
     scope_key = None if scope is None else tuple(sorted(scope))
-    initiatives = _kept_initiatives(s, stamp, ("total", scope_key, first, last),
-                                    lambda: _initiative_figures(s, visible, False, first, last))
-    total = _figures(_people(s, visible, False, first, last, initiatives), _by_state(s, cycle.id, visible, False),
-                     late)[None]
+    people = _kept_people(s, stamp, ("total", scope_key, first, last),
+                          lambda: _people(s, visible, False, first, last))
+    total = _figures(people, _by_state(s, cycle.id, visible, False), late)[None]
     total.name = "Toàn cơ quan" if depts or after else "—"
     overdue = _overdue_items(s, cycle, scope, late, today, overdue_limit)
     return Dashboard(cycle_dict(cycle), cycle.period, today, rows, total, overdue, next_after=next_after)
