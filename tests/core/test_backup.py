@@ -10,8 +10,10 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from webapp.cli import main
-from workflow import dossier
-from workflow.models import AuditEntry, Base, Document
+from workflow import dossier, registers
+from workflow.models import AuditEntry, Base, Document, Person
+
+from ..registers.helpers import people_counted, people_tallies
 
 
 @pytest.fixture
@@ -36,7 +38,11 @@ def test_a_backup_restores_every_row_and_every_file_after_loss(ctx, make, run, t
     a = make.agency()
     nid = make.nomination(a, person_id=a.staff_person)
     stored = upload(ctx, make, a, nid, "Báo cáo thành tích – bản 1".encode(), "bao-cao.docx")
+    registers.save_contest_result(ctx, a.secretary, contest_kind="online_cchc", year=2025, person_id=a.staff_person,
+                                  participated=True)
     before = snapshot(ctx)
+    with ctx.db.reading() as s:
+        tallies = people_tallies(s)
     archive = tmp_path / "sao-luu" / "thidua.tar"
 
     result = run("backup", archive)
@@ -49,6 +55,8 @@ def test_a_backup_restores_every_row_and_every_file_after_loss(ctx, make, run, t
     # what happens after the backup is lost: new rows, and the documents folder
     make.nomination(a)
     upload(ctx, make, a, nid, b"ban 2", "bao-cao-2.docx")
+    registers.save_contest_result(ctx, a.secretary, contest_kind="online_cchc", year=2024, person_id=a.staff_person,
+                                  participated=True)
     shutil.rmtree(ctx.settings.upload_dir)
     assert snapshot(ctx) != before
 
@@ -62,6 +70,16 @@ def test_a_backup_restores_every_row_and_every_file_after_loss(ctx, make, run, t
     path = ctx.settings.upload_dir / doc.stored_name
     assert hashlib.sha256(path.read_bytes()).hexdigest() == doc.sha256
     assert run("audit", "verify").exit_code == 0
+
+    # the people tallies and contest years come back as they were, and their triggers with them
+    with ctx.db.reading() as s:
+        assert people_tallies(s) == tallies == people_counted(s)
+    make.person(a.department_id)
+    registers.save_contest_result(ctx, a.secretary, contest_kind="online_cchc", year=2024, person_id=a.staff_person,
+                                  participated=True)
+    with ctx.db.reading() as s:
+        assert s.scalar(select(Person.online_contest_years).where(Person.id == a.staff_person)) == ",2024,2025,"
+        assert people_tallies(s) == people_counted(s) != tallies
 
 
 def test_a_backup_never_overwrites_and_a_foreign_file_is_refused(ctx, run, tmp_path):

@@ -38,7 +38,7 @@ from .registers import (
     InitiativeAuthor,
     TaskRating,
 )
-from .summaries import NominationTally, RegisterStamp
+from .summaries import NominationTally, ParticipationTally, RegisterStamp, StaffTally
 from .webhooks import WebhookDelivery, WebhookSubscription
 
 __all__ = [
@@ -92,6 +92,7 @@ __all__ = [
     "Nomination",
     "NominationTally",
     "OutboxMessage",
+    "ParticipationTally",
     "Person",
     "PersonalDataAccess",
     "RegisterEntry",
@@ -100,6 +101,7 @@ __all__ = [
     "RegistrationLine",
     "ReminderSent",
     "ReviewCycle",
+    "StaffTally",
     "TaskRating",
     "UTCDateTime",
     "User",

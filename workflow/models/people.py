@@ -110,6 +110,9 @@ class Person(Base):
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
     email: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The years they took part in the online CCHC contest, as ",2021,2023," ('' for none): written by
+    # the database's triggers from contest_result (migration 0016), never by the application.
+    online_contest_years: Mapped[str] = mapped_column(Text, server_default="")
 
     department: Mapped[Department | None] = relationship(foreign_keys=[department_id])
 
