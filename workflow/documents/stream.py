@@ -132,17 +132,16 @@ def write(tpl: Template, rendered: bytes, context: dict, env, out) -> None:
 class _Rows:
     """The rows of loop k, each serialised by lxml as it is inside the whole document."""
 
-    PARSER = etree.XMLParser(recover=True)  # docxtpl's (fix_tables)
-
     def __init__(self, tpl: Template, k: int):
         self.tpl, self.shapes = tpl, set()
+        self.parser = etree.XMLParser(recover=True)  # docxtpl's (fix_tables); one per render: not thread-safe
         marker = next(c for c in tpl.docx.element.body.iter(etree.Comment) if c.text == f"thidua:rows:{k}")
         # the namespaces in scope where the rows go: a row then declares none of its own, as in the document
         decls = "".join(f' xmlns:{p}="{u}"' if p else f' xmlns="{u}"' for p, u in marker.getparent().nsmap.items())
         self.open = f"<thidua{decls}>"
 
     def parse(self, xml: str):
-        return etree.fromstring(self.open + xml + "</thidua>", parser=self.PARSER)
+        return etree.fromstring(self.open + xml + "</thidua>", parser=self.parser)
 
     def render(self, loop: str, context: dict, env):
         """docxtpl's render_xml_part, a row at a time: the loop's template ends each row with ROW."""
