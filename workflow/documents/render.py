@@ -11,6 +11,7 @@ from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, TemplateError, UndefinedError
 
 from ..errors import Invalid, Problem
+from . import stream
 from .layout import normalise_docx
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -73,12 +74,30 @@ def jinja_env() -> Environment:
 
 
 def render_docx(path: Path, context: dict) -> bytes:
-    """Render one template with its context; the bytes are a .docx (fixed zip times)."""
-    tpl = DocxTemplate(str(path))
+    """Render one template with its context; the bytes are a .docx (fixed zip times).
+
+    A table row repeated per item ({%tr for %}, a council document's row per nominee) is rendered
+    one row at a time (stream.py), the same XML as docxtpl's whole render in flat memory; a template
+    that cannot be streamed exactly is rendered whole."""
+    try:
+        return _render(path, context, stream.Template)
+    except stream.CannotStream:
+        return _render(path, context, DocxTemplate)
+
+
+def _render(path: Path, context: dict, kind: type[DocxTemplate]) -> bytes:
+    tpl = kind(str(path))
     # Images (the verification QR) need the template they go into.
     context = {k: v.inline(tpl) if hasattr(v, "inline") else v for k, v in context.items()}
     try:
         tpl.render(context, jinja_env(), autoescape=True)
+        buf = io.BytesIO()
+        tpl.save(buf)
+        if not getattr(tpl, "loops", None):
+            return normalise_docx(buf.getvalue())
+        out = io.BytesIO()
+        stream.write(tpl, buf.getvalue(), context, jinja_env(), out)
+        return out.getvalue()
     except UndefinedError as exc:
         name = (str(exc).split("'") + ["", ""])[1]
         raise Invalid(Problem("template_error", f"Mẫu văn bản “{path.name}” có lỗi: dùng dữ liệu không có"
@@ -86,13 +105,12 @@ def render_docx(path: Path, context: dict) -> bytes:
     except TemplateError as exc:
         raise Invalid(Problem("template_error", f"Mẫu văn bản “{path.name}” có lỗi: {_in_vietnamese(str(exc))}"
                                                 f" ({exc}).")) from exc
-    buf = io.BytesIO()
-    tpl.save(buf)
-    # The template's objects form reference cycles, freed only at a full garbage collection: empty the
-    # rendered body now, so a list of a thousand rows (~20 MiB of XML tree) is not kept until then and
-    # a cycle build's memory does not stack one long document on another.
-    tpl.docx.element.body.clear()
-    return normalise_docx(buf.getvalue())
+    finally:
+        # The template's objects form reference cycles, freed only at a full garbage collection: empty
+        # the rendered body now, so a long document's XML tree is not kept until then and a cycle
+        # build's memory does not stack one long document on another.
+        if tpl.docx is not None:
+            tpl.docx.element.body.clear()
 
 
 _JINJA_WORDS = (

@@ -171,6 +171,7 @@ def iter_cycle_drafts(sessions, ctx, actor, cycle_id: int, problems: list[str], 
                                 cycle_id, dept_id)
             if draft is not None:
                 yield draft
+    draft = None  # the last department's list is not kept to the end of the build
 
     def per_nominee(rows, kind: str, make, label: str, template=lambda n: None):
         for chunk in facts.chunks(rows, CHUNK):
@@ -194,7 +195,9 @@ def iter_cycle_drafts(sessions, ctx, actor, cycle_id: int, problems: list[str], 
                                        ("request_letter", drafts.request_letter),
                                        ("award_decision", drafts.award_decision))
                     if kind != "award_decision" or approved]
-        yield from (d for d in made if d is not None)
+        made = [d for d in made if d is not None]
+        while made:  # each handed out and forgotten: three lists of the meeting's nominees are not all kept
+            yield made.pop(0)
     awarded = [n for n in noms if n.state == "awarded" and n.award_form == "agency_certificate"]
     yield from per_nominee(awarded, "certificate", drafts.certificate, "Giấy khen")
 
