@@ -260,8 +260,8 @@ def request_letter(s: Session, ctx, actor, meeting_id, cycle_id) -> Draft:
     require_secretary(actor, "tờ trình đề nghị khen thưởng")
     meeting = load_meeting(s, meeting_id, cycle_id)
     h = _council_header(s, meeting.held_on, "TTr")
-    votes = [v for v in facts.meeting_votes(ctx.settings, meeting, h["agency"]["head_title"])
-             if v["passed"] and v["nomination"].state in facts.PROPOSED_STATES]
+    votes = [v for v in facts.meeting_votes(s, ctx.settings, meeting, h["agency"]["head_title"])
+             if v["passed"] and v["state"] in facts.PROPOSED_STATES]
     if not votes:
         raise Invalid(Problem("nothing_passed", f"Cuộc họp ngày {vn.short_date(meeting.held_on)} chưa có hồ sơ"
                                                 " nào được Hội đồng biểu quyết thông qua."))
@@ -270,7 +270,7 @@ def request_letter(s: Session, ctx, actor, meeting_id, cycle_id) -> Draft:
     individuals = [_vote_row(v) for v in votes if not v["collective"]]
     bases, problems = facts.legal_bases(ctx.settings, meeting.held_on, meeting.cycle.campaign)
     # Until the head has acted on it, the request letter is a draft awaiting its number and signature.
-    submitted = any(v["nomination"].state in facts.APPROVED_STATES for v in votes)
+    submitted = any(v["state"] in facts.APPROVED_STATES for v in votes)
     context = {**h, **_common(meeting.cycle),
                "addressee": a["authority"], "head_title": a["head_title"],
                "draft_mark": "" if submitted else "DỰ THẢO",
@@ -297,7 +297,7 @@ def council_minutes(s: Session, ctx, actor, meeting_id, cycle_id) -> Draft:
     require_secretary(actor, "biên bản họp Hội đồng")
     meeting = load_meeting(s, meeting_id, cycle_id)
     h = _council_header(s, meeting.held_on, "BB")
-    votes = facts.meeting_votes(ctx.settings, meeting, h["agency"]["head_title"])
+    votes = facts.meeting_votes(s, ctx.settings, meeting, h["agency"]["head_title"])
     quorum_ok, quorum_sentence = facts.meeting_quorum(ctx.settings, meeting)
     a = h["agency"]
     passed = [v for v in votes if v["passed"]]
@@ -309,7 +309,7 @@ def council_minutes(s: Session, ctx, actor, meeting_id, cycle_id) -> Draft:
     attendees = [f"{x.member.name} ({x.member.role_title})" for x in meeting.attendance if x.present]
     # the count of dossiers the departments proposed comes from what each sent at its review
     frozen = proposals.latest(s, meeting.cycle_id)
-    proposed = [frozen[v["nomination"].id] for v in votes if v["nomination"].id in frozen]
+    proposed = [frozen[v["nomination_id"]] for v in votes if v["nomination_id"] in frozen]
     ratio = ctx.settings.pass_ratio
     conclusion = (f"Hội đồng thống nhất đề nghị {a['authority']} khen thưởng"
                   f" {vn.how_many(sum(v['collective'] for v in passed), sum(not v['collective'] for v in passed))}"
