@@ -76,21 +76,28 @@ def _pg_recompute(verb: str) -> str:
         END IF;"""
 
 
-PG_YEARS = f"""
-CREATE FUNCTION online_contest_years_apply() RETURNS trigger LANGUAGE plpgsql AS $$
+def _pg_function(name: str, per_verb, on_truncate: str) -> str:
+    """A statement-level trigger function: `per_verb(verb)` for INSERT, DELETE and UPDATE, then TRUNCATE."""
+    return f"""
+CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        {_pg_recompute('INSERT')}
+        {per_verb('INSERT')}
     ELSIF TG_OP = 'DELETE' THEN
-        {_pg_recompute('DELETE')}
+        {per_verb('DELETE')}
     ELSIF TG_OP = 'UPDATE' THEN
-        {_pg_recompute('UPDATE')}
-    ELSE  -- TRUNCATE: nobody has results left
+        {per_verb('UPDATE')}
+    ELSE  -- TRUNCATE
         {_LOCK_HEAD}
-        UPDATE person SET online_contest_years = '' WHERE online_contest_years <> '';
+        {on_truncate}
     END IF;
     RETURN NULL;
 END $$"""
+
+
+# TRUNCATE of contest_result: nobody has results left
+PG_YEARS = _pg_function('online_contest_years_apply', _pg_recompute,
+                        "UPDATE person SET online_contest_years = '' WHERE online_contest_years <> '';")
 
 # One person row's part in the tallies: +1 for a new row, -1 for an old one (an UPDATE has both).
 _PG_MOVED = {
@@ -120,22 +127,8 @@ def _pg_tallies(verb: str) -> str:
         END IF;"""
 
 
-PG_TALLIES = f"""
-CREATE FUNCTION person_tallies_apply() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP = 'INSERT' THEN
-        {_pg_tallies('INSERT')}
-    ELSIF TG_OP = 'DELETE' THEN
-        {_pg_tallies('DELETE')}
-    ELSIF TG_OP = 'UPDATE' THEN
-        {_pg_tallies('UPDATE')}
-    ELSE  -- TRUNCATE
-        {_LOCK_HEAD}
-        DELETE FROM staff_tally;
-        DELETE FROM participation_tally;
-    END IF;
-    RETURN NULL;
-END $$"""
+PG_TALLIES = _pg_function('person_tallies_apply', _pg_tallies,
+                         "DELETE FROM staff_tally;\n        DELETE FROM participation_tally;")
 
 
 def _pg_triggers(table: str, name: str, function: str) -> list[str]:
