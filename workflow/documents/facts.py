@@ -167,9 +167,17 @@ def nominee(nom: Nomination, on: date) -> dict:
 
 
 def nominee_sort_key(nom: Nomination):
+    # only the key that counts is read: the other relationship may not be loaded
     if nom.person_id is None:
-        return (0, nom.department.sort_key, nom.id)
-    return (1, nom.person.sort_key, nom.id)
+        return _list_key(None, nom.department.sort_key, None, nom.id)
+    return _list_key(nom.person_id, None, nom.person.sort_key, nom.id)
+
+
+def _list_key(person_id, department_key, person_key, nomination_id) -> tuple:
+    """Collectives before individuals, each by name: the order of every list, from the sort keys alone."""
+    if person_id is None:
+        return (0, department_key, nomination_id)
+    return (1, person_key, nomination_id)
 
 
 def ordered_nominations(s: Session, cycle_id: int, *, live: bool) -> list:
@@ -184,8 +192,8 @@ def ordered_nominations(s: Session, cycle_id: int, *, live: bool) -> list:
          .where(Nomination.cycle_id == cycle_id))
     if live:
         q = q.where(Nomination.state.in_(LIVE_STATES))
-    return sorted(s.execute(q).all(), key=lambda r: (r.department_key, (0, r.department_key, r.id)
-                                                     if r.person_id is None else (1, r.person_key, r.id)))
+    return sorted(s.execute(q).all(), key=lambda r: (r.department_key, _list_key(r.person_id, r.department_key,
+                                                                                  r.person_key, r.id)))
 
 
 def chunks(items: list, size: int):
@@ -345,9 +353,8 @@ def meeting_votes(s: Session, settings, meeting: CouncilMeeting, head_title: str
                      .join(Department, Department.id == Nomination.department_id)
                      .outerjoin(Person, Person.id == Nomination.person_id)
                      .where(CouncilVote.meeting_id == meeting.id)).all()
-    # nominee_sort_key's order, from the keys
-    order = [k.id for k in sorted(keys, key=lambda k: (0, k.department_key, k.nomination_id) if k.person_id is None
-                                  else (1, k.person_key, k.nomination_id))]
+    order = [k.id for k in sorted(keys, key=lambda k: _list_key(k.person_id, k.department_key, k.person_key,
+                                                                 k.nomination_id))]
     rows = []
     for ids in chunks(order, VOTES_AT_ONCE):
         loaded = {vote.id: vote for vote in s.scalars(select(CouncilVote).where(CouncilVote.id.in_(ids)).options(
