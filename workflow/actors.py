@@ -8,7 +8,7 @@ from states import Actor, State, Subject
 from states.permissions import sees_every_record
 
 from .errors import Forbidden
-from .models import Authorisation, Department, Nomination, User
+from .models import Authorisation, Department, Nomination, Person, User, UserRole
 from .stand_ins import with_stand_ins
 
 # Built once (every request and step asks): compiled and cache-keyed a single time. With the user, whether
@@ -36,6 +36,31 @@ def load_actor(session: Session, user_id: int, ctx=None) -> tuple[User, Actor]:
     user = row.User
     actor = actor_of(session, user)
     return user, (with_stand_ins(session, ctx, actor, named=row.named_today) if ctx is not None else actor)
+
+
+# The same, for a caller that needs the Actor alone (a workflow step): one Core statement, a row per role and
+# department headed (a user has a handful), no ORM objects to build.
+_USERS = User.__table__
+_ACTING = (select(_USERS.c.id, _USERS.c.active, _USERS.c.person_id, Person.department_id, UserRole.role,
+                  Department.id.label("headed"), _NAMED_TODAY)
+           .select_from(_USERS)
+           .outerjoin(Person, Person.id == _USERS.c.person_id)
+           .outerjoin(UserRole, UserRole.user_id == _USERS.c.id)
+           .outerjoin(Department, Department.head_person_id == _USERS.c.person_id)
+           .where(_USERS.c.id == bindparam("id")))
+
+
+def load_acting(session: Session, user_id: int, ctx) -> Actor:
+    """The active user's Actor as of today, as `load_actor` makes it, without the User object: a step needs
+    only who acts and in which capacity. Its ORM load was a quarter of a step's CPU."""
+    rows = session.connection().execute(_ACTING, {"id": user_id, "today": ctx.clock.today()}).all()
+    if not rows or not rows[0].active:
+        raise Forbidden("inactive_user", "Tài khoản không tồn tại hoặc đã bị khóa.")
+    first = rows[0]
+    actor = Actor(user_id=first.id, roles=frozenset(r.role for r in rows if r.role is not None),
+                  person_id=first.person_id, department_id=first.department_id,
+                  headed_department_ids=frozenset(r.headed for r in rows if r.headed is not None))
+    return with_stand_ins(session, ctx, actor, named=first.named_today)
 
 
 def actor_of(session: Session, user: User) -> Actor:

@@ -190,7 +190,7 @@ def create_decision(ctx, user_id: int, *, signed_on: date | None, signer_user_id
         return decision.id
 
 
-def file_into_decision(s: Session, ctx, nom: Nomination, user, *, decision_id: int | None, number: str | None,
+def file_into_decision(s: Session, ctx, nom: Nomination, user_id: int, *, decision_id: int | None, number: str | None,
                        on: date | None, accept_mixed: bool = False) -> AwardDecision:
     """The decision that awards `nom`: the one chosen, the one registered under `number`, or a new one."""
     capacity, person_id, name = approval_capacity(s, nom)
@@ -219,7 +219,7 @@ def file_into_decision(s: Session, ctx, nom: Nomination, user, *, decision_id: i
         if decision is None:
             if entry is not None:
                 raise Conflict("duplicate_number", f"Số {entry.number} đã được cấp cho văn bản khác trong năm.")
-            decision = _new_decision(s, ctx, user.id, on=on, number=number, capacity=capacity,
+            decision = _new_decision(s, ctx, user_id, on=on, number=number, capacity=capacity,
                                      signer_person_id=person_id, signer_name=name, cycle_id=nom.cycle_id)
     _check_date(ctx, decision.signed_on)
     _check_after_approval(ctx, nom, decision.signed_on)

@@ -18,7 +18,9 @@ from states import (
     FORWARD_ACTION,
     REASON_REQUIRED,
     Action,
+    Actor,
     IllegalMove,
+    Role,
     State,
     fire,
     may,
@@ -27,7 +29,7 @@ from states import (
 from states.permissions import is_the_nominee
 
 from . import authorisations, criteria, decisions, proposals
-from .actors import can_view, load_actor, subject_of
+from .actors import can_view, load_acting, load_actor, subject_of
 from .audit import audit, record_event
 from .dossier import department_minutes, signed_kinds
 from .errors import Conflict, DomainError, Forbidden, Invalid, Problem, not_found
@@ -187,14 +189,14 @@ def take_action(ctx, user_id: int, nomination_id: int, action: str, data: Action
     except ValueError:
         raise Invalid(Problem("unknown_action", f"Thao tác “{action}” không tồn tại.")) from None
     with ctx.db.transaction() as s:
-        user, actor = load_actor(s, user_id, ctx)
+        actor = load_acting(s, user_id, ctx)
         nom = lock_nomination(s, nomination_id)
         if nom is None or not can_view(actor, nom):
             raise not_found("đề nghị khen thưởng")
         if data.version is None:
             raise Invalid(Problem("version_required", "Thiếu số phiên bản (version) của hồ sơ."))
         if data.version != nom.version:
-            raise Conflict("stale_version", _stale_message(s, nom, user.id))
+            raise Conflict("stale_version", _stale_message(s, nom, actor.user_id))
         before = State(nom.state)
         try:
             after = fire(before, action, nom.held_from)
@@ -214,14 +216,14 @@ def take_action(ctx, user_id: int, nomination_id: int, action: str, data: Action
         on_behalf = authorisations.on_behalf_of(s, ctx, actor, action, nom.department_id, before)
         # Effects change the row together with the state below: no query may run in between,
         # or an autoflush would write a half-moved nomination that the CHECKs refuse.
-        GUARDS_AND_EFFECTS[action](s, ctx, nom, data, user)
+        GUARDS_AND_EFFECTS[action](s, ctx, nom, data, actor)
         _write_step(s, nom, held_from=before.value if action == Action.HOLD else None,
                     sent_back_at=ctx.clock.now() if action == Action.SEND_BACK else None,
                     state=after.value, version=nom.version + 1, updated_at=ctx.clock.now())
-        audit(s, ctx, actor_id=user.id, action=action.value, entity_type="nomination", entity_id=nom.id,
+        audit(s, ctx, actor_id=actor.user_id, action=action.value, entity_type="nomination", entity_id=nom.id,
               nomination_id=nom.id, from_state=before.value, to_state=after.value, comment=comment,
               on_behalf_of=on_behalf, payload=_payload(action, data, nom))
-        record_event(s, ctx, EVENT_OF[action], nomination_id=nom.id, actor_id=user.id,
+        record_event(s, ctx, EVENT_OF[action], nomination_id=nom.id, actor_id=actor.user_id,
                      payload={"from": before.value, "to": after.value, "comment": comment,
                               "on_behalf_of": on_behalf})
         return nom.version
@@ -267,7 +269,7 @@ def _who_may(action: Action, state: State) -> str:
 
 # --- guards and effects, one per action -------------------------------------------------
 
-def _department_review(s: Session, ctx, nom: Nomination, data: ActionInput, user) -> None:
+def _department_review(s: Session, ctx, nom: Nomination, data: ActionInput, actor: Actor) -> None:
     checklist = criteria.evaluate(s, ctx.settings, nom.cycle, nominee_type=nom.nominee_type,
                                   person_id=nom.person_id, department_id=nom.department_id)
     problems = []
@@ -291,7 +293,7 @@ def _department_review(s: Session, ctx, nom: Nomination, data: ActionInput, user
     if problems:
         raise Invalid(problems)
     # what the department sends is frozen now, before this row changes (later steps never rewrite it)
-    proposals.freeze(s, ctx, nom, user.id)
+    proposals.freeze(s, ctx, nom, actor.user_id)
     nom.criteria = checklist.as_dict()
     nom.criteria_evaluated_at = ctx.clock.now()
 
@@ -308,7 +310,7 @@ def quorum_met(settings, meeting: CouncilMeeting) -> bool:
     return meeting.members_present * q.denominator >= q.numerator * meeting.members_total
 
 
-def _council_review(s: Session, ctx, nom: Nomination, data: ActionInput, user) -> None:
+def _council_review(s: Session, ctx, nom: Nomination, data: ActionInput, actor: Actor) -> None:
     if not data.meeting_id:
         raise Invalid(Problem("meeting_required", "Cần chọn cuộc họp Hội đồng đã xét hồ sơ này."))
     meeting = s.get(CouncilMeeting, data.meeting_id)
@@ -335,25 +337,25 @@ def _council_review(s: Session, ctx, nom: Nomination, data: ActionInput, user) -
     nom.council_meeting_id = meeting.id
 
 
-def _head_approve(s: Session, ctx, nom: Nomination, data: ActionInput, user) -> None:
-    nom.approved_by_id = user.id
+def _head_approve(s: Session, ctx, nom: Nomination, data: ActionInput, actor: Actor) -> None:
+    nom.approved_by_id = actor.user_id
     nom.approved_at = ctx.clock.now()
-    nom.approved_for_head = not ("agency_head" in user.roles)
+    nom.approved_for_head = not actor.has(Role.AGENCY_HEAD)
 
 
-def _award(s: Session, ctx, nom: Nomination, data: ActionInput, user) -> None:
+def _award(s: Session, ctx, nom: Nomination, data: ActionInput, actor: Actor) -> None:
     # filed into a registered decision (chosen, found by its number, or registered now)
-    decision = decisions.file_into_decision(s, ctx, nom, user, decision_id=data.decision_id,
+    decision = decisions.file_into_decision(s, ctx, nom, actor.user_id, decision_id=data.decision_id,
                                             number=data.decision_number, on=data.decision_date,
                                             accept_mixed=bool(data.accept_mixed_capacity))
     if nom.award_form == "agency_certificate":
-        decisions.register_certificate(s, ctx, nom, decision, user.id)
+        decisions.register_certificate(s, ctx, nom, decision, actor.user_id)
     nom.decision_id = decision.id
     nom.decision_number = decision.number
     nom.decision_date = decision.signed_on
 
 
-def _send_back(s: Session, ctx, nom: Nomination, data: ActionInput, user) -> None:
+def _send_back(s: Session, ctx, nom: Nomination, data: ActionInput, actor: Actor) -> None:
     # Leaving a step undoes what that step recorded, so the data keeps matching the state.
     if nom.state == State.HEAD_APPROVED:
         nom.approved_by_id = nom.approved_at = nom.approved_for_head = None
@@ -364,7 +366,7 @@ def _send_back(s: Session, ctx, nom: Nomination, data: ActionInput, user) -> Non
         nom.criteria_evaluated_at = None
 
 
-def _nothing(s: Session, ctx, nom: Nomination, data: ActionInput, user) -> None:
+def _nothing(s: Session, ctx, nom: Nomination, data: ActionInput, actor: Actor) -> None:
     return None
 
 
