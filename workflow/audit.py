@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload
 
@@ -25,6 +25,11 @@ _READ_HEAD = select(_HEAD.c.seq, _HEAD.c.row_hash).where(_HEAD.c.id == 1).with_f
 _MOVE_HEAD = update(_HEAD).where(_HEAD.c.id == 1)
 _INSERT_AUDIT = insert(AuditEntry.__table__)
 _INSERT_EVENT = insert(DomainEvent.__table__)
+# PostgreSQL: the row and the head that now points at it in one statement (a data-modifying WITH), one round
+# trip fewer per audited write. SQLite has no such WITH: two statements, in the same transaction either way.
+_INSERT_AND_MOVE_HEAD = _INSERT_AUDIT.add_cte(
+    update(_HEAD).where(_HEAD.c.id == 1).values(seq=bindparam("head_seq"), row_hash=bindparam("head_hash"))
+    .cte("moved_head"))
 
 
 def _core(session: Session):
@@ -55,8 +60,12 @@ def audit(session: Session, ctx, *, actor_id: int | None, action: str, entity_ty
            "entity_id": entity_id, "nomination_id": nomination_id, "from_state": from_state, "to_state": to_state,
            "comment": comment, "payload": payload, "on_behalf_of": on_behalf_of, "seq": seq + 1}
     row_hash = chain_hash(row, prev_hash)
-    conn.execute(_INSERT_AUDIT, {**row, "prev_hash": prev_hash, "row_hash": row_hash})
-    conn.execute(_MOVE_HEAD, {"seq": row["seq"], "row_hash": row_hash})
+    if conn.dialect.name == "postgresql":
+        conn.execute(_INSERT_AND_MOVE_HEAD, {**row, "prev_hash": prev_hash, "row_hash": row_hash,
+                                             "head_seq": row["seq"], "head_hash": row_hash})
+    else:
+        conn.execute(_INSERT_AUDIT, {**row, "prev_hash": prev_hash, "row_hash": row_hash})
+        conn.execute(_MOVE_HEAD, {"seq": row["seq"], "row_hash": row_hash})
 
 
 def verify_chain(session: Session) -> tuple[int, Break | None]:
