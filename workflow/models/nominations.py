@@ -51,7 +51,8 @@ class Nomination(Base):
     # The criteria checklist with its evidence, stored when the department reviews it.
     criteria: Mapped[dict | None] = mapped_column(JSON)
     criteria_evaluated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    council_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("council_meeting.id"))
+    # indexed: a meeting's documents and checks ask for its nominations (a scan of every nomination otherwise)
+    council_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("council_meeting.id"), index=True)
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     approved_for_head: Mapped[bool | None] = mapped_column()  # a deputy signed "KT."
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

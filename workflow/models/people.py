@@ -41,8 +41,9 @@ class Department(Base):
     address: Mapped[str] = mapped_column(String(300), default="")
     phone: Mapped[str] = mapped_column(String(50), default="")
     email: Mapped[str | None] = mapped_column(String(200))
+    # indexed: every actor load asks which departments the user's person heads
     head_person_id: Mapped[int | None] = mapped_column(
-        ForeignKey("person.id", use_alter=True, name="fk_department_head_person_id_person")
+        ForeignKey("person.id", use_alter=True, name="fk_department_head_person_id_person"), index=True
     )
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
