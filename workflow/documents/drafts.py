@@ -364,11 +364,14 @@ def award_decision(s: Session, ctx, actor, meeting_id, cycle_id) -> Draft:
     if when is None:
         h["date_line"] = vn.place_date_draft(a["place"], on)
     identity = identity_on(s, on)
-    rows = facts.nominees_on(s, [n.id for n in noms], on)
+    sign = facts.decision_signature(s, identity, decision, noms)
+    ids, collective = [n.id for n in noms], {n.id for n in noms if n.person_id is None}
+    noms = None  # the columns are not kept beside the rows made from them
+    rows = facts.nominees_on(s, ids, on)
     bases, problems = facts.legal_bases(ctx.settings, on, meeting.cycle.campaign, identity)
     annex_date = vn.long_date(when) if when else h["date_line"].removeprefix(f"{a['place']}, ")
-    collectives = [r for r, n in zip(rows, noms) if n.person_id is None]
-    individuals = [r for r, n in zip(rows, noms) if n.person_id is not None]
+    collectives = [r for r, nid in zip(rows, ids) if nid in collective]
+    individuals = [r for r, nid in zip(rows, ids) if nid not in collective]
     number_short = h["number_line"].removeprefix("Số:").strip()
     context = {**h, **_common(meeting.cycle),
                "authority": a["authority"], "authority_upper": vn.agency_line(a["authority"]),
@@ -378,14 +381,14 @@ def award_decision(s: Session, ctx, actor, meeting_id, cycle_id) -> Draft:
                "collective_count": vn.count(len(collectives)), "individual_count": vn.count(len(individuals)),
                "how_many": vn.how_many(len(collectives), len(individuals)),
                "annex_ref": f"(Kèm theo Quyết định số {number_short} {annex_date} của {a['authority']})",
-               "sign": facts.decision_signature(s, identity, decision, noms),
+               "sign": sign,
                **verification_context(ctx.settings, decision.entry.verification_code if decision else None)}
     if context["sign"].get("act"):
         context["bases"] = context["bases"] + [context["sign"]["act"]]
     return Draft("award_decision", "quyet_dinh_khen_thuong.docx", context,
                  f"quyet-dinh-khen-thuong_cuoc-hop-{meeting.id}",
                  {"cycle_id": meeting.cycle_id, "council_meeting_id": meeting.id}, folder="03-hoi-dong",
-                 meta={"nomination_ids": [n.id for n in noms], "signed_for_head": bool(
+                 meta={"nomination_ids": ids, "signed_for_head": bool(
                      context["sign"]["on_behalf"])}, problems=[f"Quyết định khen thưởng: {p}" for p in problems])
 
 

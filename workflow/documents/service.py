@@ -287,7 +287,7 @@ def build_cycle(ctx, user_id: int, cycle_id: int, out_dir: Path, pdf: bool = Fal
             if draft.pdf_only or (pdf and draft.extension == "docx"):
                 rendered.append((draft.pdf_only, name))
             bar.step(1, f"{draft.stem}.{draft.extension}")
-        draft = None
+            draft = None  # not held while the next is made: two meeting documents would list the meeting twice
         _convert(ctx, Path(staging), rendered, result, bar)
     with ctx.db.transaction() as s:
         audit(s, ctx, actor_id=user_id, action="build_cycle_documents", entity_type="review_cycle",
