@@ -97,7 +97,7 @@ def main() -> None:
         started = time.monotonic()
         result = build_cycle(ctx, secretary, cycle, out, pdf=args.pdf)
         elapsed = time.monotonic() - started
-        print(f"build_cycle pdf={args.pdf}: {len(result.files)} files in {elapsed:.1f}s, peak RSS"
+        print(f"build_cycle pdf={args.pdf}: {len(result.written)} files in {elapsed:.1f}s, peak RSS"
               f" {peak_rss_kib() / 1024:.0f} MiB (at its start: {before / 1024:.0f} MiB);"
               f" {len(result.problems)} problems, e.g. {result.problems[:2]}")
 

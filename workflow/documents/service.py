@@ -105,6 +105,7 @@ class BuildResult:
 
     @property
     def files(self) -> list[Path]:
+        """The files as paths, made when asked (the build itself keeps and writes plain strings)."""
         return [self.out_dir / name for name in self.written]
 
     def as_dict(self) -> dict:
@@ -120,9 +121,9 @@ def iter_cycle_drafts(sessions, ctx, actor, cycle_id: int, problems: list[str], 
     each meeting's minutes, request letter and decision, each certificate. Unavailable ones are added
     to `problems` with their reason (and `skipped(kind)` is called).
 
-    `sessions()` opens a reading session; each department, meeting and chunk of CHUNK nominees has its
-    own, closed before its drafts are handed out, so neither the session nor the caller holds more than
-    one chunk. With first_of_each_template, only the drafts that first use each template are made:
+    `sessions()` opens a reading session; each department, meeting document and chunk of CHUNK nominees
+    has its own, closed before its drafts are handed out, so neither the session nor the caller holds more
+    than one chunk, or one document listing a meeting's nominees. With first_of_each_template, only the drafts that first use each template are made:
     what checking the templates needs."""
     seen_problems = set(problems)
     seen_templates: set[str] = set()
@@ -255,7 +256,8 @@ def build_cycle(ctx, user_id: int, cycle_id: int, out_dir: Path, pdf: bool = Fal
     """Write every document of a cycle into out_dir (with PDFs too if asked); secretary only.
 
     The drafts are made lazily, a chunk of nominees at a time, and each file is written as soon as it
-    is rendered, then dropped: memory stays flat whatever the number of nominees."""
+    is rendered, then dropped: memory stays flat whatever the number of nominees, but for each one's
+    file names and problem line (tests/documents/test_build_memory.py)."""
     out_dir = Path(out_dir)
     with ctx.db.reading() as s:
         _user, actor = load_actor(s, user_id)
@@ -281,26 +283,34 @@ def build_cycle(ctx, user_id: int, cycle_id: int, out_dir: Path, pdf: bool = Fal
         plan = iter_cycle_drafts(ctx.db.reading, ctx, actor, cycle_id, result.problems, skipped=skipped)
         for draft in plan:
             name = f"{draft.folder}/{draft.stem}.{draft.extension}".lstrip("/")
-            _write((Path(staging) if draft.pdf_only else out_dir) / name, render_draft(ctx, draft))
+            _write(os.path.join(staging if draft.pdf_only else out_dir, name), render_draft(ctx, draft))
             if not draft.pdf_only:
                 result.written.append(name)
             if draft.pdf_only or (pdf and draft.extension == "docx"):
                 rendered.append((draft.pdf_only, name))
             bar.step(1, f"{draft.stem}.{draft.extension}")
             draft = None  # not held while the next is made: two meeting documents would list the meeting twice
-        _convert(ctx, Path(staging), rendered, result, bar)
+        _convert(ctx, staging, rendered, result, bar)
     with ctx.db.transaction() as s:
         audit(s, ctx, actor_id=user_id, action="build_cycle_documents", entity_type="review_cycle",
               entity_id=cycle_id, payload={"files": len(result.written), "pdf": pdf, "problems": len(result.problems)})
     return result
 
 
-def _write(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
+def _write(path: str, content: bytes) -> None:
+    # a str, not a Path: pathlib interns each part of a path, and the interpreter's table of interned
+    # strings would grow by every file name of the build (~4 MiB at 5000 nominees) and never shrink
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(content)
 
 
-def _convert(ctx, staging: Path, items: list[tuple[bool, str]], result: BuildResult, bar: _Progress) -> None:
+def _read(path: str) -> bytes:
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def _convert(ctx, staging: str, items: list[tuple[bool, str]], result: BuildResult, bar: _Progress) -> None:
     """PDFs in batches (one LibreOffice start per batch), each written next to its .docx."""
     if not items:
         return
@@ -309,7 +319,7 @@ def _convert(ctx, staging: Path, items: list[tuple[bool, str]], result: BuildRes
         result.problems.append("Chưa cài LibreOffice (soffice): không tạo được bản PDF"
                                + (f"; {len(certificates)} Giấy khen được ghi dạng .docx." if certificates else "."))
         for name in certificates:
-            _write(result.out_dir / name, (staging / name).read_bytes())
+            _write(os.path.join(result.out_dir, name), _read(os.path.join(staging, name)))
             result.written.append(name)
         bar.step(len(items), "không có PDF")
         return
@@ -323,16 +333,16 @@ def _convert(ctx, staging: Path, items: list[tuple[bool, str]], result: BuildRes
             # popped: a finished future holds its batch's PDFs, which would otherwise stay to the end
             batch = futures.pop(future)
             for (_only, name), data in zip(batch, future.result()):
-                out = str(Path(name).with_suffix(".pdf"))
-                _write(result.out_dir / out, data)
+                out = os.path.splitext(name)[0] + ".pdf"
+                _write(os.path.join(result.out_dir, out), data)
                 result.written.append(out)
             done += len(batch)
             bar.step(len(batch), f"PDF {done}/{len(items)}")
 
 
-def _batch_to_pdf(settings, staging: Path, out_dir: Path, batch: list[tuple[bool, str]]) -> list[bytes]:
-    sources = [(staging if only else out_dir) / name for only, name in batch]
-    return docx_to_pdf(settings, [(source.name, source.read_bytes()) for source in sources])
+def _batch_to_pdf(settings, staging: str, out_dir: Path, batch: list[tuple[bool, str]]) -> list[bytes]:
+    sources = [os.path.join(staging if only else out_dir, name) for only, name in batch]
+    return docx_to_pdf(settings, [(os.path.basename(source), _read(source)) for source in sources])
 
 
 def kind_title(kind: str) -> str:
