@@ -116,5 +116,25 @@ def test_the_drafts_come_lazily_a_chunk_of_nominees_per_session(ctx, scene, monk
         if draft.kind in ("achievement_report", "certificate"):
             reports += 1
             assert len(set(opened[-1])) <= 2, opened[-1]  # the session that made it read one chunk of the cycle's
-    # the cycle, 2 departments, 4 chunks of the 7 reports, 2 meetings, 3 chunks of the 5 certificates
-    assert reports == 7 + 5 and len(opened) == 1 + 2 + 4 + 2 + 3
+    # the cycle, 2 departments, 4 chunks of the 7 reports, 2 meetings' 3 documents each in its own session
+    # (each lists the meeting's nominees), 3 chunks of the 5 certificates
+    assert reports == 7 + 5 and len(opened) == 1 + 2 + 4 + 2 * 3 + 3
+
+
+def test_with_a_converter_each_docx_gets_its_pdf_and_the_certificates_come_as_pdf_only(ctx, scene, tmp_path):
+    soffice = tmp_path / "soffice"  # a stand-in: each "PDF" is a copy of its .docx
+    soffice.write_text('#!/bin/sh\nwhile [ "$1" != "--outdir" ]; do shift; done\nout="$2"; shift 2\n'
+                       'for f in "$@"; do cp "$f" "$out/$(basename "${f%.docx}").pdf"; done\n')
+    soffice.chmod(0o755)
+    ctx.settings.raw["documents"] = {"soffice": str(soffice)}
+    result = documents.build_cycle(ctx, scene.a.secretary, scene.cycle_id, tmp_path / "out", pdf=True)
+    written = {str(f.relative_to(tmp_path / "out")) for f in result.files}
+    docx = {name for name in written if name.endswith(".docx")}
+    certificates = {name for name in written if name.startswith("04-giay-khen/")}
+    assert len(docx) == 2 + 7 + 6 and not docx & certificates  # lists, reports, meetings; no certificate .docx
+    assert {name.removesuffix(".docx") + ".pdf" for name in docx} | certificates == \
+        {name for name in written if name.endswith(".pdf")} and len(certificates) == 5
+    for name in docx:
+        out = tmp_path / "out"
+        assert (out / name).read_bytes() == (out / name.removesuffix(".docx")).with_suffix(".pdf").read_bytes()
+    assert result.as_dict()["files"] == [str(f.relative_to(tmp_path / "out")) for f in result.files]

@@ -71,7 +71,7 @@ def build(cycle_id: int, out_dir: Path, pdf: bool, username: str | None):
         result = build_cycle(ctx, _user_id(ctx, username), cycle_id, out_dir, pdf=pdf, progress=bar)
     finally:
         bar.close()
-    click.echo(f"Đã ghi {len(result.files)} tệp vào {out_dir} trong {time.monotonic() - started:.1f} giây.")
+    click.echo(f"Đã ghi {len(result.written)} tệp vào {out_dir} trong {time.monotonic() - started:.1f} giây.")
     for problem in result.problems:
         click.echo(f"Lưu ý: {problem}", err=True)
 

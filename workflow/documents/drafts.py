@@ -17,7 +17,7 @@ from ..actors import can_view
 from ..agency import identity_on, report_form_on
 from ..decisions import certificate_code, certificate_number
 from ..errors import Forbidden, Invalid, Problem, not_found
-from ..models import CouncilMeeting, Department, Nomination, ReviewCycle, User
+from ..models import AwardDecision, CouncilMeeting, Department, Nomination, ReviewCycle, User
 from ..units import unit_on
 from . import facts, vn
 from .qr import verification_context
@@ -260,17 +260,17 @@ def request_letter(s: Session, ctx, actor, meeting_id, cycle_id) -> Draft:
     require_secretary(actor, "tờ trình đề nghị khen thưởng")
     meeting = load_meeting(s, meeting_id, cycle_id)
     h = _council_header(s, meeting.held_on, "TTr")
-    votes = [v for v in facts.meeting_votes(s, ctx.settings, meeting, h["agency"]["head_title"])
-             if v["passed"] and v["state"] in facts.PROPOSED_STATES]
-    if not votes:
+    collectives, individuals, submitted = [], [], False
+    for v in facts.meeting_votes(s, ctx.settings, meeting, h["agency"]["head_title"]):
+        if v["passed"] and v["state"] in facts.PROPOSED_STATES:
+            (collectives if v["collective"] else individuals).append(_vote_row(v))
+            # Until the head has acted on one, the request letter is a draft awaiting its number and signature.
+            submitted = submitted or v["state"] in facts.APPROVED_STATES
+    if not collectives and not individuals:
         raise Invalid(Problem("nothing_passed", f"Cuộc họp ngày {vn.short_date(meeting.held_on)} chưa có hồ sơ"
                                                 " nào được Hội đồng biểu quyết thông qua."))
     a = h["agency"]
-    collectives = [_vote_row(v) for v in votes if v["collective"]]
-    individuals = [_vote_row(v) for v in votes if not v["collective"]]
     bases, problems = facts.legal_bases(ctx.settings, meeting.held_on, meeting.cycle.campaign)
-    # Until the head has acted on it, the request letter is a draft awaiting its number and signature.
-    submitted = any(v["state"] in facts.APPROVED_STATES for v in votes)
     context = {**h, **_common(meeting.cycle),
                "addressee": a["authority"], "head_title": a["head_title"],
                "draft_mark": "" if submitted else "DỰ THẢO",
@@ -297,25 +297,28 @@ def council_minutes(s: Session, ctx, actor, meeting_id, cycle_id) -> Draft:
     require_secretary(actor, "biên bản họp Hội đồng")
     meeting = load_meeting(s, meeting_id, cycle_id)
     h = _council_header(s, meeting.held_on, "BB")
-    votes = facts.meeting_votes(s, ctx.settings, meeting, h["agency"]["head_title"])
+    # the type of what each department sent at its review, for the count of dossiers proposed
+    frozen = proposals.latest_nominee_types(s, meeting.cycle_id)
+    rows, passed, proposed = [], Counter(), Counter()  # the counters by "is a collective"
+    for v in facts.meeting_votes(s, ctx.settings, meeting, h["agency"]["head_title"]):
+        rows.append(_vote_row(v))
+        passed[v["collective"]] += v["passed"]
+        if v["nomination_id"] in frozen:
+            proposed[frozen[v["nomination_id"]] == "collective"] += 1
+    frozen = None
     quorum_ok, quorum_sentence = facts.meeting_quorum(ctx.settings, meeting)
     a = h["agency"]
-    passed = [v for v in votes if v["passed"]]
     # the roster's names when attendance was taken by name; else (older meetings) who recorded it
     recorder = s.get(User, meeting.created_by_id)
     secretary_name = meeting.secretary.name if meeting.secretary else (recorder.name if recorder else "")
     chair_line = (f"{meeting.chair.name}, {meeting.chair.title}" if meeting.chair and meeting.chair.title
                   else meeting.chair_name)
     attendees = [f"{x.member.name} ({x.member.role_title})" for x in meeting.attendance if x.present]
-    # the count of dossiers the departments proposed comes from what each sent at its review
-    frozen = proposals.latest(s, meeting.cycle_id)
-    proposed = [frozen[v["nomination_id"]] for v in votes if v["nomination_id"] in frozen]
     ratio = ctx.settings.pass_ratio
     conclusion = (f"Hội đồng thống nhất đề nghị {a['authority']} khen thưởng"
-                  f" {vn.how_many(sum(v['collective'] for v in passed), sum(not v['collective'] for v in passed))}"
-                  f" có số phiếu đồng ý trên {ratio.numerator}/{ratio.denominator} số thành viên dự họp.")
-    if len(passed) < len(votes):
-        conclusion += f" {vn.count(len(votes) - len(passed))} trường hợp không đạt tỷ lệ phiếu đồng ý theo quy định."
+                  f" {vn.how_many(passed[True], passed[False])} có số phiếu đồng ý trên {ratio.numerator}/{ratio.denominator} số thành viên dự họp.")
+    if passed.total() < len(rows):
+        conclusion += f" {vn.count(len(rows) - passed.total())} trường hợp không đạt tỷ lệ phiếu đồng ý theo quy định."
     if not quorum_ok:
         conclusion = "Cuộc họp không đủ số thành viên theo quy định; Hội đồng sẽ họp lại để xét khen thưởng."
     context = {**h, **_common(meeting.cycle),
@@ -326,9 +329,8 @@ def council_minutes(s: Session, ctx, actor, meeting_id, cycle_id) -> Draft:
                "present": vn.count(meeting.members_present), "total": vn.count(meeting.members_total),
                "present_ratio": facts.percent(meeting.members_present, meeting.members_total),
                "quorum_sentence": quorum_sentence,
-               "voted": vn.how_many(sum(p.nominee_type == "collective" for p in proposed),
-                                    sum(p.nominee_type != "collective" for p in proposed)),
-               "votes": [_vote_row(v) for v in votes], "conclusion": conclusion, "note": meeting.note or "",
+               "voted": vn.how_many(proposed[True], proposed[False]),
+               "votes": rows, "conclusion": conclusion, "note": meeting.note or "",
                **facts.meeting_time_and_method(s, meeting)}
     return Draft("council_minutes", "bien_ban_hop_hoi_dong.docx", context,
                  f"bien-ban-hop-hoi-dong-{meeting.held_on.isoformat()}_cuoc-hop-{meeting.id}",
@@ -337,7 +339,7 @@ def council_minutes(s: Session, ctx, actor, meeting_id, cycle_id) -> Draft:
 
 # --- 5. the award decision and 6. the certificate --------------------------------------------------------
 
-def _decision_of(noms: list[Nomination]):
+def _decision_of(noms: list):
     """The awarded ones under their most common registered decision, else all approved ones as a draft."""
     awarded = [n for n in noms if n.state == "awarded"]
     if not awarded:
@@ -350,24 +352,26 @@ def _decision_of(noms: list[Nomination]):
 def award_decision(s: Session, ctx, actor, meeting_id, cycle_id) -> Draft:
     require_secretary(actor, "quyết định khen thưởng")
     meeting = load_meeting(s, meeting_id, cycle_id, with_states=facts.APPROVED_STATES)
-    noms = list(s.scalars(select(Nomination).where(
-        Nomination.council_meeting_id == meeting.id, Nomination.state.in_(facts.APPROVED_STATES),
-        Nomination.award_form == "agency_certificate")))
+    noms = facts.approved_for_certificate(s, meeting.id)
     if not noms:
         raise Invalid(Problem("nothing_approved", "Chưa có hồ sơ nào của cuộc họp này được Thủ trưởng phê duyệt"
                                                   " tặng Giấy khen."))
-    noms, number, when = _decision_of(sorted(noms, key=facts.nominee_sort_key))
+    noms, number, when = _decision_of(noms)
+    decision = s.get(AwardDecision, noms[0].decision_id) if number else None
     on = when or ctx.clock.today()
     h = facts.header(s, on, number=number, doc_type="QĐ", with_number=True)
     a = h["agency"]
     if when is None:
         h["date_line"] = vn.place_date_draft(a["place"], on)
     identity = identity_on(s, on)
-    rows = [{**facts.nominee(n, on)} for n in noms]
+    sign = facts.decision_signature(s, identity, decision, noms)
+    ids, collective = [n.id for n in noms], {n.id for n in noms if n.person_id is None}
+    noms = None  # the columns are not kept beside the rows made from them
+    rows = facts.nominees_on(s, ids, on)
     bases, problems = facts.legal_bases(ctx.settings, on, meeting.cycle.campaign, identity)
     annex_date = vn.long_date(when) if when else h["date_line"].removeprefix(f"{a['place']}, ")
-    collectives = [r for r, n in zip(rows, noms) if n.person_id is None]
-    individuals = [r for r, n in zip(rows, noms) if n.person_id is not None]
+    collectives = [r for r, nid in zip(rows, ids) if nid in collective]
+    individuals = [r for r, nid in zip(rows, ids) if nid not in collective]
     number_short = h["number_line"].removeprefix("Số:").strip()
     context = {**h, **_common(meeting.cycle),
                "authority": a["authority"], "authority_upper": vn.agency_line(a["authority"]),
@@ -377,14 +381,14 @@ def award_decision(s: Session, ctx, actor, meeting_id, cycle_id) -> Draft:
                "collective_count": vn.count(len(collectives)), "individual_count": vn.count(len(individuals)),
                "how_many": vn.how_many(len(collectives), len(individuals)),
                "annex_ref": f"(Kèm theo Quyết định số {number_short} {annex_date} của {a['authority']})",
-               "sign": facts.decision_signature(s, identity, noms[0].decision if number else None, noms),
-               **verification_context(ctx.settings, noms[0].decision.entry.verification_code if number else None)}
+               "sign": sign,
+               **verification_context(ctx.settings, decision.entry.verification_code if decision else None)}
     if context["sign"].get("act"):
         context["bases"] = context["bases"] + [context["sign"]["act"]]
     return Draft("award_decision", "quyet_dinh_khen_thuong.docx", context,
                  f"quyet-dinh-khen-thuong_cuoc-hop-{meeting.id}",
                  {"cycle_id": meeting.cycle_id, "council_meeting_id": meeting.id}, folder="03-hoi-dong",
-                 meta={"nomination_ids": [n.id for n in noms], "signed_for_head": bool(
+                 meta={"nomination_ids": ids, "signed_for_head": bool(
                      context["sign"]["on_behalf"])}, problems=[f"Quyết định khen thưởng: {p}" for p in problems])
 
 

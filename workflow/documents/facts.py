@@ -1,6 +1,7 @@
 """Read what the documents say from the database, as plain dicts the templates can print."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 from sqlalchemy import func, select
@@ -192,8 +193,38 @@ def ordered_nominations(s: Session, cycle_id: int, *, live: bool) -> list:
          .where(Nomination.cycle_id == cycle_id))
     if live:
         q = q.where(Nomination.state.in_(LIVE_STATES))
-    return sorted(s.execute(q).all(), key=lambda r: (r.department_key, _list_key(r.person_id, r.department_key,
-                                                                                  r.person_key, r.id)))
+    return sorted(s.execute(q).all(), key=lambda r: (r.department_key, row_sort_key(r)))
+
+
+def row_sort_key(r) -> tuple:
+    """nominee_sort_key of a row with the columns id, person_id, department_key and person_key."""
+    return _list_key(r.person_id, r.department_key, r.person_key, r.id)
+
+
+def approved_for_certificate(s: Session, meeting_id: int) -> list:
+    """A meeting's nominations approved for the agency's Giấy khen, as columns in list order: what an award
+    decision needs to choose its nominees and its signer. A meeting may approve a whole cycle, and an
+    object (with its criteria) is some 4 KiB."""
+    return sorted(s.execute(
+        select(Nomination.id, Nomination.person_id, Nomination.state, Nomination.decision_id,
+               Nomination.decision_number, Nomination.decision_date, Nomination.approved_by_id,
+               Nomination.approved_at, Nomination.approved_for_head,
+               Department.sort_key.label("department_key"), Person.sort_key.label("person_key"))
+        .join(Department, Department.id == Nomination.department_id)
+        .outerjoin(Person, Person.id == Nomination.person_id)
+        .where(Nomination.council_meeting_id == meeting_id, Nomination.state.in_(APPROVED_STATES),
+               Nomination.award_form == "agency_certificate")).all(), key=row_sort_key)
+
+
+def nominees_on(s: Session, ids: list[int], on: date) -> list[dict]:
+    """`nominee(…, on)` of each nomination, in the order given: loaded a chunk at a time with their
+    departments and people (a query per chunk, not per nominee), and only the rows kept."""
+    rows = []
+    for chunk in chunks(ids, VOTES_AT_ONCE):
+        loaded = {n.id: n for n in s.scalars(select(Nomination).where(Nomination.id.in_(chunk)).options(
+            joinedload(Nomination.department), joinedload(Nomination.person).joinedload(Person.department)))}
+        rows.extend(nominee(loaded[nid], on) for nid in chunk)
+    return rows
 
 
 def chunks(items: list, size: int):
@@ -295,8 +326,9 @@ def _signature(identity, deputy: bool, granted, name: str) -> dict:
     }
 
 
-def head_signature(s: Session, identity, nominations: list[Nomination]) -> dict:
-    """Who signs for the head: the approver of the latest approval, in the capacity they approved under."""
+def head_signature(s: Session, identity, nominations: list) -> dict:
+    """Who signs for the head: the approver of the latest approval, in the capacity they approved under
+    (`nominations`: objects, or rows with the approval's columns)."""
     approved = [n for n in nominations if n.approved_by_id]
     latest = max(approved, key=lambda n: (n.approved_at, n.id), default=None)
     approver = s.get(User, latest.approved_by_id) if latest else None
@@ -306,7 +338,7 @@ def head_signature(s: Session, identity, nominations: list[Nomination]) -> dict:
     return _signature(identity, deputy, granted, approver.name if approver else "")
 
 
-def decision_signature(s: Session, identity, decision, nominations: list[Nomination]) -> dict:
+def decision_signature(s: Session, identity, decision, nominations: list) -> dict:
     """The signer of a registered decision in its capacity ('KT.'/'TUQ.' for a deputy); a draft falls back
     to the latest approver."""
     if decision is None:
@@ -340,13 +372,14 @@ def percent(part: int, whole: int) -> str:
 VOTES_AT_ONCE = 200
 
 
-def meeting_votes(s: Session, settings, meeting: CouncilMeeting, head_title: str) -> list[dict]:
+def meeting_votes(s: Session, settings, meeting: CouncilMeeting, head_title: str) -> Iterator[dict]:
     """The meeting's votes in list order (collectives first, then individuals, by name), each a row of
     plain values for the minutes and the request letter.
 
     A meeting may vote on a whole cycle: the order comes from one query of keys, then the votes are
-    loaded with their nominees a chunk at a time (joined, not a query per vote), and only the rows are
-    kept, not the objects (which held ~13 KiB a vote until the draft was rendered)."""
+    loaded with their nominees a chunk at a time (joined, not a query per vote), and each row is handed
+    out as it is made: the caller keeps only what its document prints, never the objects (~13 KiB a
+    vote) nor every row of this size."""
     keys = s.execute(select(CouncilVote.id, Nomination.id.label("nomination_id"), Nomination.person_id,
                             Department.sort_key.label("department_key"), Person.sort_key.label("person_key"))
                      .join(Nomination, Nomination.id == CouncilVote.nomination_id)
@@ -355,7 +388,8 @@ def meeting_votes(s: Session, settings, meeting: CouncilMeeting, head_title: str
                      .where(CouncilVote.meeting_id == meeting.id)).all()
     order = [k.id for k in sorted(keys, key=lambda k: _list_key(k.person_id, k.department_key, k.person_key,
                                                                  k.nomination_id))]
-    rows = []
+    keys = None
+    certificate = f"Giấy khen của {head_title}"  # one string for every row
     for ids in chunks(order, VOTES_AT_ONCE):
         loaded = {vote.id: vote for vote in s.scalars(select(CouncilVote).where(CouncilVote.id.in_(ids)).options(
             joinedload(CouncilVote.nomination).options(
@@ -365,15 +399,13 @@ def meeting_votes(s: Session, settings, meeting: CouncilMeeting, head_title: str
             nom = vote.nomination
             who = nominee(nom, meeting.held_on)
             passed = vote_passes(settings, meeting, vote)
-            rows.append({"nomination_id": nom.id, "state": nom.state,
-                         "name": who["name"], "line": who["line"], "unit": who["unit"],
-                         "position": who["position"], "post": who["post"], "collective": nom.person_id is None,
-                         "votes_for": vote.votes_for, "votes_against": vote.votes_against,
-                         "ratio": percent(vote.votes_for, meeting.members_present),
-                         "result": "Đạt" if passed else "Không đạt", "passed": passed,
-                         "award": f"Giấy khen của {head_title}" if nom.award_form == "agency_certificate"
-                         else AWARD_FORMS[nom.award_form]})
-    return rows
+            yield {"nomination_id": nom.id, "state": nom.state,
+                   "name": who["name"], "line": who["line"], "unit": who["unit"],
+                   "position": who["position"], "post": who["post"], "collective": nom.person_id is None,
+                   "votes_for": vote.votes_for, "votes_against": vote.votes_against,
+                   "ratio": percent(vote.votes_for, meeting.members_present),
+                   "result": "Đạt" if passed else "Không đạt", "passed": passed,
+                   "award": certificate if nom.award_form == "agency_certificate" else AWARD_FORMS[nom.award_form]}
 
 
 def meeting_time_and_method(s: Session, meeting: CouncilMeeting) -> dict:

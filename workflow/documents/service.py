@@ -100,12 +100,16 @@ class BuildResult:
     """What `build_cycle` wrote, and what it could not (each with its reason)."""
 
     out_dir: Path
-    files: list[Path] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)  # in order, relative to out_dir: a short str each, not a Path
     problems: list[str] = field(default_factory=list)
 
+    @property
+    def files(self) -> list[Path]:
+        """The files as paths, made when asked (the build itself keeps and writes plain strings)."""
+        return [self.out_dir / name for name in self.written]
+
     def as_dict(self) -> dict:
-        return {"out_dir": str(self.out_dir), "files": [str(f.relative_to(self.out_dir)) for f in self.files],
-                "problems": self.problems}
+        return {"out_dir": str(self.out_dir), "files": list(self.written), "problems": self.problems}
 
 
 CHUNK = 100  # nominees whose drafts are made in one reading session, then rendered and dropped
@@ -117,9 +121,9 @@ def iter_cycle_drafts(sessions, ctx, actor, cycle_id: int, problems: list[str], 
     each meeting's minutes, request letter and decision, each certificate. Unavailable ones are added
     to `problems` with their reason (and `skipped(kind)` is called).
 
-    `sessions()` opens a reading session; each department, meeting and chunk of CHUNK nominees has its
-    own, closed before its drafts are handed out, so neither the session nor the caller holds more than
-    one chunk. With first_of_each_template, only the drafts that first use each template are made:
+    `sessions()` opens a reading session; each department, meeting document and chunk of CHUNK nominees
+    has its own, closed before its drafts are handed out, so neither the session nor the caller holds more
+    than one chunk, or one document listing a meeting's nominees. With first_of_each_template, only the drafts that first use each template are made:
     what checking the templates needs."""
     seen_problems = set(problems)
     seen_templates: set[str] = set()
@@ -150,21 +154,29 @@ def iter_cycle_drafts(sessions, ctx, actor, cycle_id: int, problems: list[str], 
     with sessions() as s:
         cycle = drafts.load_cycle(s, cycle_id)
         noms = facts.ordered_nominations(s, cycle.id, live=True)
+        # Only what the phases below need is kept, not the rows: ids in list order, a few bytes a nominee.
+        departments = list(dict.fromkeys(n.department_id for n in noms))
+        reports = [n.id for n in noms]
+        approved = {n.council_meeting_id for n in noms if n.state in facts.APPROVED_STATES}
+        certificates = [n.id for n in noms if n.state == "awarded" and n.award_form == "agency_certificate"]
+        report_templates = {}  # nomination id -> its report form's template, when checking each template once
+        if first_of_each_template:
+            forms = {}
+            for n in noms:
+                key = (n.award_form, n.person_id is None)
+                if key not in forms:
+                    forms[key] = drafts.report_form(ctx, cycle, *key)["template"]
+                report_templates[n.id] = forms[key]
+        noms = None
         meetings = s.execute(select(CouncilMeeting.id, CouncilMeeting.held_on)
                              .where(CouncilMeeting.cycle_id == cycle.id)
                              .order_by(CouncilMeeting.held_on, CouncilMeeting.id)).all()
-        report_templates = {}
-        if first_of_each_template:
-            for n in noms:
-                key = (n.award_form, n.person_id is None)
-                if key not in report_templates:
-                    report_templates[key] = drafts.report_form(ctx, cycle, *key)["template"]
         # the workbook has no template to check
         draft = None if first_of_each_template else attempt("cycle_list", "Danh sách toàn cơ quan",
                                                              drafts.cycle_list, s, ctx, actor, cycle.id)
     if draft is not None:
         yield draft
-    for dept_id in dict.fromkeys(n.department_id for n in noms):
+    for dept_id in departments:
         if wanted("department_list"):
             with sessions() as s:
                 draft = attempt("department_list", "Danh sách của phòng", drafts.department_list, s, ctx, actor,
@@ -173,33 +185,32 @@ def iter_cycle_drafts(sessions, ctx, actor, cycle_id: int, problems: list[str], 
                 yield draft
     draft = None  # the last department's list is not kept to the end of the build
 
-    def per_nominee(rows, kind: str, make, label: str, template=lambda n: None):
-        for chunk in facts.chunks(rows, CHUNK):
-            chunk = [n for n in chunk if wanted(kind, template(n))]
+    def per_nominee(ids, kind: str, make, label: str, template=lambda nid: None):
+        for chunk in facts.chunks(ids, CHUNK):
+            chunk = [nid for nid in chunk if wanted(kind, template(nid))]
             if not chunk:
                 continue
             with sessions() as s:
-                made = [attempt(kind, f"{label} #{n.id}", make, s, ctx, actor, n.id) for n in chunk
-                        if wanted(kind, template(n))]
+                made = [attempt(kind, f"{label} #{nid}", make, s, ctx, actor, nid) for nid in chunk
+                        if wanted(kind, template(nid))]
             yield from (d for d in made if d is not None)
             made = None
 
-    yield from per_nominee(noms, "achievement_report", drafts.achievement_report, "Báo cáo thành tích",
-                           lambda n: report_templates.get((n.award_form, n.person_id is None)))
+    yield from per_nominee(reports, "achievement_report", drafts.achievement_report, "Báo cáo thành tích",
+                           report_templates.get)
     for meeting_id, held_on in meetings:
         label = f"Cuộc họp Hội đồng ngày {held_on:%d/%m/%Y}"
-        approved = any(n.council_meeting_id == meeting_id and n.state in facts.APPROVED_STATES for n in noms)
-        with sessions() as s:
-            made = [attempt(kind, label, make, s, ctx, actor, meeting_id, None)
-                    for kind, make in (("council_minutes", drafts.council_minutes),
-                                       ("request_letter", drafts.request_letter),
-                                       ("award_decision", drafts.award_decision))
-                    if kind != "award_decision" or approved]
-        made = [d for d in made if d is not None]
-        while made:  # each handed out and forgotten: three lists of the meeting's nominees are not all kept
-            yield made.pop(0)
-    awarded = [n for n in noms if n.state == "awarded" and n.award_form == "agency_certificate"]
-    yield from per_nominee(awarded, "certificate", drafts.certificate, "Giấy khen")
+        for kind, make in (("council_minutes", drafts.council_minutes), ("request_letter", drafts.request_letter),
+                           ("award_decision", drafts.award_decision)):
+            if kind == "award_decision" and meeting_id not in approved:
+                continue
+            # one at a time, each in its own session: each holds a row per nominee of the meeting
+            with sessions() as s:
+                draft = attempt(kind, label, make, s, ctx, actor, meeting_id, None)
+            if draft is not None:
+                yield draft
+            draft = None
+    yield from per_nominee(certificates, "certificate", drafts.certificate, "Giấy khen")
 
 
 def cycle_drafts(s, ctx, actor, cycle) -> tuple[list[Draft], list[str]]:
@@ -245,7 +256,8 @@ def build_cycle(ctx, user_id: int, cycle_id: int, out_dir: Path, pdf: bool = Fal
     """Write every document of a cycle into out_dir (with PDFs too if asked); secretary only.
 
     The drafts are made lazily, a chunk of nominees at a time, and each file is written as soon as it
-    is rendered, then dropped: memory stays flat whatever the number of nominees."""
+    is rendered, then dropped: memory stays flat whatever the number of nominees, but for each one's
+    file names and problem line (tests/documents/test_build_memory.py)."""
     out_dir = Path(out_dir)
     with ctx.db.reading() as s:
         _user, actor = load_actor(s, user_id)
@@ -265,64 +277,72 @@ def build_cycle(ctx, user_id: int, cycle_id: int, out_dir: Path, pdf: bool = Fal
     def skipped(kind: str) -> None:  # a draft that could not be made: neither its file nor its PDF comes
         bar.total -= 1 + (kind == "certificate" or (pdf and kind != "cycle_list"))
 
-    # PDF-only drafts wait in a staging folder for the converter; only paths are kept.
+    # PDF-only drafts wait in a staging folder for the converter, under the name they will have in out_dir.
     with tempfile.TemporaryDirectory(prefix="thidua-build-") as staging:
-        rendered: list[tuple[bool, Path, Path]] = []
+        rendered: list[tuple[bool, str]] = []  # (PDF only, name): what goes to PDF
         plan = iter_cycle_drafts(ctx.db.reading, ctx, actor, cycle_id, result.problems, skipped=skipped)
-        for i, draft in enumerate(plan):
-            target = out_dir / draft.folder / f"{draft.stem}.{draft.extension}"
-            source = Path(staging) / f"{i}.{draft.extension}" if draft.pdf_only else target
-            _write(source, render_draft(ctx, draft))
+        for draft in plan:
+            name = f"{draft.folder}/{draft.stem}.{draft.extension}".lstrip("/")
+            _write(os.path.join(staging if draft.pdf_only else out_dir, name), render_draft(ctx, draft))
             if not draft.pdf_only:
-                result.files.append(target)
+                result.written.append(name)
             if draft.pdf_only or (pdf and draft.extension == "docx"):
-                rendered.append((draft.pdf_only, target, source))
-            bar.step(1, target.name)
-        draft = None
-        _convert(ctx, rendered, result, bar)
+                rendered.append((draft.pdf_only, name))
+            bar.step(1, f"{draft.stem}.{draft.extension}")
+            draft = None  # not held while the next is made: two meeting documents would list the meeting twice
+        _convert(ctx, staging, rendered, result, bar)
     with ctx.db.transaction() as s:
         audit(s, ctx, actor_id=user_id, action="build_cycle_documents", entity_type="review_cycle",
-              entity_id=cycle_id, payload={"files": len(result.files), "pdf": pdf, "problems": len(result.problems)})
+              entity_id=cycle_id, payload={"files": len(result.written), "pdf": pdf, "problems": len(result.problems)})
     return result
 
 
-def _write(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
+def _write(path: str, content: bytes) -> None:
+    # a str, not a Path: pathlib interns each part of a path, and the interpreter's table of interned
+    # strings would grow by every file name of the build (~4 MiB at 5000 nominees) and never shrink
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(content)
 
 
-def _convert(ctx, items: list[tuple[bool, Path, Path]], result: BuildResult, bar: _Progress) -> None:
+def _read(path: str) -> bytes:
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def _convert(ctx, staging: str, items: list[tuple[bool, str]], result: BuildResult, bar: _Progress) -> None:
     """PDFs in batches (one LibreOffice start per batch), each written next to its .docx."""
     if not items:
         return
     if converter(ctx.settings) is None:
-        certificates = [(only, t, c) for only, t, c in items if only]
+        certificates = [name for only, name in items if only]
         result.problems.append("Chưa cài LibreOffice (soffice): không tạo được bản PDF"
                                + (f"; {len(certificates)} Giấy khen được ghi dạng .docx." if certificates else "."))
-        for _d, target, source in certificates:
-            _write(target, source.read_bytes())
-            result.files.append(target)
+        for name in certificates:
+            _write(os.path.join(result.out_dir, name), _read(os.path.join(staging, name)))
+            result.written.append(name)
         bar.step(len(items), "không có PDF")
         return
     batches = [items[i:i + PDF_BATCH] for i in range(0, len(items), PDF_BATCH)]
     # LibreOffice converts one file at a time: a few processes (each its own profile) use the cores.
     with ThreadPoolExecutor(max_workers=min(PDF_WORKERS, len(batches))) as pool:
         # a batch's files are read when it starts, so at most PDF_WORKERS batches are in memory
-        futures = {pool.submit(_batch_to_pdf, ctx.settings, batch): batch for batch in batches}
+        futures = {pool.submit(_batch_to_pdf, ctx.settings, staging, result.out_dir, batch): batch for batch in batches}
         done = 0
         for future in as_completed(futures):
             # popped: a finished future holds its batch's PDFs, which would otherwise stay to the end
             batch = futures.pop(future)
-            for (_only, target, _c), data in zip(batch, future.result()):
-                out = target.with_suffix(".pdf")
-                _write(out, data)
-                result.files.append(out)
+            for (_only, name), data in zip(batch, future.result()):
+                out = os.path.splitext(name)[0] + ".pdf"
+                _write(os.path.join(result.out_dir, out), data)
+                result.written.append(out)
             done += len(batch)
             bar.step(len(batch), f"PDF {done}/{len(items)}")
 
 
-def _batch_to_pdf(settings, batch: list[tuple[bool, Path, Path]]) -> list[bytes]:
-    return docx_to_pdf(settings, [(target.name, source.read_bytes()) for _d, target, source in batch])
+def _batch_to_pdf(settings, staging: str, out_dir: Path, batch: list[tuple[bool, str]]) -> list[bytes]:
+    sources = [os.path.join(staging if only else out_dir, name) for only, name in batch]
+    return docx_to_pdf(settings, [(os.path.basename(source), _read(source)) for source in sources])
 
 
 def kind_title(kind: str) -> str:
