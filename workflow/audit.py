@@ -28,8 +28,7 @@ _INSERT_EVENT = insert(DomainEvent.__table__)
 # PostgreSQL: the row and the head that now points at it in one statement (a data-modifying WITH), one round
 # trip fewer per audited write. SQLite has no such WITH: two statements, in the same transaction either way.
 _INSERT_AND_MOVE_HEAD = _INSERT_AUDIT.add_cte(
-    update(_HEAD).where(_HEAD.c.id == 1).values(seq=bindparam("head_seq"), row_hash=bindparam("head_hash"))
-    .cte("moved_head"))
+    _MOVE_HEAD.values(seq=bindparam("head_seq"), row_hash=bindparam("head_hash")).cte("moved_head"))
 
 
 def _core(session: Session):
