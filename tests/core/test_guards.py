@@ -172,6 +172,18 @@ def test_withdraw_only_before_the_council(ctx, make, a):
     assert make.state(other) == "withdrawn"
 
 
+def test_a_disabled_account_takes_no_step(ctx, make, a):
+    # the step loads its actor on its own (actors.load_acting), not through load_actor's check
+    nid = make.nomination(a)
+    before = audit_count(ctx, nid)
+    with ctx.db.transaction() as s:
+        s.execute(text("UPDATE user_account SET active = :no WHERE id = :id"), {"no": False, "id": a.secretary})
+    with pytest.raises(Forbidden) as exc:
+        make.act(a.secretary, nid, "hold", comment="Đang xác minh")
+    assert exc.value.code == "inactive_user"
+    assert make.state(nid) == "registered" and audit_count(ctx, nid) == before
+
+
 def test_a_stale_version_is_a_conflict(ctx, make, a):
     nid = make.nomination(a, state=State.REGISTERED)
     with pytest.raises(Conflict) as exc:

@@ -52,7 +52,12 @@ def test_five_times_the_nominees_add_little_to_the_builds_peak(tmp_path, sqlite_
     # A rendered template's objects form reference cycles, freed by the collector whenever it runs:
     # collected before each draft, the peak is what the build holds, not what is waiting to be freed.
     render = service.render_draft
-    monkeypatch.setattr(service, "render_draft", lambda ctx, draft: gc.collect(1) and None or render(ctx, draft))
+
+    def collected_then_rendered(ctx, draft):
+        gc.collect(1)
+        return render(ctx, draft)
+
+    monkeypatch.setattr(service, "render_draft", collected_then_rendered)
     small, large = _cycle(tmp_path, sqlite_template, 20), _cycle(tmp_path, sqlite_template, 100)
     for ctx, secretary, cycle in (small, large):  # warm: templates compiled, each engine's statements cached
         _python_peak(ctx, secretary, cycle, tmp_path / "out")
